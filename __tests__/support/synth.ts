@@ -1,0 +1,68 @@
+import * as path from 'path';
+import { App, TerraformStack, Testing } from 'cdktf';
+import { loadLabConfig, parseLabConfig } from '../../config/load';
+import { LabConfig } from '../../config/schema';
+import { buildLab, LabStacks } from '../../stacks/lab';
+import { addVaultProvider } from '../../stacks/vault-provider';
+
+/** The synthesized Terraform JSON of one stack, as Terraform would read it (metadata removed). */
+export interface TerraformJson {
+  terraform?: Record<string, any>;
+  provider?: Record<string, any[]>;
+  resource?: Record<string, Record<string, any>>;
+  data?: Record<string, Record<string, any>>;
+  output?: Record<string, any>;
+  variable?: Record<string, any>;
+  [key: string]: unknown;
+}
+
+/**
+ * Synthesizes a stack the way `cdktf synth` does: cross-stack references prepared, aspects
+ * invoked, validations run. Use this rather than `Testing.synth(stack)` alone.
+ */
+export function synthStack(stack: TerraformStack): TerraformJson {
+  stack.prepareStack();
+  return JSON.parse(Testing.synth(stack, true));
+}
+
+/** Resources of one Terraform type, keyed by logical id. */
+export function resourcesOf(json: TerraformJson, type: string): Record<string, any> {
+  return json.resource?.[type] ?? {};
+}
+
+/** The single resource of `type` whose attributes include `match`; fails if there is not exactly one. */
+export function findResource(json: TerraformJson, type: string, match: Record<string, unknown>): any {
+  const found = Object.values(resourcesOf(json, type)).filter((r) =>
+    Object.entries(match).every(([k, v]) => JSON.stringify(r[k]) === JSON.stringify(v)),
+  );
+  if (found.length !== 1) {
+    throw new Error(`expected exactly one ${type} with ${JSON.stringify(match)}, found ${found.length}`);
+  }
+  return found[0];
+}
+
+export const EXAMPLE_CONFIG_FILE = path.join(__dirname, '..', '..', 'config', 'lab.yaml');
+
+export function exampleConfig(): LabConfig {
+  return loadLabConfig(EXAMPLE_CONFIG_FILE);
+}
+
+/** Builds every stack of a lab in a test app. */
+export function buildTestLab(config: LabConfig = exampleConfig()): { app: App; stacks: LabStacks } {
+  const app = Testing.app();
+  return { app, stacks: buildLab(app, config) };
+}
+
+/** The example config with changes applied to a deep copy. */
+export function exampleConfigWith(change: (raw: any) => void): LabConfig {
+  const raw = JSON.parse(JSON.stringify(exampleConfig()));
+  change(raw);
+  return parseLabConfig(JSON.stringify(raw), '<test>');
+}
+
+/** A bare stack with a Vault provider, for testing constructs on their own. */
+export function vaultTestStack(id = 'test'): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), id);
+  addVaultProvider(stack, 'https://vault.test.example:8200');
+  return stack;
+}

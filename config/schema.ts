@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
+
+/**
+ * The lab configuration: one YAML file (`config/lab.yaml`, or the file `LAB_CONFIG` names).
+ * Every object is strict, so a typo in a key is an error, not a silently ignored setting.
+ * No secret value ever belongs here: tokens, passwords and connection strings come from the
+ * environment of whoever runs Terraform.
+ */
+
+const httpUrl = (what: string) =>
+  z.string().refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), {
+    message: `must be an absolute http(s) URL for ${what}, e.g. https://vault.lab.example.net:8200`,
+  });
+
+const relativePath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(p) && !p.split(/[\\/]/).includes('..'), {
+    message: "must be a path relative to the project root, without '..' (an absolute path would tie the synthesized JSON to one machine)",
+  });
+
+const stackKeyPrefix = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_\-/]*$/, { message: "must be lowercase letters, digits, '_', '-' or '/'" });
+
+/**
+ * Where Terraform keeps the state of an environment's stacks. Each stack of the environment gets its
+ * own state (its own file, key or schema). Credentials never go here: the `pg` backend reads
+ * `PG_CONN_STR`, the `s3` backend reads `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`.
+ */
+export const stateBackendSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('local'),
+    /** Folder for the state files, relative to the project root. @default 'state' */
+    directory: relativePath.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('pg'),
+    /** Schema name prefix; the stack name is appended. @default 'vault_platform' */
+    schemaPrefix: z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'must be a lowercase SQL identifier' }).optional(),
+  }),
+  z.strictObject({
+    type: z.literal('s3'),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$/, { message: 'must be a valid bucket name' }),
+    /** Key prefix; `<prefix>/<stack>.tfstate`. @default 'vault-platform' */
+    keyPrefix: stackKeyPrefix.optional(),
+    region: z.string().min(1),
+    /** S3-compatible endpoint (MinIO, Garage…). @default - AWS */
+    endpoint: httpUrl('the S3 endpoint').optional(),
+    /** @default false */
+    usePathStyle: z.boolean().optional(),
+  }),
+]);
+
+export const vaultEndpointSchema = z.strictObject({
+  /** Address of the Vault API, e.g. https://vault.lab.example.net:8200. */
+  address: httpUrl('the Vault API'),
+  /**
+   * Allows an `http://` address. Only the bootstrap (qnap) Vault may set it, and synthesis warns.
+   * @default false
+   */
+  allowInsecureHttp: z.boolean().optional(),
+});
+
+export const kubernetesSchema = z.strictObject({
+  /** kubeconfig context the cluster stacks use (the kubeconfig file comes from KUBE_CONFIG_PATH). */
+  context: z.string().min(1),
+  /** Kubernetes API address as Vault's kubernetes auth reaches it (in-cluster for the main Vault). */
+  apiHost: httpUrl('the Kubernetes API'),
+});
+
+export const ciOidcSchema = z.strictObject({
+  /** Issuer of the forge's Actions OIDC tokens, e.g. https://git.lab.example.net/api/actions. */
+  issuer: httpUrl('the OIDC issuer'),
+  /** Audiences a CI token must carry; Vault roles bind them. */
+  audiences: z.array(z.string().min(1)).min(1, { message: 'must list at least one audience' }),
+});
+
+export const postgresClusterSchema = z.strictObject({
+  host: z.string().regex(/^[A-Za-z0-9.\-]+$/, { message: 'must be a host name or IP address' }),
+  /** @default 5432 */
+  port: z.number().int().min(1).max(65535).optional(),
+  /** Database Vault connects to for role management. @default 'postgres' */
+  database: z.string().min(1).optional(),
+  /** Vault's own login on that server (never a superuser). @default 'vault' */
+  vaultUsername: z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'must be a lowercase SQL identifier' }).optional(),
+  /** @default 'verify-full' */
+  sslMode: z.enum(['disable', 'require', 'verify-ca', 'verify-full']).optional(),
+});
+
+const clusterName = z.string().regex(DNS1123_LABEL, { message: DNS1123_LABEL_RULE });
+
+export const clusterEnvironmentSchema = z.strictObject({
+  vault: vaultEndpointSchema,
+  kubernetes: kubernetesSchema,
+  ci: z.strictObject({ oidc: ciOidcSchema }),
+  /** PostgreSQL clusters by name; apps refer to them by that name in every environment. */
+  postgres: z.strictObject({ clusters: z.record(clusterName, postgresClusterSchema) }).optional(),
+  /** @default { type: local } */
+  state: stateBackendSchema.optional(),
+});
+
+export const qnapEnvironmentSchema = z.strictObject({
+  vault: vaultEndpointSchema,
+  /** @default { type: local } */
+  state: stateBackendSchema.optional(),
+});
+
+export const appPostgresSchema = z.strictObject({
+  /** Name of a cluster under `environments.<env>.postgres.clusters`. */
+  cluster: clusterName,
+  /** The app's database. @default - the app name */
+  database: z.string().regex(/^[a-z_][a-z0-9_\-]*$/, { message: 'must be lowercase letters, digits, _ or -' }).optional(),
+});
+
+export const appSchema = z.strictObject({
+  /** Vault role and policy name, Kubernetes label and PostgreSQL role stem. */
+  name: z
+    .string()
+    .max(APP_NAME_MAX_LENGTH, { message: APP_NAME_RULE })
+    .regex(APP_NAME_PATTERN, { message: APP_NAME_RULE }),
+  /** Kubernetes namespace of the app's workloads. */
+  namespace: z.string().max(63).regex(DNS1123_LABEL, { message: DNS1123_LABEL_RULE }),
+  /** ServiceAccount the app's pods run as. @default - the app name */
+  serviceAccount: z.string().max(63).regex(DNS1123_LABEL, { message: DNS1123_LABEL_RULE }).optional(),
+  /** The Gitea/Forgejo repository (`owner/repo`) whose CI may manage the app's secrets. */
+  repository: z.string().regex(/^[A-Za-z0-9_.\-]+\/[A-Za-z0-9_.\-]+$/, { message: "must be 'owner/repo' (letters, digits, '.', '_', '-'), no globs" }),
+  /** How secrets reach the pods: Vault Secrets Operator or External Secrets Operator. */
+  delivery: z.enum(['vso', 'eso']),
+  /** Dynamic PostgreSQL credentials at `postgres/creds/<app>`. @default - none */
+  postgres: appPostgresSchema.optional(),
+});
+
+export const labConfigSchema = z.strictObject({
+  environments: z.strictObject({
+    qnap: qnapEnvironmentSchema,
+    main: clusterEnvironmentSchema,
+    sandbox: clusterEnvironmentSchema,
+  }),
+  apps: z.array(appSchema),
+});
+
+export type LabConfig = z.infer<typeof labConfigSchema>;
+export type AppConfig = z.infer<typeof appSchema>;
+export type ClusterEnvironmentConfig = z.infer<typeof clusterEnvironmentSchema>;
+export type QnapEnvironmentConfig = z.infer<typeof qnapEnvironmentSchema>;
+export type StateBackendConfig = z.infer<typeof stateBackendSchema>;
+export type PostgresClusterConfig = z.infer<typeof postgresClusterSchema>;
+/** The environments that run a Kubernetes cluster with a Vault inside. */
+export type ClusterEnvironmentName = 'main' | 'sandbox';
+export const CLUSTER_ENVIRONMENTS: readonly ClusterEnvironmentName[] = ['main', 'sandbox'];

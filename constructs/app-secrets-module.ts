@@ -1,0 +1,95 @@
+import { Construct } from 'constructs';
+import { invalidProp } from './errors';
+import { APP_NAME_RULE, isDns1123Label, isValidAppName, DNS1123_LABEL_RULE } from './names';
+import { IKubernetesAuthBackend } from './kubernetes-auth-backend';
+import { KubernetesAuthRole } from './kubernetes-auth-role';
+import { IKvV2Mount } from './kv-v2-mount';
+import { VaultPolicy } from './vault-policy';
+
+export interface AppSecretsModuleProps {
+  /** The app's name: Vault role and runtime policy `<app>`, ops policy `<app>-ops`, KV prefix `<app>/`. */
+  readonly appName: string;
+  /** Kubernetes namespace of the app's pods. */
+  readonly namespace: string;
+  /** ServiceAccount the app's pods run as. @default - the app name */
+  readonly serviceAccountName?: string;
+  /** The KV v2 engine that holds `<app>/config`. */
+  readonly kv: IKvV2Mount;
+  /** The Kubernetes auth backend the app's pods log in through. */
+  readonly kubernetesAuth: IKubernetesAuthBackend;
+  /** Audience of the pods' ServiceAccount tokens. @default 'vault' */
+  readonly audience?: string;
+  /** Runtime token TTL in seconds. @default 3600 */
+  readonly tokenTtl?: number;
+  /**
+   * Make runtime tokens periodic (seconds). Long-running clients (the Vault Secrets Operator)
+   * renew them forever, so no max TTL forces every workload to restart at once.
+   * @default - not periodic
+   */
+  readonly tokenPeriod?: number;
+}
+
+/**
+ * Everything one app needs in Vault: its KV v2 prefix `<app>/` with `<app>/config`, a runtime policy
+ * `<app>` that reads its own config and nothing else, an ops policy `<app>-ops` for its CI (write,
+ * never destroy), and a Kubernetes auth role `<app>` bound to exactly its ServiceAccount.
+ *
+ * Other constructs widen the policies through grant methods, e.g.
+ * `postgres.grantCredentials(app.runtimePolicy)`.
+ */
+export class AppSecretsModule extends Construct {
+  public readonly appName: string;
+  public readonly namespace: string;
+  public readonly serviceAccountName: string;
+  public readonly kv: IKvV2Mount;
+  /** KV v2 path (inside the mount) of the app's static config. */
+  public readonly configPath: string;
+  /** Policy `<app>`, attached to the pods' tokens. */
+  public readonly runtimePolicy: VaultPolicy;
+  /** Policy `<app>-ops`, attached to the app's CI tokens. */
+  public readonly opsPolicy: VaultPolicy;
+  public readonly kubernetesRole: KubernetesAuthRole;
+
+  public constructor(scope: Construct, id: string, props: AppSecretsModuleProps) {
+    super(scope, id);
+    if (!isValidAppName(props.appName)) {
+      throw new Error(invalidProp('AppSecretsModule', 'appName', props.appName, `must be ${APP_NAME_RULE}`));
+    }
+    if (!isDns1123Label(props.namespace)) {
+      throw new Error(invalidProp('AppSecretsModule', 'namespace', props.namespace, `must be ${DNS1123_LABEL_RULE}`));
+    }
+    const serviceAccountName = props.serviceAccountName ?? props.appName;
+    if (!isDns1123Label(serviceAccountName)) {
+      throw new Error(invalidProp('AppSecretsModule', 'serviceAccountName', serviceAccountName, `must be ${DNS1123_LABEL_RULE}`));
+    }
+
+    this.appName = props.appName;
+    this.namespace = props.namespace;
+    this.serviceAccountName = serviceAccountName;
+    this.kv = props.kv;
+    this.configPath = `${props.appName}/config`;
+
+    this.runtimePolicy = new VaultPolicy(this, 'RuntimePolicy', { policyName: props.appName });
+    props.kv.grantRead(this.runtimePolicy, this.configPath);
+
+    this.opsPolicy = new VaultPolicy(this, 'OpsPolicy', { policyName: `${props.appName}-ops` });
+    props.kv.grantReadWrite(this.opsPolicy, `${props.appName}/*`);
+    props.kv.grantList(this.opsPolicy, `${props.appName}/*`);
+
+    this.kubernetesRole = new KubernetesAuthRole(this, 'KubernetesRole', {
+      backend: props.kubernetesAuth,
+      roleName: props.appName,
+      serviceAccountNames: [serviceAccountName],
+      namespaces: [props.namespace],
+      policies: [this.runtimePolicy],
+      audience: props.audience,
+      tokenTtl: props.tokenTtl,
+      tokenPeriod: props.tokenPeriod,
+    });
+  }
+
+  /** KV v2 path (inside the mount) of another secret under the app's prefix, e.g. `<app>/db-seed`. */
+  public secretPath(name: string): string {
+    return `${this.appName}/${name}`;
+  }
+}

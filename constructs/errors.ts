@@ -1,0 +1,19 @@
+/**
+ * Message factories for construct props. Every message names the prop, the bad value and the fix,
+ * so an app team sees at synth what to change.
+ */
+export function invalidProp(construct: string, prop: string, value: unknown, expected: string): string {
+  return `${construct}: '${prop}' (${JSON.stringify(value)}) ${expected}`;
+}
+
+export function invalidPolicyPath(path: string): string {
+  return `policy path ${JSON.stringify(path)} is not a valid Vault path: use segments of [A-Za-z0-9_.-] or '+', separated by '/', with an optional trailing '*' and no leading '/'`;
+}
+
+export function unknownCapability(path: string, capability: string): string {
+  return `policy path ${JSON.stringify(path)}: unknown capability ${JSON.stringify(capability)}; use one of create, read, update, patch, delete, list, sudo, deny, subscribe, recover`;
+}
+
+export function ttlOrder(construct: string, maxProp: string, maxValue: number, minProp: string, minValue: number): string {
+  return `${construct}: '${maxProp}' (${maxValue}) must be >= '${minProp}' (${minValue})`;
+}

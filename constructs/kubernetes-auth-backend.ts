@@ -1,0 +1,69 @@
+import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
+import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
+import { Construct } from 'constructs';
+import { invalidProp } from './errors';
+import { validateMountPath } from './kv-v2-mount';
+
+/** A Kubernetes auth method, created here or imported with `KubernetesAuthBackend.fromPath`. */
+export interface IKubernetesAuthBackend {
+  /** Mount path under `auth/`, e.g. `kubernetes`: a literal, usable in policies and reports. */
+  readonly path: string;
+  /** The same path as a reference, so Terraform creates roles after the backend they live in. */
+  readonly backendPath: string;
+}
+
+export interface KubernetesAuthBackendProps {
+  /** Mount path under `auth/`. @default 'kubernetes' */
+  readonly path?: string;
+  /** Kubernetes API address as Vault reaches it, e.g. https://kubernetes.default.svc:443. */
+  readonly kubernetesHost: string;
+  /**
+   * PEM CA of the Kubernetes API.
+   * @default - Vault running in the cluster uses its pod's mounted CA
+   */
+  readonly kubernetesCaCert?: string;
+  /** @default 'Kubernetes service accounts' */
+  readonly description?: string;
+}
+
+/**
+ * Kubernetes auth: pods log in with their ServiceAccount token. No reviewer JWT is configured, so a
+ * Vault inside the cluster reviews tokens with its own, automatically rotated pod token, and a Vault
+ * outside uses the client's JWT as reviewer (the client's ServiceAccount then needs
+ * `system:auth-delegator`). Either way no long-lived reviewer token sits in Terraform state.
+ */
+export class KubernetesAuthBackend extends Construct implements IKubernetesAuthBackend {
+  public static fromPath(scope: Construct, id: string, path: string): IKubernetesAuthBackend {
+    validateMountPath('KubernetesAuthBackend.fromPath', 'path', path);
+    class Imported extends Construct implements IKubernetesAuthBackend {
+      public readonly path = path;
+      public readonly backendPath = path;
+    }
+    return new Imported(scope, id);
+  }
+
+  public readonly path: string;
+  public readonly backendPath: string;
+  public readonly backend: AuthBackend;
+  public readonly config: KubernetesAuthBackendConfig;
+
+  public constructor(scope: Construct, id: string, props: KubernetesAuthBackendProps) {
+    super(scope, id);
+    this.path = props.path ?? 'kubernetes';
+    validateMountPath('KubernetesAuthBackend', 'path', this.path);
+    if (!/^https:\/\//.test(props.kubernetesHost)) {
+      throw new Error(invalidProp('KubernetesAuthBackend', 'kubernetesHost', props.kubernetesHost, 'must be an https:// URL of the Kubernetes API'));
+    }
+    this.backend = new AuthBackend(this, 'Backend', {
+      type: 'kubernetes',
+      path: this.path,
+      description: props.description ?? 'Kubernetes service accounts',
+    });
+    this.backendPath = this.backend.path;
+    this.config = new KubernetesAuthBackendConfig(this, 'Config', {
+      backend: this.backendPath,
+      kubernetesHost: props.kubernetesHost,
+      kubernetesCaCert: props.kubernetesCaCert,
+    });
+  }
+}

@@ -1,0 +1,59 @@
+import { Policy } from '@cdktf/provider-vault/lib/policy';
+import { Lazy } from 'cdktf';
+import { Construct } from 'constructs';
+import { invalidProp } from './errors';
+import { Capability } from './policy/capabilities';
+import { PolicyDocument, PolicyRule } from './policy/policy-document';
+import { renderPolicyHcl } from './policy/render-hcl';
+
+/** Anything rules can be granted to: a `VaultPolicy`, or a bare `PolicyDocument`. */
+export interface IPolicyGrantee {
+  allow(path: string, capabilities: readonly Capability[]): unknown;
+}
+
+export interface VaultPolicyProps {
+  /** Name of the ACL policy in Vault (`vault policy read <name>`). */
+  readonly policyName: string;
+  /**
+   * Rules to start with. More are added by grant methods (`kv.grantRead(policy, …)`).
+   * @default - no rules; at least one must be granted before synthesis
+   */
+  readonly document?: PolicyDocument;
+}
+
+const POLICY_NAME = /^[a-z0-9][a-z0-9_\-.]*$/;
+
+/**
+ * A Vault ACL policy whose HCL is rendered at synthesis from the rules granted to it, so rules may
+ * be added by any construct after this one is created.
+ */
+export class VaultPolicy extends Construct implements IPolicyGrantee {
+  public readonly policyName: string;
+  public readonly resource: Policy;
+  private readonly document: PolicyDocument;
+
+  public constructor(scope: Construct, id: string, props: VaultPolicyProps) {
+    super(scope, id);
+    if (!POLICY_NAME.test(props.policyName) || props.policyName === 'root' || props.policyName === 'default') {
+      throw new Error(
+        invalidProp('VaultPolicy', 'policyName', props.policyName, "must be lowercase letters, digits, '_', '-' or '.', and not 'root' or 'default'"),
+      );
+    }
+    this.policyName = props.policyName;
+    this.document = new PolicyDocument(props.document?.rules ?? []);
+    this.resource = new Policy(this, 'Resource', {
+      name: props.policyName,
+      policy: Lazy.stringValue({ produce: () => renderPolicyHcl(this.document.rules) }),
+    });
+  }
+
+  public allow(path: string, capabilities: readonly Capability[]): this {
+    this.document.allow(path, capabilities);
+    return this;
+  }
+
+  /** A copy of the rules granted so far. */
+  public get rules(): PolicyRule[] {
+    return this.document.rules;
+  }
+}

@@ -1,0 +1,29 @@
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { ClusterEnvironmentName, LabConfig } from '../config/schema';
+import { addStateBackend } from './state-backend';
+
+export interface ClusterStackProps {
+  readonly config: LabConfig;
+  readonly environment: ClusterEnvironmentName;
+}
+
+/**
+ * Kubernetes installs for one cluster (operators, the Vault release). Kept apart from the Vault
+ * configuration stacks because custom resources need their CRDs installed before they are planned.
+ * The kubeconfig file comes from `KUBE_CONFIG_PATH`; only the context name is written.
+ */
+export class ClusterStack extends TerraformStack {
+  public readonly environment: ClusterEnvironmentName;
+
+  public constructor(scope: Construct, id: string, props: ClusterStackProps) {
+    super(scope, id);
+    this.environment = props.environment;
+    const env = props.config.environments[props.environment];
+    new KubernetesProvider(this, 'kubernetes', { configContext: env.kubernetes.context });
+    new HelmProvider(this, 'helm', { kubernetes: { configContext: env.kubernetes.context } });
+    addStateBackend(this, id, env.state);
+  }
+}

@@ -1,0 +1,26 @@
+import { App } from 'cdktf';
+import { LabConfig } from '../config/schema';
+import { ClusterStack } from './cluster-stack';
+import { QnapStack } from './qnap-stack';
+import { VaultEnvironmentStack } from './vault-environment-stack';
+
+/** The stacks of a lab, by their names on the `cdktf` command line. */
+export interface LabStacks {
+  readonly qnap: QnapStack;
+  readonly main: VaultEnvironmentStack;
+  readonly mainCluster: ClusterStack;
+  readonly sandbox: VaultEnvironmentStack;
+  readonly sandboxCluster: ClusterStack;
+}
+
+/** Stack names are API: `cdktf deploy <name>`, state keys and CI jobs all use them. */
+export const STACK_NAMES = ['qnap', 'main-cluster', 'main', 'sandbox-cluster', 'sandbox'] as const;
+
+export function buildLab(app: App, config: LabConfig): LabStacks {
+  const qnap = new QnapStack(app, 'qnap', { config });
+  const mainCluster = new ClusterStack(app, 'main-cluster', { config, environment: 'main' });
+  const main = new VaultEnvironmentStack(app, 'main', { config, environment: 'main' });
+  const sandboxCluster = new ClusterStack(app, 'sandbox-cluster', { config, environment: 'sandbox' });
+  const sandbox = new VaultEnvironmentStack(app, 'sandbox', { config, environment: 'sandbox' });
+  return { qnap, main, mainCluster, sandbox, sandboxCluster };
+}

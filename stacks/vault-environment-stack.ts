@@ -1,0 +1,60 @@
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { AppConfig, ClusterEnvironmentName, LabConfig } from '../config/schema';
+import { AppSecretsModule } from '../constructs/app-secrets-module';
+import { KubernetesAuthBackend } from '../constructs/kubernetes-auth-backend';
+import { KvV1Mount } from '../constructs/kv-v1-mount';
+import { KvV2Mount } from '../constructs/kv-v2-mount';
+import { TransitMount } from '../constructs/transit-mount';
+import { addStateBackend } from './state-backend';
+import { addVaultProvider } from './vault-provider';
+
+export interface VaultEnvironmentStackProps {
+  readonly config: LabConfig;
+  /** Which Vault this stack configures: `main`, or its rehearsal copy `sandbox`. */
+  readonly environment: ClusterEnvironmentName;
+}
+
+/**
+ * The configuration of one in-cluster Vault (`main` or `sandbox`): its engines, its Kubernetes auth
+ * backend, and one `AppSecretsModule` per app. Both environments build the same constructs, so the
+ * sandbox has the same role and policy names as production.
+ */
+export class VaultEnvironmentStack extends TerraformStack {
+  public readonly environment: ClusterEnvironmentName;
+  public readonly kv: KvV2Mount;
+  public readonly kvV1: KvV1Mount;
+  public readonly transit: TransitMount;
+  public readonly kubernetesAuth: KubernetesAuthBackend;
+  /** Apps by name. */
+  public readonly apps: ReadonlyMap<string, AppSecretsModule>;
+
+  public constructor(scope: Construct, id: string, props: VaultEnvironmentStackProps) {
+    super(scope, id);
+    this.environment = props.environment;
+    const env = props.config.environments[props.environment];
+    addVaultProvider(this, env.vault.address);
+    addStateBackend(this, id, env.state);
+
+    this.kv = new KvV2Mount(this, 'Kvv2', { path: 'kvv2' });
+    this.kvV1 = new KvV1Mount(this, 'Kv', { path: 'kv' });
+    this.transit = new TransitMount(this, 'Transit', { path: 'transit' });
+    this.kubernetesAuth = new KubernetesAuthBackend(this, 'KubernetesAuth', { kubernetesHost: env.kubernetes.apiHost });
+
+    // A namespace construct keeps app ids (`Apps/<name>/…`) apart from the platform's own.
+    const appsScope = new Construct(this, 'Apps');
+    const apps = new Map<string, AppSecretsModule>();
+    for (const app of props.config.apps) apps.set(app.name, this.addApp(appsScope, app));
+    this.apps = apps;
+  }
+
+  private addApp(scope: Construct, app: AppConfig): AppSecretsModule {
+    return new AppSecretsModule(scope, app.name, {
+      appName: app.name,
+      namespace: app.namespace,
+      serviceAccountName: app.serviceAccount,
+      kv: this.kv,
+      kubernetesAuth: this.kubernetesAuth,
+    });
+  }
+}
