@@ -123,4 +123,12 @@ describe('the lab stacks', () => {
     expect(k8sConfig.kubernetes_host).toBe(config.environments.main.kubernetes.apiHost);
     expect(k8sConfig.token_reviewer_jwt).toBeUndefined();
   });
+
+  test('every Vault (qnap, main, sandbox) enables a file audit device', () => {
+    const { stacks } = buildTestLab();
+    for (const stack of [stacks.qnap, stacks.main, stacks.sandbox]) {
+      const devices = Object.values(synthStack(stack).resource?.vault_audit ?? {}) as any[];
+      expect(devices.map((d) => [d.type, d.options.file_path])).toEqual([['file', '/vault/audit/audit.log']]);
+    }
+  });
 });

@@ -9,3 +9,4 @@ export * from './vault-policy';
 export * from './policy/capabilities';
 export * from './policy/policy-document';
 export * from './policy/render-hcl';
+export * from './audit-device';

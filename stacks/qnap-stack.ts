@@ -1,6 +1,7 @@
 import { Annotations, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { LabConfig } from '../config/schema';
+import { AuditDevice } from '../constructs/audit-device';
 import { addStateBackend } from './state-backend';
 import { addVaultProvider } from './vault-provider';
 
@@ -15,6 +16,7 @@ export class QnapStack extends TerraformStack {
     const qnap = props.config.environments.qnap;
     addVaultProvider(this, qnap.vault.address);
     addStateBackend(this, id, qnap.state);
+    new AuditDevice(this, 'Audit');
     if (qnap.vault.address.startsWith('http://')) {
       Annotations.of(this).addWarning(
         `the bootstrap Vault is reached over plain http (${qnap.vault.address}, allowed by environments.qnap.vault.allowInsecureHttp): tokens cross the network unencrypted`,

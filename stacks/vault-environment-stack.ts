@@ -1,11 +1,13 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { AppConfig, ClusterEnvironmentName, LabConfig } from '../config/schema';
+import { ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
+import { AuditDevice } from '../constructs/audit-device';
 import { KubernetesAuthBackend } from '../constructs/kubernetes-auth-backend';
 import { KvV1Mount } from '../constructs/kv-v1-mount';
 import { KvV2Mount } from '../constructs/kv-v2-mount';
 import { TransitMount } from '../constructs/transit-mount';
+import { composeApp, VaultPlatformRefs } from './compose-app';
 import { addStateBackend } from './state-backend';
 import { addVaultProvider } from './vault-provider';
 
@@ -40,21 +42,18 @@ export class VaultEnvironmentStack extends TerraformStack {
     this.kvV1 = new KvV1Mount(this, 'Kv', { path: 'kv' });
     this.transit = new TransitMount(this, 'Transit', { path: 'transit' });
     this.kubernetesAuth = new KubernetesAuthBackend(this, 'KubernetesAuth', { kubernetesHost: env.kubernetes.apiHost });
+    new AuditDevice(this, 'Audit');
 
+    const platform: VaultPlatformRefs = {
+      environment: props.environment,
+      config: props.config,
+      kv: this.kv,
+      kubernetesAuth: this.kubernetesAuth,
+    };
     // A namespace construct keeps app ids (`Apps/<name>/…`) apart from the platform's own.
     const appsScope = new Construct(this, 'Apps');
     const apps = new Map<string, AppSecretsModule>();
-    for (const app of props.config.apps) apps.set(app.name, this.addApp(appsScope, app));
+    for (const app of props.config.apps) apps.set(app.name, composeApp(appsScope, app, platform));
     this.apps = apps;
-  }
-
-  private addApp(scope: Construct, app: AppConfig): AppSecretsModule {
-    return new AppSecretsModule(scope, app.name, {
-      appName: app.name,
-      namespace: app.namespace,
-      serviceAccountName: app.serviceAccount,
-      kv: this.kv,
-      kubernetesAuth: this.kubernetesAuth,
-    });
   }
 }
