@@ -99,3 +99,30 @@ describe('AppSecretsModule', () => {
     });
   });
 });
+
+describe('AppSecretsModule delivered secrets', () => {
+  function module() {
+    const stack = vaultTestStack();
+    const kv = new KvV2Mount(stack, 'Kvv2');
+    const kubernetesAuth = new KubernetesAuthBackend(stack, 'Auth', { kubernetesHost: 'https://k8s:6443' });
+    return { stack, app: new AppSecretsModule(stack, 'webapp', { appName: 'webapp', namespace: 'webapp', kv, kubernetesAuth }) };
+  }
+
+  test('the config is delivered first, as <app>-config', () => {
+    expect(module().app.deliveredSecrets).toEqual([{ kvPath: 'webapp/config', secretName: 'webapp-config' }]);
+  });
+
+  test('another delivered secret becomes readable by the runtime policy, and only that path', async () => {
+    const { stack, app } = module();
+    app.addDeliveredSecret('smtp', 'webapp-smtp');
+    const json = synthStack(stack);
+    expect(await policy(json, 'webapp')).toEqual({ 'kvv2/data/webapp/config': ['read'], 'kvv2/data/webapp/smtp': ['read'] });
+    expect(app.deliveredSecrets.map((d) => d.secretName)).toEqual(['webapp-config', 'webapp-smtp']);
+  });
+
+  test('fails when a delivered secret reuses the config name or a Secret name', () => {
+    const { app } = module();
+    expect(() => app.addDeliveredSecret('config', 'x')).toThrow(/'name' \("config"\)/);
+    expect(() => app.addDeliveredSecret('smtp', 'webapp-config')).toThrow(/'secretName' \("webapp-config"\)[\s\S]*already delivered/);
+  });
+});

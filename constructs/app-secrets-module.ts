@@ -6,6 +6,14 @@ import { KubernetesAuthRole } from './kubernetes-auth-role';
 import { IKvV2Mount } from './kv-v2-mount';
 import { VaultPolicy } from './vault-policy';
 
+/** A KV v2 secret of the app that is delivered to the app's namespace as a Kubernetes Secret. */
+export interface DeliveredSecret {
+  /** Path inside the KV v2 mount, e.g. `webapp/config`. */
+  readonly kvPath: string;
+  /** Name of the Kubernetes Secret the operator writes. */
+  readonly secretName: string;
+}
+
 export interface AppSecretsModuleProps {
   /** The app's name: Vault role and runtime policy `<app>`, ops policy `<app>-ops`, KV prefix `<app>/`. */
   readonly appName: string;
@@ -49,6 +57,7 @@ export class AppSecretsModule extends Construct {
   /** Policy `<app>-ops`, attached to the app's CI tokens. */
   public readonly opsPolicy: VaultPolicy;
   public readonly kubernetesRole: KubernetesAuthRole;
+  private readonly delivered: DeliveredSecret[] = [];
 
   public constructor(scope: Construct, id: string, props: AppSecretsModuleProps) {
     super(scope, id);
@@ -86,6 +95,29 @@ export class AppSecretsModule extends Construct {
       tokenTtl: props.tokenTtl,
       tokenPeriod: props.tokenPeriod,
     });
+    this.delivered.push({ kvPath: this.configPath, secretName: `${props.appName}-config` });
+  }
+
+  /**
+   * Adds another secret under the app's prefix (`<app>/<name>`): the runtime policy may read it and
+   * the delivery constructs write it to a Kubernetes Secret `secretName` in the app's namespace.
+   */
+  public addDeliveredSecret(name: string, secretName: string): DeliveredSecret {
+    if (!isDns1123Label(name) || name === 'config') {
+      throw new Error(invalidProp('AppSecretsModule.addDeliveredSecret', 'name', name, `must be ${DNS1123_LABEL_RULE}, and not 'config' (the app's own config)`));
+    }
+    if (!isDns1123Label(secretName) || this.delivered.some((d) => d.secretName === secretName)) {
+      throw new Error(invalidProp('AppSecretsModule.addDeliveredSecret', 'secretName', secretName, `must be ${DNS1123_LABEL_RULE} and not already delivered by ${this.appName}`));
+    }
+    const secret = { kvPath: this.secretPath(name), secretName };
+    this.kv.grantRead(this.runtimePolicy, secret.kvPath);
+    this.delivered.push(secret);
+    return secret;
+  }
+
+  /** The app's delivered secrets, its config first (a copy). */
+  public get deliveredSecrets(): DeliveredSecret[] {
+    return this.delivered.map((d) => ({ ...d }));
   }
 
   /** KV v2 path (inside the mount) of another secret under the app's prefix, e.g. `<app>/db-seed`. */
