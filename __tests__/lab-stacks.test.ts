@@ -131,4 +131,11 @@ describe('the lab stacks', () => {
       expect(devices.map((d) => [d.type, d.options.file_path])).toEqual([['file', '/vault/audit/audit.log']]);
     }
   });
+
+  test('every stack requires Terraform >= 1.11, the first with write-only attributes', () => {
+    const { stacks } = buildTestLab();
+    for (const stack of Object.values(stacks)) {
+      expect(synthStack(stack).terraform?.required_version).toBe('>= 1.11.0');
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { addStateBackend } from './state-backend';
+import { applyTerraformSettings } from './terraform-settings';
 
 export interface ClusterStackProps {
   readonly config: LabConfig;
@@ -20,6 +21,7 @@ export class ClusterStack extends TerraformStack {
 
   public constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id);
+    applyTerraformSettings(this);
     this.environment = props.environment;
     const env = props.config.environments[props.environment];
     new KubernetesProvider(this, 'kubernetes', { configContext: env.kubernetes.context });

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { LabConfig } from '../config/schema';
 import { AuditDevice } from '../constructs/audit-device';
 import { addStateBackend } from './state-backend';
+import { applyTerraformSettings } from './terraform-settings';
 import { addVaultProvider } from './vault-provider';
 
 export interface QnapStackProps {
@@ -13,6 +14,7 @@ export interface QnapStackProps {
 export class QnapStack extends TerraformStack {
   public constructor(scope: Construct, id: string, props: QnapStackProps) {
     super(scope, id);
+    applyTerraformSettings(this);
     const qnap = props.config.environments.qnap;
     addVaultProvider(this, qnap.vault.address);
     addStateBackend(this, id, qnap.state);

@@ -9,6 +9,7 @@ import { KvV2Mount } from '../constructs/kv-v2-mount';
 import { TransitMount } from '../constructs/transit-mount';
 import { composeApp, VaultPlatformRefs } from './compose-app';
 import { addStateBackend } from './state-backend';
+import { applyTerraformSettings } from './terraform-settings';
 import { addVaultProvider } from './vault-provider';
 
 export interface VaultEnvironmentStackProps {
@@ -33,6 +34,7 @@ export class VaultEnvironmentStack extends TerraformStack {
 
   public constructor(scope: Construct, id: string, props: VaultEnvironmentStackProps) {
     super(scope, id);
+    applyTerraformSettings(this);
     this.environment = props.environment;
     const env = props.config.environments[props.environment];
     addVaultProvider(this, env.vault.address);
