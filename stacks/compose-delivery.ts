@@ -1,0 +1,54 @@
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { Construct } from 'constructs';
+import { AppConfig, ClusterEnvironmentName, LabConfig } from '../config/schema';
+import { AppSecretsModule } from '../constructs/app-secrets-module';
+import { vaultConnectionObject } from '../constructs/delivery-model';
+import { EsoDelivery } from '../constructs/eso-delivery';
+import { DeliveryOutput, renderKubernetesObjects } from '../constructs/kubernetes-objects';
+import { VsoDelivery } from '../constructs/vso-delivery';
+
+/** VSO renews periodic tokens for as long as the VaultAuth exists; a day bounds an orphaned token. */
+export const VSO_TOKEN_PERIOD_SECONDS = 24 * 3600;
+/** GitOps file of the objects shared by an environment's apps (`_` cannot start an app name). */
+export const PLATFORM_MANIFEST = '_platform';
+
+/** Where an environment's delivery objects go; GitOps files are `manifests/<env>/<name>.yaml`. */
+export function deliveryOutput(config: LabConfig, environment: ClusterEnvironmentName, name: string): DeliveryOutput {
+  const mode = config.environments[environment].delivery?.mode ?? 'terraform';
+  return mode === 'terraform' ? { mode } : { mode, file: `manifests/${environment}/${name}.yaml` };
+}
+
+/**
+ * The environment-wide part of delivery, added to the Vault configuration stack: the kubernetes
+ * provider (context from the config, kubeconfig from `KUBE_CONFIG_PATH`) and, when an app uses VSO,
+ * the one VaultConnection every VaultAuth refers to.
+ */
+export function addDeliveryPlatform(stack: Construct, config: LabConfig, environment: ClusterEnvironmentName): void {
+  const env = config.environments[environment];
+  new KubernetesProvider(stack, 'kubernetes', { configContext: env.kubernetes.context });
+  if (config.apps.some((a) => a.delivery === 'vso')) {
+    renderKubernetesObjects(
+      new Construct(stack, 'VsoPlatform'),
+      [vaultConnectionObject(env.vault.address, env.delivery?.vaultCaSecret)],
+      deliveryOutput(config, environment, PLATFORM_MANIFEST),
+    );
+  }
+}
+
+/**
+ * An app's delivery, as construct `Delivery` under its module. Call it after every
+ * `addDeliveredSecret`: it delivers the module's secrets as they are at that moment.
+ */
+export function composeDelivery(module: AppSecretsModule, app: AppConfig, config: LabConfig, environment: ClusterEnvironmentName): VsoDelivery | EsoDelivery {
+  const env = config.environments[environment];
+  const output = deliveryOutput(config, environment, app.name);
+  const common = { app: module, createServiceAccount: app.createServiceAccount, refreshInterval: app.refreshInterval, output };
+  if (app.delivery === 'eso') {
+    return new EsoDelivery(module, 'Delivery', { ...common, vaultAddress: env.vault.address, vaultCaSecret: env.delivery?.vaultCaSecret });
+  }
+  return new VsoDelivery(module, 'Delivery', {
+    ...common,
+    rolloutRestartTargets: app.rolloutRestartTargets,
+    postgres: app.postgres ? {} : undefined,
+  });
+}
