@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { AppSecretsModule } from './app-secrets-module';
 import { DEFAULT_REFRESH_INTERVAL, esoObjects, KubernetesObject } from './delivery-model';
-import { DeliveryOutput, renderKubernetesObjects } from './kubernetes-objects';
+import { DeliveryOutput, renderKubernetesObjects, requireAllSecretsDelivered } from './kubernetes-objects';
 
 export interface EsoDeliveryProps {
   /** The app whose delivered secrets (config first) reach its namespace. */
@@ -35,13 +35,15 @@ export class EsoDelivery extends Construct {
   public constructor(scope: Construct, id: string, props: EsoDeliveryProps) {
     super(scope, id);
     const app = props.app;
+    const secrets = app.deliveredSecrets;
+    requireAllSecretsDelivered(this, app, secrets.length);
     this.model = esoObjects({
       appName: app.appName,
       namespace: props.namespace ?? app.namespace,
       serviceAccount: { name: app.serviceAccountName, namespace: app.namespace, create: props.createServiceAccount ?? true },
       kubernetesAuth: { mountPath: app.kubernetesRole.backendPath, role: app.kubernetesRole.roleName, audience: app.kubernetesRole.audience },
       kvMountPath: app.kv.mountPath,
-      secrets: app.deliveredSecrets,
+      secrets,
       refreshInterval: props.refreshInterval ?? DEFAULT_REFRESH_INTERVAL,
       vaultAddress: props.vaultAddress,
       vaultCaSecret: props.vaultCaSecret,

@@ -6,6 +6,7 @@ import { ISynthesisSession } from 'cdktf';
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
+import { AppSecretsModule } from './app-secrets-module';
 import { KubernetesObject } from './delivery-model';
 
 /**
@@ -42,6 +43,21 @@ export function renderKubernetesObjects(scope: Construct, objects: readonly Kube
       const target = path.join(session.outdir, output.file);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, text);
+    },
+  });
+}
+
+/**
+ * Fails synthesis when a secret was added to `app` after its delivery was built: the operator would
+ * silently never deliver it. Compose delivery after every `addDeliveredSecret`.
+ */
+export function requireAllSecretsDelivered(delivery: Construct, app: AppSecretsModule, deliveredCount: number): void {
+  delivery.node.addValidation({
+    validate: () => {
+      const late = app.deliveredSecrets.slice(deliveredCount).map((s) => s.kvPath);
+      return late.length === 0
+        ? []
+        : [`${delivery.node.path}: ${late.join(', ')} was added to app '${app.appName}' after its delivery was composed and would never reach the cluster; call addDeliveredSecret before creating the delivery`];
     },
   });
 }
