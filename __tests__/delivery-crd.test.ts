@@ -47,7 +47,7 @@ const ALL_ON = (raw: any) => {
   for (const app of raw.apps) {
     app.createServiceAccount = true;
     app.refreshInterval = '90s';
-    app.rolloutRestartTargets = RESTART_TARGET_KINDS.map((kind, i) => ({ kind, name: `workload-${i}` }));
+    if (app.delivery === 'vso') app.rolloutRestartTargets = RESTART_TARGET_KINDS.map((kind, i) => ({ kind, name: `workload-${i}` }));
     app.postgres = { cluster: 'apps' };
   }
 };
