@@ -199,6 +199,14 @@ describe('delivery in the Vault stacks (Terraform mode)', () => {
     expect(manifestsOf(json, 'Apps_docs-preview_').map((m) => m.kind)).not.toContain('VaultDynamicSecret');
   });
 
+  test('an ESO app with Postgres gets a synth warning that its database login is not delivered', () => {
+    const { stacks } = buildTestLab();
+    const module = stacks.main.apps.get('billing-worker')!;
+    const warnings = module.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    expect(warnings).toEqual([expect.stringMatching(/app 'billing-worker' has postgres but delivery: eso/)]);
+    expect(stacks.main.apps.get('notifier')!.node.metadata.filter((m) => m.type === '@cdktf/warn')).toEqual([]);
+  });
+
   test('an ESO app gets its own SecretStore on its environment\'s Vault and an ExternalSecret for its config', () => {
     const config = exampleConfig();
     const json = synthStack(buildTestLab(config).stacks.sandbox);

@@ -1,4 +1,5 @@
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { AppConfig, ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
@@ -44,6 +45,12 @@ export function composeDelivery(module: AppSecretsModule, app: AppConfig, config
   const output = deliveryOutput(config, environment, app.name);
   const common = { app: module, createServiceAccount: app.createServiceAccount, refreshInterval: app.refreshInterval, output };
   if (app.delivery === 'eso') {
+    if (app.postgres) {
+      // ESO revokes its login token after each read, and the database lease would go with it.
+      Annotations.of(module).addWarning(
+        `app '${app.name}' has postgres but delivery: eso; its dynamic database login is not delivered to the cluster (use delivery: vso, or let the app log in to Vault itself)`,
+      );
+    }
     return new EsoDelivery(module, 'Delivery', { ...common, vaultAddress: env.vault.address, vaultCaSecret: env.delivery?.vaultCaSecret });
   }
   return new VsoDelivery(module, 'Delivery', {
