@@ -98,7 +98,7 @@ describeWithSchemas('delivery objects against the operators\' upstream CRDs', ()
     const a = make('a');
     const b = make('b');
     // WHEN each is delivered
-    const vso = new VsoDelivery(a, 'Delivery', { app: a });
+    const vso = new VsoDelivery(a, 'Delivery', { app: a, vaultAddress: 'https://vault.test:8200' });
     const eso = new EsoDelivery(b, 'Delivery', { app: b, vaultAddress: 'https://vault.test:8200' });
     const objects = [...vso.objects, ...eso.objects].map((object) => ({ where: object.metadata.name, object }));
     // THEN each operator has one resource per delivered secret, all valid
@@ -160,7 +160,7 @@ describeWithSchemas('delivery objects against the operators\' upstream CRDs', ()
       kubernetesAuth: { mountPath: 'k8s/lab', role: 'solo', audience: 'https://vault.test' },
       kvMountPath: 'kvv2',
       secrets: [{ kvPath: 'solo/config', secretName: 'solo-config' }],
-      vaultConnectionRef: 'ops/vault',
+      vaultAddress: 'https://vault.test:8200',
     });
     expect(crdErrors(objects.map((object) => ({ where: object.kind, object })))).toEqual([]);
   });

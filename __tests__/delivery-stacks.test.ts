@@ -156,12 +156,22 @@ describe('delivery in the Vault stacks (Terraform mode)', () => {
     }
   });
 
+  test('a VSO app reaches its environment\'s Vault through a VaultConnection in its own namespace', () => {
+    const config = exampleConfig();
+    const objects = manifestsOf(synthStack(buildTestLab(config).stacks.sandbox), 'Apps_webapp_');
+    const connection = objects.find((m) => m.kind === 'VaultConnection');
+    const auth = objects.find((m) => m.kind === 'VaultAuth');
+    expect(connection.metadata.namespace).toBe(auth.metadata.namespace);
+    expect(auth.spec.vaultConnectionRef).toBe(connection.metadata.name);
+    expect(connection.spec).toEqual({ address: config.environments.sandbox.vault.address, skipTLSVerify: false, caCertSecretRef: 'vault-ca' });
+  });
+
   test('a VSO app logs in with its own role, ServiceAccount, mount and the audience its Vault role requires', () => {
     const json = synthStack(buildTestLab().stacks.main);
     const role = findResource(json, 'vault_kubernetes_auth_backend_role', { role_name: 'webapp' });
     const auth = manifestsOf(json, 'Apps_webapp_').find((m) => m.kind === 'VaultAuth');
     expect(auth.spec).toEqual({
-      vaultConnectionRef: 'vault-secrets-operator-system/vault',
+      vaultConnectionRef: 'webapp',
       method: 'kubernetes',
       mount: 'kubernetes',
       kubernetes: { role: 'webapp', serviceAccount: role.bound_service_account_names[0], audiences: [role.audience] },
@@ -257,7 +267,7 @@ describe('delivery in the Vault stacks (Terraform mode)', () => {
     });
     const json = synthStack(buildTestLab(config).stacks.main);
     const count = Object.values(json.resource ?? {}).flatMap((byId) => Object.keys(byId)).filter((id) => id.startsWith('Apps_webapp_')).length;
-    expect(count).toBeGreaterThanOrEqual(7);
+    expect(count).toBeGreaterThanOrEqual(8);
     expect(count).toBeLessThanOrEqual(8);
   });
 });
@@ -280,7 +290,7 @@ describe('delivery in GitOps mode', () => {
     const stacks = buildLab(app, gitopsMain());
     app.synth();
     const files = fs.readdirSync(path.join(dir, 'manifests', 'main')).sort();
-    expect(files).toEqual(['_platform.yaml', ...exampleConfig().apps.map((a) => `${a.name}.yaml`)].sort());
+    expect(files).toEqual(exampleConfig().apps.map((a) => `${a.name}.yaml`).sort());
     expect(fs.existsSync(path.join(dir, 'manifests', 'sandbox'))).toBe(false);
     expect(Object.keys(resourcesOf(synthStack(stacks.main), 'kubernetes_manifest'))).toEqual([]);
     expect(Object.keys(resourcesOf(synthStack(stacks.sandbox), 'kubernetes_manifest')).length).toBeGreaterThan(0);
@@ -294,7 +304,6 @@ describe('delivery in GitOps mode', () => {
     for (const name of exampleConfig().apps.map((a) => a.name)) {
       expect(readObjects(path.join(dir, 'manifests', 'main', `${name}.yaml`)).sort(byKindAndName)).toEqual(manifestsOf(terraform, `Apps_${name}_`).sort(byKindAndName));
     }
-    expect(readObjects(path.join(dir, 'manifests', 'main', '_platform.yaml'))).toEqual(manifestsOf(terraform, 'VsoPlatform_'));
   });
 
   test('synthesizeLab writes the GitOps files into the output folder', () => {

@@ -22,12 +22,8 @@ export const ESO_API_VERSION = 'external-secrets.io/v1';
 export const VSO_API_GROUP = 'secrets.hashicorp.com';
 export const ESO_API_GROUP = 'external-secrets.io';
 
-/** Namespace of the Vault Secrets Operator, which also holds the environment's VaultConnection. */
 export const VSO_NAMESPACE = 'vault-secrets-operator-system';
 export const ESO_NAMESPACE = 'external-secrets';
-/** The environment's one VaultConnection, `<namespace>/<name>` as a VaultAuth refers to it. */
-export const VAULT_CONNECTION_NAME = 'vault';
-export const VAULT_CONNECTION_REF = `${VSO_NAMESPACE}/${VAULT_CONNECTION_NAME}`;
 
 /** Workload kinds VSO can rollout-restart (the `rolloutRestartTargets[].kind` enum of its CRDs). */
 export const RESTART_TARGET_KINDS = ['Deployment', 'DaemonSet', 'StatefulSet', 'argo.Rollout'] as const;
@@ -67,22 +63,20 @@ export interface AppDeliveryModel {
   readonly secrets: readonly DeliveredSecretModel[];
   /** @default DEFAULT_REFRESH_INTERVAL */
   readonly refreshInterval?: string;
+  /** Address of the environment's Vault. */
+  readonly vaultAddress: string;
+  /** Secret in the app's namespace holding the Vault CA as `ca.crt`. @default - system CAs */
+  readonly vaultCaSecret?: string;
 }
 
 export interface VsoDeliveryModel extends AppDeliveryModel {
-  /** `<namespace>/<name>` of the VaultConnection. */
-  readonly vaultConnectionRef: string;
   /** @default - none */
   readonly rolloutRestartTargets?: readonly RolloutRestartTarget[];
   /** Dynamic PostgreSQL credentials `<mount>/creds/<role>`. @default - none */
   readonly postgres?: { readonly mountPath: string; readonly role: string; readonly secretName: string };
 }
 
-export interface EsoDeliveryModel extends AppDeliveryModel {
-  readonly vaultAddress: string;
-  /** Secret in the app's namespace holding the Vault CA as `ca.crt`. @default - system CAs */
-  readonly vaultCaSecret?: string;
-}
+export type EsoDeliveryModel = AppDeliveryModel;
 
 /** Thrown for a delivery setting the operators would reject; names the app and the field. */
 export function deliveryError(appName: string, field: string, value: unknown, expected: string): Error {
@@ -121,17 +115,16 @@ function serviceAccountObjects(m: AppDeliveryModel): KubernetesObject[] {
   return [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: m.serviceAccount.name, namespace: m.namespace, labels: labels(m.appName) } }];
 }
 
-/** The environment's VaultConnection, shared by every VSO app (address and CA belong to the Vault, not the app). */
-export function vaultConnectionObject(address: string, caCertSecret?: string): KubernetesObject {
-  return {
-    apiVersion: VSO_API_VERSION,
-    kind: 'VaultConnection',
-    metadata: { name: VAULT_CONNECTION_NAME, namespace: VSO_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'vault-platform' } },
-    spec: { address, skipTLSVerify: false, ...(caCertSecret ? { caCertSecretRef: caCertSecret } : {}) },
-  };
-}
-
-/** ServiceAccount, VaultAuth, one VaultStaticSecret per delivered secret, and a VaultDynamicSecret for Postgres. */
+/**
+ * ServiceAccount, VaultConnection, VaultAuth, one VaultStaticSecret per delivered secret, and a
+ * VaultDynamicSecret for Postgres.
+ *
+ * The VaultConnection sits in the app's namespace, next to the VaultAuth that names it. A shared one
+ * in the operator's namespace would save an object per app, but a namespace-prefixed
+ * `vaultConnectionRef` is resolved only by some operator releases (hashicorp/vault-secrets-operator
+ * issues 564 and 670 report it failing); a same-namespace reference resolves in every release, and
+ * each app's objects stay self-contained (one GitOps file applies on its own).
+ */
 export function vsoObjects(m: VsoDeliveryModel): KubernetesObject[] {
   validateCommon(m);
   const restartTargets = m.rolloutRestartTargets ?? [];
@@ -142,10 +135,16 @@ export function vsoObjects(m: VsoDeliveryModel): KubernetesObject[] {
     ...serviceAccountObjects(m),
     {
       apiVersion: VSO_API_VERSION,
+      kind: 'VaultConnection',
+      metadata: meta(m.appName),
+      spec: { address: m.vaultAddress, skipTLSVerify: false, ...(m.vaultCaSecret ? { caCertSecretRef: m.vaultCaSecret } : {}) },
+    },
+    {
+      apiVersion: VSO_API_VERSION,
       kind: 'VaultAuth',
       metadata: meta(m.appName),
       spec: {
-        vaultConnectionRef: m.vaultConnectionRef,
+        vaultConnectionRef: m.appName,
         method: 'kubernetes',
         mount: m.kubernetesAuth.mountPath,
         kubernetes: { role: m.kubernetesAuth.role, serviceAccount: m.serviceAccount.name, audiences: [m.kubernetesAuth.audience] },

@@ -1,13 +1,15 @@
 import { Construct } from 'constructs';
 import { AppSecretsModule } from './app-secrets-module';
-import { DEFAULT_REFRESH_INTERVAL, KubernetesObject, RolloutRestartTarget, VAULT_CONNECTION_REF, vsoObjects } from './delivery-model';
+import { DEFAULT_REFRESH_INTERVAL, KubernetesObject, RolloutRestartTarget, vsoObjects } from './delivery-model';
 import { DeliveryOutput, renderKubernetesObjects, requireAllSecretsDelivered } from './kubernetes-objects';
 
 export interface VsoDeliveryProps {
   /** The app whose delivered secrets (config first) reach its namespace. */
   readonly app: AppSecretsModule;
-  /** `<namespace>/<name>` of the environment's VaultConnection. @default 'vault-secrets-operator-system/vault' */
-  readonly vaultConnectionRef?: string;
+  /** Address of the Vault VSO logs in to, e.g. https://vault.lab.example.net:8200. */
+  readonly vaultAddress: string;
+  /** Secret in the app's namespace holding the Vault CA as `ca.crt`. @default - system CAs */
+  readonly vaultCaSecret?: string;
   /**
    * Namespace of the custom resources; must be the ServiceAccount's (the app's) namespace.
    * @default - the app's namespace
@@ -30,7 +32,8 @@ export interface VsoDeliveryProps {
 }
 
 /**
- * Delivers an app's secrets with the Vault Secrets Operator: its ServiceAccount, a VaultAuth logging
+ * Delivers an app's secrets with the Vault Secrets Operator: its ServiceAccount, a VaultConnection to
+ * the environment's Vault, a VaultAuth logging
  * in as the app's Kubernetes role, a VaultStaticSecret per delivered KV secret and, with Postgres, a
  * VaultDynamicSecret. Give the app's role a `tokenPeriod`: VSO renews its token for as long as the
  * VaultAuth exists, where a max TTL would expire every lease and restart every workload at once.
@@ -51,7 +54,8 @@ export class VsoDelivery extends Construct {
       kvMountPath: app.kv.mountPath,
       secrets,
       refreshInterval: props.refreshInterval ?? DEFAULT_REFRESH_INTERVAL,
-      vaultConnectionRef: props.vaultConnectionRef ?? VAULT_CONNECTION_REF,
+      vaultAddress: props.vaultAddress,
+      vaultCaSecret: props.vaultCaSecret,
       rolloutRestartTargets: props.rolloutRestartTargets,
       postgres: props.postgres ? { mountPath: props.postgres.mountPath ?? 'postgres', role: app.appName, secretName: `${app.appName}-postgres` } : undefined,
     });

@@ -3,15 +3,12 @@ import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { AppConfig, ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
-import { vaultConnectionObject } from '../constructs/delivery-model';
 import { EsoDelivery } from '../constructs/eso-delivery';
-import { DeliveryOutput, renderKubernetesObjects } from '../constructs/kubernetes-objects';
+import { DeliveryOutput } from '../constructs/kubernetes-objects';
 import { VsoDelivery } from '../constructs/vso-delivery';
 
 /** VSO renews periodic tokens for as long as the VaultAuth exists; a day bounds an orphaned token. */
 export const VSO_TOKEN_PERIOD_SECONDS = 24 * 3600;
-/** GitOps file of the objects shared by an environment's apps (`_` cannot start an app name). */
-export const PLATFORM_MANIFEST = '_platform';
 
 /** Where an environment's delivery objects go; GitOps files are `manifests/<env>/<name>.yaml`. */
 export function deliveryOutput(config: LabConfig, environment: ClusterEnvironmentName, name: string): DeliveryOutput {
@@ -21,19 +18,10 @@ export function deliveryOutput(config: LabConfig, environment: ClusterEnvironmen
 
 /**
  * The environment-wide part of delivery, added to the Vault configuration stack: the kubernetes
- * provider (context from the config, kubeconfig from `KUBE_CONFIG_PATH`) and, when an app uses VSO,
- * the one VaultConnection every VaultAuth refers to.
+ * provider (context from the config; the kubeconfig file comes from `KUBE_CONFIG_PATH`).
  */
 export function addDeliveryPlatform(stack: Construct, config: LabConfig, environment: ClusterEnvironmentName): void {
-  const env = config.environments[environment];
-  new KubernetesProvider(stack, 'kubernetes', { configContext: env.kubernetes.context });
-  if (config.apps.some((a) => a.delivery === 'vso')) {
-    renderKubernetesObjects(
-      new Construct(stack, 'VsoPlatform'),
-      [vaultConnectionObject(env.vault.address, env.delivery?.vaultCaSecret)],
-      deliveryOutput(config, environment, PLATFORM_MANIFEST),
-    );
-  }
+  new KubernetesProvider(stack, 'kubernetes', { configContext: config.environments[environment].kubernetes.context });
 }
 
 /**
@@ -43,7 +31,14 @@ export function addDeliveryPlatform(stack: Construct, config: LabConfig, environ
 export function composeDelivery(module: AppSecretsModule, app: AppConfig, config: LabConfig, environment: ClusterEnvironmentName): VsoDelivery | EsoDelivery {
   const env = config.environments[environment];
   const output = deliveryOutput(config, environment, app.name);
-  const common = { app: module, createServiceAccount: app.createServiceAccount, refreshInterval: app.refreshInterval, output };
+  const common = {
+    app: module,
+    vaultAddress: env.vault.address,
+    vaultCaSecret: env.delivery?.vaultCaSecret,
+    createServiceAccount: app.createServiceAccount,
+    refreshInterval: app.refreshInterval,
+    output,
+  };
   if (app.delivery === 'eso') {
     if (app.postgres) {
       // ESO revokes its login token after each read, and the database lease would go with it.
@@ -51,7 +46,7 @@ export function composeDelivery(module: AppSecretsModule, app: AppConfig, config
         `app '${app.name}' has postgres but delivery: eso; its dynamic database login is not delivered to the cluster (use delivery: vso, or let the app log in to Vault itself)`,
       );
     }
-    return new EsoDelivery(module, 'Delivery', { ...common, vaultAddress: env.vault.address, vaultCaSecret: env.delivery?.vaultCaSecret });
+    return new EsoDelivery(module, 'Delivery', common);
   }
   return new VsoDelivery(module, 'Delivery', {
     ...common,

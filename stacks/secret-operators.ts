@@ -7,7 +7,7 @@ import { ChartPin, ESO_CHART, helmValues, VSO_CHART } from './charts';
 /** The VSO chart values the lab sets (keys of the chart's values.yaml). */
 export interface VsoChartValues {
   readonly controller: { readonly replicas: number };
-  /** Off: the lab's own VaultConnection is an explicit object every VaultAuth names. */
+  /** Off: each app's VaultAuth names its own VaultConnection; nothing falls back to a default. */
   readonly defaultVaultConnection: { readonly enabled: boolean };
   /** Off: a default VaultAuth would let any namespace without its own VaultAuth log in with it. */
   readonly defaultAuthMethod: { readonly enabled: boolean };
