@@ -8,6 +8,8 @@ import { KubernetesAuthBackend } from '../constructs/kubernetes-auth-backend';
 import { KvV2Mount } from '../constructs/kv-v2-mount';
 import { VsoDelivery } from '../constructs/vso-delivery';
 import { LabConfig } from '../config/schema';
+import { VSO_CHART } from '../stacks/charts';
+import { VSO_VALUES } from '../stacks/secret-operators';
 import { validateAgainstCrd } from './support/crd';
 import { describeWithSchemas, schemaPath } from './support/schemas';
 import { buildTestLab, exampleConfig, exampleConfigWith, resourcesOf, synthStack, vaultTestStack } from './support/synth';
@@ -132,7 +134,6 @@ describeWithSchemas('delivery objects against the operators\' upstream CRDs', ()
   });
 
   test('the VSO chart values the lab sets exist in the chart\'s values.yaml', () => {
-    const { VSO_VALUES } = require('../stacks/secret-operators');
     const upstream = parse(fs.readFileSync(schemaPath('vso-helm', 'values.yaml'), 'utf8'));
     const missing: string[] = [];
     const walk = (ours: any, theirs: any, at: string) => {
@@ -147,7 +148,6 @@ describeWithSchemas('delivery objects against the operators\' upstream CRDs', ()
   });
 
   test('the pinned VSO chart version is the one the CRDs were taken from', () => {
-    const { VSO_CHART } = require('../stacks/charts');
     const chart = parse(fs.readFileSync(schemaPath('vso-helm', 'Chart.yaml'), 'utf8').replace(/^[\s\S]*?^---$/m, ''));
     expect(VSO_CHART.version).toBe(chart.version);
   });

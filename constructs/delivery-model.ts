@@ -6,6 +6,7 @@
  * Field semantics follow the operators' CRDs (Vault Secrets Operator 1.4.1, External Secrets
  * Operator 2.9.0, `external-secrets.io/v1`); tests validate every object against them.
  */
+import { invalidDelivery } from './errors';
 import { isDns1123Label } from './names';
 
 /** A Kubernetes object as plain data (`apiVersion`, `kind`, `metadata`, `spec`). */
@@ -78,9 +79,8 @@ export interface VsoDeliveryModel extends AppDeliveryModel {
 
 export type EsoDeliveryModel = AppDeliveryModel;
 
-/** Thrown for a delivery setting the operators would reject; names the app and the field. */
-export function deliveryError(appName: string, field: string, value: unknown, expected: string): Error {
-  return new Error(`delivery of app '${appName}': '${field}' (${JSON.stringify(value)}) ${expected}`);
+function deliveryError(appName: string, field: string, value: unknown, expected: string): Error {
+  return new Error(invalidDelivery(appName, field, value, expected));
 }
 
 function validateCommon(m: AppDeliveryModel): void {
