@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appDeliveryFields, environmentDeliverySchema } from './schema-delivery';
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
 
 /**
@@ -99,6 +100,8 @@ export const clusterEnvironmentSchema = z.strictObject({
   postgres: z.strictObject({ clusters: z.record(clusterName, postgresClusterSchema) }).optional(),
   /** @default { type: local } */
   state: stateBackendSchema.optional(),
+  /** How delivery objects reach the cluster (Terraform or GitOps files). @default { mode: terraform } */
+  delivery: environmentDeliverySchema.optional(),
 });
 
 export const qnapEnvironmentSchema = z.strictObject({
@@ -130,6 +133,7 @@ export const appSchema = z.strictObject({
   delivery: z.enum(['vso', 'eso']),
   /** Dynamic PostgreSQL credentials at `postgres/creds/<app>`. @default - none */
   postgres: appPostgresSchema.optional(),
+  ...appDeliveryFields,
 });
 
 export const labConfigSchema = z.strictObject({

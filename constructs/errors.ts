@@ -17,3 +17,8 @@ export function unknownCapability(path: string, capability: string): string {
 export function ttlOrder(construct: string, maxProp: string, maxValue: number, minProp: string, minValue: number): string {
   return `${construct}: '${maxProp}' (${maxValue}) must be >= '${minProp}' (${minValue})`;
 }
+
+/** A delivery setting the operators would reject, named by app and field (as the config spells it). */
+export function invalidDelivery(appName: string, field: string, value: unknown, expected: string): string {
+  return `delivery of app '${appName}': '${field}' (${JSON.stringify(value)}) ${expected}`;
+}

@@ -10,3 +10,7 @@ export * from './policy/capabilities';
 export * from './policy/policy-document';
 export * from './policy/render-hcl';
 export * from './audit-device';
+export * from './delivery-model';
+export * from './kubernetes-objects';
+export * from './vso-delivery';
+export * from './eso-delivery';

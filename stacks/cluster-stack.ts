@@ -3,6 +3,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ClusterEnvironmentName, LabConfig } from '../config/schema';
+import { addSecretOperators } from './secret-operators';
 import { addStateBackend } from './state-backend';
 import { applyTerraformSettings } from './terraform-settings';
 
@@ -27,5 +28,6 @@ export class ClusterStack extends TerraformStack {
     new KubernetesProvider(this, 'kubernetes', { configContext: env.kubernetes.context });
     new HelmProvider(this, 'helm', { kubernetes: { configContext: env.kubernetes.context } });
     addStateBackend(this, id, env.state);
+    addSecretOperators(this, props.config);
   }
 }

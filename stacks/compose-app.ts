@@ -3,6 +3,7 @@ import { AppConfig, ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
 import { IKubernetesAuthBackend } from '../constructs/kubernetes-auth-backend';
 import { IKvV2Mount } from '../constructs/kv-v2-mount';
+import { composeDelivery, VSO_TOKEN_PERIOD_SECONDS } from './compose-delivery';
 
 /**
  * What an app's constructs need from the Vault they live in. The stack that owns the engines passes
@@ -20,11 +21,17 @@ export interface VaultPlatformRefs {
  * the given scope, so an app's resource addresses never depend on its position in the list.
  */
 export function composeApp(scope: Construct, app: AppConfig, platform: VaultPlatformRefs): AppSecretsModule {
-  return new AppSecretsModule(scope, app.name, {
+  const module = new AppSecretsModule(scope, app.name, {
     appName: app.name,
     namespace: app.namespace,
     serviceAccountName: app.serviceAccount,
     kv: platform.kv,
     kubernetesAuth: platform.kubernetesAuth,
+    // VSO renews a periodic token forever; a max TTL would expire it and restart every workload at
+    // once. ESO logs in per reconcile and revokes, so its role keeps the plain TTL.
+    tokenPeriod: app.delivery === 'vso' ? VSO_TOKEN_PERIOD_SECONDS : undefined,
   });
+  // Delivery reads module.deliveredSecrets: keep it after every addDeliveredSecret.
+  composeDelivery(module, app, platform.config, platform.environment);
+  return module;
 }

@@ -22,5 +22,8 @@ export function buildLab(app: App, config: LabConfig): LabStacks {
   const main = new VaultEnvironmentStack(app, 'main', { config, environment: 'main' });
   const sandboxCluster = new ClusterStack(app, 'sandbox-cluster', { config, environment: 'sandbox' });
   const sandbox = new VaultEnvironmentStack(app, 'sandbox', { config, environment: 'sandbox' });
+  // The Vault stacks hold the operators' custom resources, whose CRDs the cluster stacks install.
+  main.addDependency(mainCluster);
+  sandbox.addDependency(sandboxCluster);
   return { qnap, main, mainCluster, sandbox, sandboxCluster };
 }

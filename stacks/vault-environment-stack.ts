@@ -8,6 +8,7 @@ import { KvV1Mount } from '../constructs/kv-v1-mount';
 import { KvV2Mount } from '../constructs/kv-v2-mount';
 import { TransitMount } from '../constructs/transit-mount';
 import { composeApp, VaultPlatformRefs } from './compose-app';
+import { addDeliveryPlatform } from './compose-delivery';
 import { addStateBackend } from './state-backend';
 import { applyTerraformSettings } from './terraform-settings';
 import { addVaultProvider } from './vault-provider';
@@ -45,6 +46,7 @@ export class VaultEnvironmentStack extends TerraformStack {
     this.transit = new TransitMount(this, 'Transit', { path: 'transit' });
     this.kubernetesAuth = new KubernetesAuthBackend(this, 'KubernetesAuth', { kubernetesHost: env.kubernetes.apiHost });
     new AuditDevice(this, 'Audit');
+    addDeliveryPlatform(this, props.config, props.environment);
 
     const platform: VaultPlatformRefs = {
       environment: props.environment,

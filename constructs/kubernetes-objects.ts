@@ -1,0 +1,63 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { ISynthesisSession } from 'cdktf';
+// cdktf's hook for extra files at synth; not re-exported from the package root.
+import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { AppSecretsModule } from './app-secrets-module';
+import { KubernetesObject } from './delivery-model';
+
+/**
+ * Where delivery objects go: Terraform applies them (`kubernetes_manifest`, needs a kubernetes
+ * provider in the stack), or synthesis writes them to a YAML file for a GitOps controller.
+ */
+export type DeliveryOutput =
+  | { readonly mode: 'terraform' }
+  /** `file` is relative to the synthesis output folder, e.g. `manifests/main/webapp.yaml`. */
+  | { readonly mode: 'gitops'; readonly file: string };
+
+/** The objects as one multi-document YAML file, in order. */
+export function toMultiDocumentYaml(objects: readonly KubernetesObject[]): string {
+  return objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+}
+
+/**
+ * Renders `objects` under `scope` according to `output`. `scope` must be a construct of its own (a
+ * namespace for the ids `<Kind>-<name>`, unique within one app's namespace).
+ */
+export function renderKubernetesObjects(scope: Construct, objects: readonly KubernetesObject[], output: DeliveryOutput): void {
+  if (output.mode === 'terraform') {
+    for (const object of objects) {
+      new Manifest(scope, `${object.kind}-${object.metadata.name}`, { manifest: JSON.parse(JSON.stringify(object)) });
+    }
+    return;
+  }
+  if (path.isAbsolute(output.file) || output.file.split(/[\\/]/).includes('..')) {
+    throw new Error(`${scope.node.path}: GitOps file ${JSON.stringify(output.file)} must be relative to the output folder, without '..'`);
+  }
+  const text = toMultiDocumentYaml(objects);
+  addCustomSynthesis(scope, {
+    onSynthesize(session: ISynthesisSession) {
+      const target = path.join(session.outdir, output.file);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, text);
+    },
+  });
+}
+
+/**
+ * Fails synthesis when a secret was added to `app` after its delivery was built: the operator would
+ * silently never deliver it. Compose delivery after every `addDeliveredSecret`.
+ */
+export function requireAllSecretsDelivered(delivery: Construct, app: AppSecretsModule, deliveredCount: number): void {
+  delivery.node.addValidation({
+    validate: () => {
+      const late = app.deliveredSecrets.slice(deliveredCount).map((s) => s.kvPath);
+      return late.length === 0
+        ? []
+        : [`${delivery.node.path}: ${late.join(', ')} was added to app '${app.appName}' after its delivery was composed and would never reach the cluster; call addDeliveredSecret before creating the delivery`];
+    },
+  });
+}
