@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appCiSchema, ciOidcExtraShape, labCiSchema } from './schema-ci';
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
 
 /**
@@ -75,6 +76,7 @@ export const ciOidcSchema = z.strictObject({
   issuer: httpUrl('the OIDC issuer'),
   /** Audiences a CI token must carry; Vault roles bind them. */
   audiences: z.array(z.string().min(1)).min(1, { message: 'must list at least one audience' }),
+  ...ciOidcExtraShape,
 });
 
 export const postgresClusterSchema = z.strictObject({
@@ -130,6 +132,8 @@ export const appSchema = z.strictObject({
   delivery: z.enum(['vso', 'eso']),
   /** Dynamic PostgreSQL credentials at `postgres/creds/<app>`. @default - none */
   postgres: appPostgresSchema.optional(),
+  /** The app's CI role `gitea_cicd_<app>` (config/schema-ci.ts). @default - main branch of `repository` */
+  ci: appCiSchema.optional(),
 });
 
 export const labConfigSchema = z.strictObject({
@@ -139,6 +143,8 @@ export const labConfigSchema = z.strictObject({
     sandbox: clusterEnvironmentSchema,
   }),
   apps: z.array(appSchema),
+  /** This project's own CI (config/schema-ci.ts). @default - no platform CI role, no workflows */
+  ci: labCiSchema.optional(),
 });
 
 export type LabConfig = z.infer<typeof labConfigSchema>;

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { AppConfig, ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
+import { ICiJwtAuthBackend } from '../constructs/ci-jwt-auth-backend';
+import { GiteaCicdRole } from '../constructs/gitea-cicd-role';
 import { IKubernetesAuthBackend } from '../constructs/kubernetes-auth-backend';
 import { IKvV2Mount } from '../constructs/kv-v2-mount';
 
@@ -13,6 +15,8 @@ export interface VaultPlatformRefs {
   readonly config: LabConfig;
   readonly kv: IKvV2Mount;
   readonly kubernetesAuth: IKubernetesAuthBackend;
+  /** The forge's JWT auth method: each app gets `gitea_cicd_<app>` there. @default - no CI roles */
+  readonly ciAuth?: ICiJwtAuthBackend;
 }
 
 /**
@@ -20,11 +24,23 @@ export interface VaultPlatformRefs {
  * the given scope, so an app's resource addresses never depend on its position in the list.
  */
 export function composeApp(scope: Construct, app: AppConfig, platform: VaultPlatformRefs): AppSecretsModule {
-  return new AppSecretsModule(scope, app.name, {
+  const module = new AppSecretsModule(scope, app.name, {
     appName: app.name,
     namespace: app.namespace,
     serviceAccountName: app.serviceAccount,
     kv: platform.kv,
     kubernetesAuth: platform.kubernetesAuth,
   });
+  if (platform.ciAuth && !app.ci?.disabled) {
+    new GiteaCicdRole(module, 'GiteaCicdRole', {
+      appName: app.name,
+      backend: platform.ciAuth,
+      policies: [module.opsPolicy],
+      repository: app.repository,
+      repositoryId: app.ci?.repositoryId,
+      trigger: { kind: 'push', refs: app.ci?.refs ?? ['refs/heads/main'] },
+      refProtected: app.ci?.refProtected ?? false,
+    });
+  }
+  return module;
 }
