@@ -10,3 +10,5 @@ export * from './policy/capabilities';
 export * from './policy/policy-document';
 export * from './policy/render-hcl';
 export * from './audit-device';
+export * from './ci-jwt-auth-backend';
+export * from './gitea-cicd-role';
