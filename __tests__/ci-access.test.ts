@@ -38,6 +38,14 @@ describe('ci-access: what a CI token gets in the main Vault', () => {
     expect(grantedAccess(mainJson, claimsWith({ event_name: 'pull_request_target' }))).toEqual([]);
   });
 
+  test('a manual run (workflow_dispatch) on main of lab/webapp gets webapp-ops too', () => {
+    expect(grantedAccess(mainJson, claimsWith({ event_name: 'workflow_dispatch' })).map((g) => g.role)).toEqual(['gitea-actions/gitea_cicd_webapp']);
+  });
+
+  test('a manual run of this project gets no deploy role: deploys follow pushes only', () => {
+    expect(grantedAccess(mainJson, claimsWith({ repository: 'lab/vault-platform', event_name: 'workflow_dispatch' }))).toEqual([]);
+  });
+
   test('a token minted for another audience gets nothing', () => {
     expect(grantedAccess(mainJson, claimsWith({ aud: 'https://vault.sandbox.lab.example.net' }))).toEqual([]);
   });

@@ -115,6 +115,10 @@ describe('GiteaCicdRole', () => {
       expect(() => role({ trigger: { kind: 'push', refs: ['refs/heads/*'] } })).toThrow(/'trigger.refs'.*must list full refs/);
     });
 
+    test('fails when a push role would accept pull-request events', () => {
+      expect(() => role({ trigger: { kind: 'push', events: ['pull_request_target' as 'push'] } })).toThrow(/'trigger.events'.*never pull_request/);
+    });
+
     test('fails when the TTL is longer than one job should take', () => {
       expect(() => role({ tokenTtl: 86400 })).toThrow(/'tokenTtl' \(86400\) must be a whole number of seconds between 1 and 3600/);
     });
@@ -131,6 +135,12 @@ describe('CI roles in the lab', () => {
         expect(r?.token_policies).toEqual([`${app}-ops`]);
       }
     }
+  });
+
+  test('app roles accept pushes and manual runs on their refs; the platform deploy role only pushes', () => {
+    const roles = Object.values(resourcesOf(synthStack(buildTestLab().stacks.main), 'vault_jwt_auth_backend_role')) as any[];
+    expect(roles.find((r) => r.role_name === 'gitea_cicd_webapp').bound_claims.event_name).toBe('push,workflow_dispatch');
+    expect(roles.find((r) => r.role_name === 'gitea_cicd_platform').bound_claims.event_name).toBe('push');
   });
 
   test('sandbox roles bind the sandbox audience, never the production one', () => {

@@ -19,7 +19,17 @@ export interface GiteaCicdRoleRiskAcceptance {
 
 /** Which runs may log in: pushes to exact refs, or pull requests into exact target branches. */
 export type GiteaCicdTrigger =
-  | { readonly kind: 'push'; readonly refs?: readonly string[] }
+  | {
+      readonly kind: 'push';
+      /** @default ['refs/heads/main'] */
+      readonly refs?: readonly string[];
+      /**
+       * Events allowed on those refs. `workflow_dispatch` (a manual run by someone with write access)
+       * runs the workflow of the chosen ref, so with refs bound it runs reviewed code too.
+       * @default ['push']
+       */
+      readonly events?: readonly ('push' | 'workflow_dispatch')[];
+    }
   | { readonly kind: 'pull_request'; readonly baseBranches: readonly string[] };
 
 export interface GiteaCicdRoleProps {
@@ -121,7 +131,11 @@ export class GiteaCicdRole extends Construct {
         throw new Error(invalidProp(name, 'trigger.refs', refs, "must list full refs such as 'refs/heads/main' (no globs, no commas)"));
       }
       boundClaims[claims.ref] = refs.join(',');
-      if (claims.eventName) boundClaims[claims.eventName] = 'push';
+      const events = trigger.events ?? ['push'];
+      if (events.length === 0 || events.some((e) => e !== 'push' && e !== 'workflow_dispatch')) {
+        throw new Error(invalidProp(name, 'trigger.events', events, "must list 'push' and/or 'workflow_dispatch' (never pull_request or pull_request_target: they run proposed code)"));
+      }
+      if (claims.eventName) boundClaims[claims.eventName] = events.join(',');
     } else {
       if (!claims.eventName || !claims.baseRef) {
         throw new Error(invalidProp(name, 'trigger', trigger, "needs the claim profile's eventName and baseRef claims to bind pull requests"));

@@ -38,7 +38,8 @@ export function composeApp(scope: Construct, app: AppConfig, platform: VaultPlat
       policies: [module.opsPolicy],
       repository: app.repository,
       repositoryId: app.ci?.repositoryId,
-      trigger: { kind: 'push', refs: app.ci?.refs ?? ['refs/heads/main'] },
+      // The app template also runs by hand (workflow_dispatch) after the config secret changes.
+      trigger: { kind: 'push', refs: app.ci?.refs ?? ['refs/heads/main'], events: ['push', 'workflow_dispatch'] },
       refProtected: app.ci?.refProtected ?? false,
     });
   }
