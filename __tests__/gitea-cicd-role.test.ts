@@ -175,6 +175,15 @@ describe('CI roles in the lab', () => {
     ).toThrow(/environments\.main\.ci\.oidc\.audiences.*at least one audience/);
   });
 
+  test('fails when the config sets both a discovery URL and a JWKS URL', () => {
+    expect(() =>
+      exampleConfigWith((c) => {
+        c.environments.sandbox.ci.oidc.discoveryUrl = 'https://git.lab.example.net/api/actions';
+        c.environments.sandbox.ci.oidc.jwksUrl = 'https://git.lab.example.net/api/actions/keys';
+      }),
+    ).toThrow(/environments\.sandbox\.ci\.oidc\.jwksUrl.*cannot be set together with discoveryUrl/);
+  });
+
   test('fails when an app is named like the platform role', () => {
     const config = exampleConfigWith((c) => {
       c.apps.push({ name: 'platform', namespace: 'platform', repository: 'lab/platform', delivery: 'vso' });

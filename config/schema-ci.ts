@@ -56,6 +56,13 @@ export const ciOidcExtraShape = {
   claims: ciClaimsSchema.optional(),
 };
 
+/** Checks across the fields of `ci.oidc`: discovery and a JWKS URL are alternatives. */
+export function checkCiOidc(oidc: { discoveryUrl?: string; jwksUrl?: string }, ctx: z.RefinementCtx): void {
+  if (oidc.discoveryUrl !== undefined && oidc.jwksUrl !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['jwksUrl'], message: 'cannot be set together with discoveryUrl: Vault fetches keys from one of them; remove one' });
+  }
+}
+
 /** Per-app CI settings (`apps[].ci`). */
 export const appCiSchema = z.strictObject({
   /** Refs whose runs may write the app's secrets. @default ['refs/heads/main'] */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appCiSchema, ciOidcExtraShape, labCiSchema } from './schema-ci';
+import { appCiSchema, checkCiOidc, ciOidcExtraShape, labCiSchema } from './schema-ci';
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
 
 /**
@@ -77,7 +77,7 @@ export const ciOidcSchema = z.strictObject({
   /** Audiences a CI token must carry; Vault roles bind them. */
   audiences: z.array(z.string().min(1)).min(1, { message: 'must list at least one audience' }),
   ...ciOidcExtraShape,
-});
+}).superRefine(checkCiOidc);
 
 export const postgresClusterSchema = z.strictObject({
   host: z.string().regex(/^[A-Za-z0-9.\-]+$/, { message: 'must be a host name or IP address' }),
