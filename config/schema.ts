@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { appDeliveryFields, environmentDeliverySchema } from './schema-delivery';
+import { appCiSchema, checkCiOidc, ciOidcExtraShape, labCiSchema } from './schema-ci';
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
 
 /**
@@ -76,7 +77,8 @@ export const ciOidcSchema = z.strictObject({
   issuer: httpUrl('the OIDC issuer'),
   /** Audiences a CI token must carry; Vault roles bind them. */
   audiences: z.array(z.string().min(1)).min(1, { message: 'must list at least one audience' }),
-});
+  ...ciOidcExtraShape,
+}).superRefine(checkCiOidc);
 
 export const postgresClusterSchema = z.strictObject({
   host: z.string().regex(/^[A-Za-z0-9.\-]+$/, { message: 'must be a host name or IP address' }),
@@ -134,6 +136,8 @@ export const appSchema = z.strictObject({
   /** Dynamic PostgreSQL credentials at `postgres/creds/<app>`. @default - none */
   postgres: appPostgresSchema.optional(),
   ...appDeliveryFields,
+  /** The app's CI role `gitea_cicd_<app>` (config/schema-ci.ts). @default - main branch of `repository` */
+  ci: appCiSchema.optional(),
 });
 
 export const labConfigSchema = z.strictObject({
@@ -143,6 +147,8 @@ export const labConfigSchema = z.strictObject({
     sandbox: clusterEnvironmentSchema,
   }),
   apps: z.array(appSchema),
+  /** This project's own CI (config/schema-ci.ts). @default - no platform CI role, no workflows */
+  ci: labCiSchema.optional(),
 });
 
 export type LabConfig = z.infer<typeof labConfigSchema>;

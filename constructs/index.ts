@@ -14,3 +14,5 @@ export * from './delivery-model';
 export * from './kubernetes-objects';
 export * from './vso-delivery';
 export * from './eso-delivery';
+export * from './ci-jwt-auth-backend';
+export * from './gitea-cicd-role';

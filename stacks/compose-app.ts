@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { AppConfig, ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
+import { ICiJwtAuthBackend } from '../constructs/ci-jwt-auth-backend';
+import { GiteaCicdRole } from '../constructs/gitea-cicd-role';
 import { IKubernetesAuthBackend } from '../constructs/kubernetes-auth-backend';
 import { IKvV2Mount } from '../constructs/kv-v2-mount';
 import { composeDelivery, VSO_TOKEN_PERIOD_SECONDS } from './compose-delivery';
@@ -14,6 +16,8 @@ export interface VaultPlatformRefs {
   readonly config: LabConfig;
   readonly kv: IKvV2Mount;
   readonly kubernetesAuth: IKubernetesAuthBackend;
+  /** The forge's JWT auth method: each app gets `gitea_cicd_<app>` there. @default - no CI roles */
+  readonly ciAuth?: ICiJwtAuthBackend;
 }
 
 /**
@@ -31,6 +35,18 @@ export function composeApp(scope: Construct, app: AppConfig, platform: VaultPlat
     // once. ESO logs in per reconcile and revokes, so its role keeps the plain TTL.
     tokenPeriod: app.delivery === 'vso' ? VSO_TOKEN_PERIOD_SECONDS : undefined,
   });
+  if (platform.ciAuth && !app.ci?.disabled) {
+    new GiteaCicdRole(module, 'GiteaCicdRole', {
+      appName: app.name,
+      backend: platform.ciAuth,
+      policies: [module.opsPolicy],
+      repository: app.repository,
+      repositoryId: app.ci?.repositoryId,
+      // The app template also runs by hand (workflow_dispatch) after the config secret changes.
+      trigger: { kind: 'push', refs: app.ci?.refs ?? ['refs/heads/main'], events: ['push', 'workflow_dispatch'] },
+      refProtected: app.ci?.refProtected ?? false,
+    });
+  }
   // Delivery reads module.deliveredSecrets: keep it after every addDeliveredSecret.
   composeDelivery(module, app, platform.config, platform.environment);
   return module;

@@ -3,10 +3,12 @@ import { Construct } from 'constructs';
 import { ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
 import { AuditDevice } from '../constructs/audit-device';
+import { CiJwtAuthBackend } from '../constructs/ci-jwt-auth-backend';
 import { KubernetesAuthBackend } from '../constructs/kubernetes-auth-backend';
 import { KvV1Mount } from '../constructs/kv-v1-mount';
 import { KvV2Mount } from '../constructs/kv-v2-mount';
 import { TransitMount } from '../constructs/transit-mount';
+import { addCiJwtAuthBackend, addPlatformCi, platformCiLogin } from './ci-platform';
 import { composeApp, VaultPlatformRefs } from './compose-app';
 import { addDeliveryPlatform } from './compose-delivery';
 import { addStateBackend } from './state-backend';
@@ -30,6 +32,8 @@ export class VaultEnvironmentStack extends TerraformStack {
   public readonly kvV1: KvV1Mount;
   public readonly transit: TransitMount;
   public readonly kubernetesAuth: KubernetesAuthBackend;
+  /** The forge's Actions OIDC issuer: CI roles of the apps and of this project. */
+  public readonly ciAuth: CiJwtAuthBackend;
   /** Apps by name. */
   public readonly apps: ReadonlyMap<string, AppSecretsModule>;
 
@@ -38,7 +42,7 @@ export class VaultEnvironmentStack extends TerraformStack {
     applyTerraformSettings(this);
     this.environment = props.environment;
     const env = props.config.environments[props.environment];
-    addVaultProvider(this, env.vault.address);
+    addVaultProvider(this, env.vault.address, platformCiLogin(props.config, props.environment));
     addStateBackend(this, id, env.state);
 
     this.kv = new KvV2Mount(this, 'Kvv2', { path: 'kvv2' });
@@ -47,12 +51,15 @@ export class VaultEnvironmentStack extends TerraformStack {
     this.kubernetesAuth = new KubernetesAuthBackend(this, 'KubernetesAuth', { kubernetesHost: env.kubernetes.apiHost });
     new AuditDevice(this, 'Audit');
     addDeliveryPlatform(this, props.config, props.environment);
+    this.ciAuth = addCiJwtAuthBackend(this, props.config, props.environment);
+    addPlatformCi(this, props.config, this.ciAuth);
 
     const platform: VaultPlatformRefs = {
       environment: props.environment,
       config: props.config,
       kv: this.kv,
       kubernetesAuth: this.kubernetesAuth,
+      ciAuth: this.ciAuth,
     };
     // A namespace construct keeps app ids (`Apps/<name>/…`) apart from the platform's own.
     const appsScope = new Construct(this, 'Apps');

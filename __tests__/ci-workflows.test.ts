@@ -1,0 +1,153 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { execFile } from 'child_process';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { promisify } from 'util';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { APP_TEMPLATE_PATH, FORGEJO_JOB_EXTENSIONS, generateWorkflows, PLATFORM_WORKFLOW_PATH, platformWorkflow } from '../stacks/ci-workflows';
+
+const execFileAsync = promisify(execFile);
+import { describeWithSchemas, schemaPath } from './support/schemas';
+import { exampleConfig, exampleConfigWith } from './support/synth';
+
+const ROOT = path.join(__dirname, '..');
+const generated = () => new Map(generateWorkflows(exampleConfig()).map((f) => [f.path, f.content]));
+const platform = () => parse(generated().get(PLATFORM_WORKFLOW_PATH)!);
+const template = () => parse(generated().get(APP_TEMPLATE_PATH)!);
+
+/** The workflow with Forgejo's own job keys removed (the GitHub schema does not know them). */
+function withoutForgejoExtensions(workflow: any): any {
+  const copy = JSON.parse(JSON.stringify(workflow));
+  for (const job of Object.values<any>(copy.jobs)) for (const key of FORGEJO_JOB_EXTENSIONS) delete job[key];
+  return copy;
+}
+
+describeWithSchemas('generated workflows against the Actions workflow schema', () => {
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const validate = ajv.compile(JSON.parse(fs.readFileSync(schemaPath('github-workflow.json'), 'utf8')));
+
+  test.each([PLATFORM_WORKFLOW_PATH, APP_TEMPLATE_PATH])('%s validates (Forgejo job extensions aside)', (file) => {
+    const ok = validate(withoutForgejoExtensions(parse(generated().get(file)!)));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  test('a Gitea profile workflow validates without stripping anything', () => {
+    const config = exampleConfigWith((c) => {
+      c.environments.main.ci.oidc.claims = { profile: 'gitea' };
+      c.environments.sandbox.ci.oidc.claims = { profile: 'gitea' };
+    });
+    for (const file of generateWorkflows(config)) {
+      expect(validate(parse(file.content))).toBe(true);
+    }
+  });
+
+  test('the schema check can fail: an unknown job key is rejected', () => {
+    const broken = withoutForgejoExtensions(platform());
+    broken.jobs['deploy-main']['run-on'] = 'docker';
+    expect(validate(broken)).toBe(false);
+  });
+});
+
+describe('generated workflows', () => {
+  test('the committed files are what the generator produces from config/lab.yaml now', () => {
+    for (const [file, content] of generated()) {
+      expect(fs.readFileSync(path.join(ROOT, file), 'utf8')).toBe(content);
+    }
+  });
+
+  test('pull requests run cdktf diff and pushes to main run cdktf deploy --auto-approve, for sandbox and main', () => {
+    const wf = platform();
+    expect(Object.keys(wf.on).sort()).toEqual(['pull_request', 'push']);
+    const runs = (job: string) => wf.jobs[job].steps.map((s: any) => s.run ?? '').join('\n');
+    for (const stack of ['sandbox', 'main']) {
+      expect(wf.jobs[`diff-${stack}`].if).toContain("github.event_name == 'pull_request'");
+      expect(runs(`diff-${stack}`)).toContain(`npx cdktf diff ${stack}`);
+      expect(wf.jobs[`deploy-${stack}`].if).toContain("github.ref == 'refs/heads/main'");
+      expect(runs(`deploy-${stack}`)).toContain(`npx cdktf deploy ${stack} --auto-approve`);
+      expect(runs(`deploy-${stack}`)).toContain('npm ci');
+    }
+    expect(wf.env.CHECKPOINT_DISABLE).toBe('1');
+  });
+
+  test('deploys of one stack never overlap: one concurrency group per stack, queued not cancelled', () => {
+    const wf = platform();
+    const groups = ['sandbox', 'main'].map((s) => wf.jobs[`deploy-${s}`].concurrency);
+    expect(groups).toEqual([
+      { group: 'deploy-sandbox', 'cancel-in-progress': false },
+      { group: 'deploy-main', 'cancel-in-progress': false },
+    ]);
+    expect(wf.jobs['deploy-main'].needs).toBe('deploy-sandbox');
+  });
+
+  test('each job asks for an OIDC token with its own Vault audience and logs in with the matching role', () => {
+    const wf = platform();
+    expect(wf.permissions['id-token']).toBe('write');
+    expect(wf.jobs['deploy-main'].env).toMatchObject({ VAULT_AUTH_METHOD: 'jwt', VAULT_AUTH_ROLE: 'gitea_cicd_platform', VAULT_AUDIENCE: 'https://vault.lab.example.net' });
+    expect(wf.jobs['deploy-sandbox'].env.VAULT_AUDIENCE).toBe('https://vault.sandbox.lab.example.net');
+    expect(wf.jobs['diff-main'].env.VAULT_AUTH_ROLE).toBe('gitea_cicd_platform-diff');
+    expect(wf.jobs['deploy-main']['enable-openid-connect']).toBe(true);
+  });
+
+  test('no workflow stores, echoes or passes a token on a command line', () => {
+    for (const [file, content] of generated()) {
+      expect({ file, storedToken: /secrets\.VAULT_TOKEN|VAULT_TOKEN:/.test(content) }).toEqual({ file, storedToken: false });
+      expect({ file, echo: /(echo|printf '%s\\n')[^\n]*\$\{?(TERRAFORM_VAULT_AUTH_JWT|jwt|vault_token)/i.test(content) }).toEqual({ file, echo: false });
+      expect({ file, argvHeader: /-H "[^"]*\$/.test(content) }).toEqual({ file, argvHeader: false });
+      expect(content).toContain('set +x');
+    }
+  });
+
+  test('the app template writes kvv2/<app>/config with gitea_cicd_<app> against the main Vault', () => {
+    const wf = template();
+    const run = wf.jobs['write-config'].steps.map((s: any) => s.run ?? '').join('\n');
+    expect(run).toContain('ROLE="gitea_cicd_${APP_NAME}"');
+    expect(run).toContain('/v1/$VAULT_KV_MOUNT/data/$APP_NAME/config');
+    expect(wf.env).toMatchObject({ VAULT_ADDR: 'https://vault.lab.example.net:8200', VAULT_AUTH_PATH: 'gitea-actions', VAULT_AUDIENCE: 'https://vault.lab.example.net', VAULT_KV_MOUNT: 'kvv2' });
+  });
+
+  test('without ci.platform only the app template is generated', () => {
+    const config = exampleConfigWith((c) => {
+      delete c.ci;
+    });
+    expect(generateWorkflows(config).map((f) => f.path)).toEqual([APP_TEMPLATE_PATH]);
+  });
+
+  test('fails when the platform workflow is asked for without ci.platform', () => {
+    const config = exampleConfigWith((c) => {
+      delete c.ci;
+    });
+    expect(() => platformWorkflow(config)).toThrow(/ci.platform: not configured/);
+  });
+
+  test("the token request sends the runner's request token as a header and the audience, and prints only the token", async () => {
+    const step = platform().jobs['deploy-main'].steps.find((s: any) => (s.run ?? '').includes('id_token()')).run as string;
+    const fn = step.slice(step.indexOf('set +x'), step.indexOf('# The Vault provider'));
+    const seen: { auth?: string; audience?: string | null } = {};
+    const server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      seen.auth = req.headers.authorization;
+      seen.audience = url.searchParams.get('audience');
+      res.end(JSON.stringify({ value: 'header.payload.signature' }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const { stdout, stderr } = await execFileAsync('bash', ['-c', `set -euo pipefail\n${fn}\nid_token "$VAULT_AUDIENCE"`], {
+        env: {
+          PATH: process.env.PATH,
+          VAULT_AUDIENCE: 'https://vault.lab.example.net',
+          ACTIONS_ID_TOKEN_REQUEST_URL: `http://127.0.0.1:${port}/api/actions/_apis/token?api-version=2.0`,
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runner-request-token',
+        },
+      });
+      expect(stdout).toBe('header.payload.signature');
+      expect(stderr).not.toMatch(/header\.payload|runner-request-token/);
+      expect(seen).toEqual({ auth: 'bearer runner-request-token', audience: 'https://vault.lab.example.net' });
+    } finally {
+      server.close();
+    }
+  });
+});

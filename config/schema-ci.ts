@@ -1,0 +1,117 @@
+import { z } from 'zod';
+
+/**
+ * CI settings: how the forge's Actions OIDC tokens are verified, which claims the Vault roles bind,
+ * and which repository and refs may act for each app and for this project. Imported by schema.ts.
+ */
+
+const REPOSITORY = /^[A-Za-z0-9_.\-]+\/[A-Za-z0-9_.\-]+$/;
+const REPOSITORY_RULE = "must be 'owner/repo' (letters, digits, '.', '_', '-'), no globs";
+/** A full git ref without globs or commas (the provider splits bound claim values on commas). */
+const GIT_REF = /^refs\/(heads|tags)\/[A-Za-z0-9_.\-/]+$/;
+const GIT_REF_RULE = "must be a full ref such as 'refs/heads/main' or 'refs/tags/v1' (no globs, no commas)";
+const CLAIM_NAME = /^(\/)?[A-Za-z0-9_.\-]+(\/[A-Za-z0-9_.\-~]+)*$/;
+const CLAIM_NAME_RULE = "must be a claim name such as 'repository', or a JSON pointer such as '/nested/claim'";
+
+/** A written justification for an explicit exception; short phrases like "ok" do not count. */
+export const writtenReason = z.string().trim().min(10, { message: 'must explain the exception in at least 10 characters' });
+
+/** The forge's claim names. `forgejo` and `gitea` follow the GitHub Actions token shape. */
+export const ciClaimNamesSchema = z.strictObject({
+  /** Claim holding `owner/repo`. */
+  repository: z.string().regex(CLAIM_NAME, { message: CLAIM_NAME_RULE }),
+  /** Claim holding the immutable repository id. @default - none: ids are not bound */
+  repositoryId: z.string().regex(CLAIM_NAME, { message: CLAIM_NAME_RULE }).optional(),
+  /** Claim holding the full git ref (`refs/heads/main`). */
+  ref: z.string().regex(CLAIM_NAME, { message: CLAIM_NAME_RULE }),
+  /** Claim holding "true" when the ref is protected. @default - none: refProtected cannot be bound */
+  refProtected: z.string().regex(CLAIM_NAME, { message: CLAIM_NAME_RULE }).optional(),
+  /** Claim holding the triggering event (`push`, `pull_request`). @default - none: events are not bound */
+  eventName: z.string().regex(CLAIM_NAME, { message: CLAIM_NAME_RULE }).optional(),
+  /** Claim holding a pull request's target branch name (`main`). @default - none: no pull-request roles */
+  baseRef: z.string().regex(CLAIM_NAME, { message: CLAIM_NAME_RULE }).optional(),
+});
+
+export const ciClaimsSchema = z.discriminatedUnion('profile', [
+  /** Forgejo Actions (`enable-openid-connect: true`), GitHub-shaped claims including `repository_id`. */
+  z.strictObject({ profile: z.literal('forgejo') }),
+  /** A Gitea build with Actions OIDC (`permissions: id-token: write`), GitHub-shaped claims. */
+  z.strictObject({ profile: z.literal('gitea') }),
+  /** Any other issuer: name every claim. */
+  z.strictObject({ profile: z.literal('custom'), names: ciClaimNamesSchema }),
+]);
+
+/** Fields added to `environments.<env>.ci.oidc`. */
+export const ciOidcExtraShape = {
+  /**
+   * Base URL for OIDC discovery (`/.well-known/openid-configuration` is appended by Vault).
+   * @default - the issuer
+   */
+  discoveryUrl: z.string().url().optional(),
+  /** JWKS URL, for a forge without discovery. Exclusive with discoveryUrl. @default - discovery is used */
+  jwksUrl: z.string().url().optional(),
+  /** Mount path of the JWT auth method under `auth/`. @default 'gitea-actions' */
+  authPath: z.string().regex(/^[a-z0-9][a-z0-9\-_]*$/, { message: "must be lowercase letters, digits, '-' or '_'" }).optional(),
+  /** Which claim names the forge uses. @default { profile: forgejo } */
+  claims: ciClaimsSchema.optional(),
+};
+
+/** Checks across the fields of `ci.oidc`: discovery and a JWKS URL are alternatives. */
+export function checkCiOidc(oidc: { discoveryUrl?: string; jwksUrl?: string }, ctx: z.RefinementCtx): void {
+  if (oidc.discoveryUrl !== undefined && oidc.jwksUrl !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['jwksUrl'], message: 'cannot be set together with discoveryUrl: Vault fetches keys from one of them; remove one' });
+  }
+}
+
+/** Per-app CI settings (`apps[].ci`). */
+export const appCiSchema = z.strictObject({
+  /** Refs whose runs may write the app's secrets. @default ['refs/heads/main'] */
+  refs: z.array(z.string().regex(GIT_REF, { message: GIT_REF_RULE })).min(1).optional(),
+  /** Also require the forge to report the ref as protected. @default false */
+  refProtected: z.boolean().optional(),
+  /** The repository's immutable id, bound next to its name so a renamed-and-reused name gets nothing. @default - not bound */
+  repositoryId: z.string().regex(/^[0-9]+$/, { message: 'must be the numeric repository id' }).optional(),
+  /** Opt out of a CI role for this app; the reason is kept in the config for review. @default - the app gets gitea_cicd_<app> */
+  disabled: z.strictObject({ reason: writtenReason }).optional(),
+});
+
+/** This project's own repository, whose CI runs `cdktf diff`/`cdktf deploy` (`ci.platform`). */
+export const platformCiSchema = z.strictObject({
+  repository: z.string().regex(REPOSITORY, { message: REPOSITORY_RULE }),
+  /** @default - not bound */
+  repositoryId: z.string().regex(/^[0-9]+$/, { message: 'must be the numeric repository id' }).optional(),
+  /** Refs that may deploy. @default ['refs/heads/main'] */
+  refs: z.array(z.string().regex(GIT_REF, { message: GIT_REF_RULE })).min(1).optional(),
+  /** @default true */
+  refProtected: z.boolean().optional(),
+  /** Runner label of the workflow jobs. @default 'docker' */
+  runsOn: z.string().min(1).optional(),
+});
+
+/** The top-level `ci` key. */
+export const labCiSchema = z.strictObject({
+  platform: platformCiSchema,
+});
+
+export type CiClaimNames = z.infer<typeof ciClaimNamesSchema>;
+export type CiClaimsConfig = z.infer<typeof ciClaimsSchema>;
+export type AppCiConfig = z.infer<typeof appCiSchema>;
+export type PlatformCiConfig = z.infer<typeof platformCiSchema>;
+
+/** GitHub-shaped claim names (GitHub Actions, Forgejo, Gitea). */
+export const GITHUB_SHAPED_CLAIMS: CiClaimNames = {
+  repository: 'repository',
+  repositoryId: 'repository_id',
+  ref: 'ref',
+  refProtected: 'ref_protected',
+  eventName: 'event_name',
+  baseRef: 'base_ref',
+};
+
+/** The claim names a profile stands for. */
+export function claimNamesOf(claims: CiClaimsConfig | undefined): CiClaimNames {
+  if (!claims || claims.profile === 'forgejo' || claims.profile === 'gitea') return { ...GITHUB_SHAPED_CLAIMS };
+  return { ...claims.names };
+}
+
+export const DEFAULT_CI_AUTH_PATH = 'gitea-actions';

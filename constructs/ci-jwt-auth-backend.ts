@@ -1,0 +1,88 @@
+import { JwtAuthBackend } from '@cdktf/provider-vault/lib/jwt-auth-backend';
+import { Construct } from 'constructs';
+import { CiClaimNames, GITHUB_SHAPED_CLAIMS } from '../config/schema-ci';
+import { invalidProp } from './errors';
+import { validateMountPath } from './kv-v2-mount';
+
+/** A JWT auth method that verifies the forge's Actions OIDC tokens. */
+export interface ICiJwtAuthBackend {
+  /** Mount path under `auth/`, e.g. `gitea-actions`: a literal, usable in policies and workflows. */
+  readonly path: string;
+  /** The same path as a reference, so Terraform creates roles after the backend. */
+  readonly backendPath: string;
+  /** Audiences roles bind unless they say otherwise. */
+  readonly audiences: readonly string[];
+  /** The claim names the forge's tokens use. */
+  readonly claims: CiClaimNames;
+}
+
+export interface CiJwtAuthBackendProps {
+  /** The token issuer (`iss`), e.g. https://git.lab.example.net/api/actions; Vault requires an exact match. */
+  readonly issuer: string;
+  /** Audiences a CI token must carry (roles bind them). At least one. */
+  readonly audiences: readonly string[];
+  /** OIDC discovery base URL. @default - the issuer (unless jwksUrl is set) */
+  readonly discoveryUrl?: string;
+  /** JWKS URL, for a forge without discovery; exclusive with discoveryUrl. @default - discovery */
+  readonly jwksUrl?: string;
+  /** Mount path under `auth/`. @default 'gitea-actions' */
+  readonly path?: string;
+  /** Claim names of the forge's tokens. @default - GitHub-shaped (Forgejo, Gitea) */
+  readonly claims?: CiClaimNames;
+  /** @default 'Gitea/Forgejo Actions OIDC tokens' */
+  readonly description?: string;
+}
+
+/**
+ * The forge's Actions OIDC issuer as a Vault JWT auth method. Keys are fetched from the issuer (OIDC
+ * discovery or a JWKS URL), so nothing secret is configured here; `bound_issuer` pins `iss`.
+ */
+export class CiJwtAuthBackend extends Construct implements ICiJwtAuthBackend {
+  /** A backend created elsewhere. */
+  public static fromPath(scope: Construct, id: string, path: string, audiences: readonly string[], claims: CiClaimNames = GITHUB_SHAPED_CLAIMS): ICiJwtAuthBackend {
+    validateMountPath('CiJwtAuthBackend.fromPath', 'path', path);
+    class Imported extends Construct implements ICiJwtAuthBackend {
+      public readonly path = path;
+      public readonly backendPath = path;
+      public readonly audiences = [...audiences];
+      public readonly claims = { ...claims };
+    }
+    return new Imported(scope, id);
+  }
+
+  public readonly path: string;
+  public readonly backendPath: string;
+  public readonly audiences: readonly string[];
+  public readonly claims: CiClaimNames;
+  public readonly issuer: string;
+  public readonly resource: JwtAuthBackend;
+
+  public constructor(scope: Construct, id: string, props: CiJwtAuthBackendProps) {
+    super(scope, id);
+    const name = 'CiJwtAuthBackend';
+    for (const [prop, value] of [['issuer', props.issuer], ['discoveryUrl', props.discoveryUrl], ['jwksUrl', props.jwksUrl]] as const) {
+      if (value !== undefined && !/^https:\/\/[^\s/]+/.test(value)) {
+        throw new Error(invalidProp(name, prop, value, 'must be an https:// URL: Vault fetches signing keys from it'));
+      }
+    }
+    if (props.discoveryUrl !== undefined && props.jwksUrl !== undefined) {
+      throw new Error(invalidProp(name, 'jwksUrl', props.jwksUrl, "cannot be set together with 'discoveryUrl'; set one of them"));
+    }
+    if (props.audiences.length === 0 || props.audiences.some((a) => a.trim() === '')) {
+      throw new Error(invalidProp(name, 'audiences', props.audiences, 'must list at least one non-empty audience (e.g. the Vault address)'));
+    }
+    this.path = props.path ?? 'gitea-actions';
+    validateMountPath(name, 'path', this.path);
+    this.issuer = props.issuer;
+    this.audiences = [...props.audiences];
+    this.claims = { ...(props.claims ?? GITHUB_SHAPED_CLAIMS) };
+    this.resource = new JwtAuthBackend(this, 'Resource', {
+      type: 'jwt',
+      path: this.path,
+      description: props.description ?? 'Gitea/Forgejo Actions OIDC tokens',
+      boundIssuer: props.issuer,
+      ...(props.jwksUrl !== undefined ? { jwksUrl: props.jwksUrl } : { oidcDiscoveryUrl: props.discoveryUrl ?? props.issuer }),
+    });
+    this.backendPath = this.resource.path;
+  }
+}

@@ -1,0 +1,164 @@
+import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { IPolicyGrantee } from '../constructs/vault-policy';
+import { Capability } from '../constructs/policy/capabilities';
+import { PolicyRule } from '../constructs/policy/policy-document';
+
+/**
+ * What `cdktf deploy` needs from Vault, derived from the resources a stack manages: each Terraform
+ * resource type maps to the Vault API paths the provider calls to create, read, update and delete
+ * it, restricted to the resource's own mount path or name. Paths are from the Vault API docs
+ * (sys/mounts, sys/auth, sys/audit, sys/policies/acl, auth/<jwt|kubernetes>/role, database,
+ * transit, kv-v2). A resource type missing here is reported by `unmappedResourceTypes` and fails
+ * the platform-policy test, so whoever adds a resource type also adds what deploying it needs.
+ */
+
+/** Reads one attribute of a resource as a literal: a path segment, or `+` when it is only known at apply. */
+export type AttributeReader = (attribute: string) => string;
+
+const CRUD: readonly Capability[] = ['create', 'read', 'update', 'delete'];
+const CRUD_SUDO: readonly Capability[] = ['create', 'read', 'update', 'delete', 'sudo'];
+const CRU: readonly Capability[] = ['create', 'read', 'update'];
+const READ_UPDATE: readonly Capability[] = ['read', 'update'];
+
+const mountRules = (path: string): PolicyRule[] => [
+  { path: `sys/mounts/${path}`, capabilities: CRUD },
+  { path: `sys/mounts/${path}/tune`, capabilities: READ_UPDATE },
+];
+// Enabling, reading and tuning auth methods are root-protected endpoints: they need sudo.
+const authMountRules = (path: string): PolicyRule[] => [
+  { path: 'sys/auth', capabilities: ['read'] },
+  { path: `sys/auth/${path}`, capabilities: CRUD_SUDO },
+  { path: `sys/auth/${path}/tune`, capabilities: ['read', 'update', 'sudo'] },
+];
+const policyRules = (name: string): PolicyRule[] => [
+  // The API client has used both the legacy and the current endpoint.
+  { path: `sys/policies/acl/${name}`, capabilities: CRUD },
+  { path: `sys/policy/${name}`, capabilities: CRUD },
+];
+
+/** Resource type → the rules managing one such resource needs. */
+export const VAULT_RESOURCE_RULES: Readonly<Record<string, (attr: AttributeReader) => PolicyRule[]>> = {
+  vault_mount: (a) => mountRules(a('path')),
+  vault_kv_secret_backend_v2: (a) => [{ path: `${a('mount')}/config`, capabilities: CRU }],
+  vault_auth_backend: (a) => authMountRules(a('path')),
+  vault_kubernetes_auth_backend_config: (a) => [{ path: `auth/${a('backend')}/config`, capabilities: CRU }],
+  vault_kubernetes_auth_backend_role: (a) => [{ path: `auth/${a('backend')}/role/${a('role_name')}`, capabilities: CRUD }],
+  vault_jwt_auth_backend: (a) => [...authMountRules(a('path')), { path: `auth/${a('path')}/config`, capabilities: CRU }],
+  vault_jwt_auth_backend_role: (a) => [{ path: `auth/${a('backend')}/role/${a('role_name')}`, capabilities: CRUD }],
+  vault_policy: (a) => policyRules(a('name')),
+  // Audit devices are root-protected; listing them needs sudo too.
+  vault_audit: (a) => [
+    { path: 'sys/audit', capabilities: ['read', 'sudo'] },
+    { path: `sys/audit/${a('path')}`, capabilities: CRUD_SUDO },
+  ],
+  vault_database_secrets_mount: (a) => [
+    ...mountRules(a('path')),
+    { path: `${a('path')}/config/+`, capabilities: CRUD },
+  ],
+  vault_database_secret_backend_connection: (a) => [
+    ...mountRules(a('backend')),
+    { path: `${a('backend')}/config/${a('name')}`, capabilities: CRUD },
+  ],
+  vault_database_secret_backend_role: (a) => [{ path: `${a('backend')}/roles/${a('name')}`, capabilities: CRUD }],
+  vault_kv_secret_v2: (a) => [
+    { path: `${a('mount')}/data/${a('name')}`, capabilities: CRUD },
+    { path: `${a('mount')}/metadata/${a('name')}`, capabilities: CRUD },
+  ],
+  vault_transit_secret_backend_key: (a) => [
+    { path: `${a('backend')}/keys/${a('name')}`, capabilities: CRUD },
+    { path: `${a('backend')}/keys/${a('name')}/config`, capabilities: ['update'] },
+  ],
+  vault_token: () => [
+    { path: 'auth/token/create', capabilities: ['update'] },
+    { path: 'auth/token/lookup-accessor', capabilities: ['update'] },
+    { path: 'auth/token/revoke-accessor', capabilities: ['update'] },
+  ],
+};
+
+/** Resources of other providers: managing them needs nothing from Vault. */
+export const NON_VAULT_RESOURCE_PREFIXES = ['kubernetes_', 'helm_', 'random_', 'postgresql_', 'null_', 'time_', 'terraform_'];
+
+/** What the provider itself calls on every run: its child token (skip_child_token is false) and a self lookup. */
+export const PROVIDER_BASE_RULES: readonly PolicyRule[] = [
+  { path: 'auth/token/create', capabilities: ['update'] },
+  { path: 'auth/token/lookup-self', capabilities: ['read'] },
+];
+
+/** The read-only share of a rule, for `cdktf diff` (plan reads, never writes). `sudo` stays where a read needs it. */
+export function readOnlyRule(rule: PolicyRule): PolicyRule | undefined {
+  const caps = rule.capabilities.filter((c) => c === 'read' || c === 'list' || c === 'sudo');
+  if (!caps.some((c) => c !== 'sudo')) return undefined;
+  return { path: rule.path, capabilities: caps };
+}
+
+/** Every Terraform resource of a stack with its type and address. */
+function resourcesOf(stack: TerraformStack): Array<{ resource: TerraformResource; address: string }> {
+  return stack.node
+    .findAll()
+    .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && TerraformStack.of(c) === stack)
+    .map((resource) => ({ resource, address: `${resource.terraformResourceType}.${stack.getLogicalId(resource)}` }));
+}
+
+/**
+ * Grants a stack's deploy policy (and its read-only diff policy) what managing the stack's resources
+ * needs. Runs as an Aspect, when the stack is complete; the policies render their HCL later.
+ */
+export class PlatformPolicyAspect implements IAspect {
+  private readonly unmapped = new Set<string>();
+  private applied = false;
+
+  public constructor(
+    private readonly stack: TerraformStack,
+    private readonly deploy: IPolicyGrantee,
+    private readonly diff: IPolicyGrantee,
+  ) {}
+
+  public visit(node: IConstruct): void {
+    if (node !== this.stack || this.applied) return;
+    this.applied = true;
+    for (const rule of derivePlatformRules(this.stack, this.unmapped)) {
+      this.deploy.allow(rule.path, rule.capabilities);
+      const read = readOnlyRule(rule);
+      if (read) this.diff.allow(read.path, read.capabilities);
+    }
+    for (const type of this.unmapped) {
+      Annotations.of(this.stack).addWarning(`platform CI policy: no rules for resource type ${type}; add it to VAULT_RESOURCE_RULES in stacks/platform-policy.ts`);
+    }
+  }
+}
+
+/**
+ * The rules deploying `stack` needs. Resource types neither mapped nor known to need nothing from
+ * Vault are added to `unmapped`.
+ */
+export function derivePlatformRules(stack: TerraformStack, unmapped: Set<string> = new Set()): PolicyRule[] {
+  const resources = resourcesOf(stack);
+  const attributesByAddress = new Map<string, Record<string, unknown>>();
+  for (const { resource, address } of resources) {
+    attributesByAddress.set(address, (resource as unknown as { synthesizeAttributes(): Record<string, unknown> }).synthesizeAttributes());
+  }
+  // A reference such as `${vault_auth_backend.X.path}` reads the literal of that resource's attribute.
+  const literal = (value: unknown, depth = 0): string => {
+    const resolved = value === undefined ? undefined : Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+    if (typeof resolved !== 'string' || resolved === '') return '+';
+    const ref = /^\$\{([a-z0-9_]+\.[A-Za-z0-9_\-]+)\.([a-z_]+)\}$/.exec(resolved);
+    if (ref) {
+      const target = attributesByAddress.get(ref[1]);
+      return target && depth < 3 ? literal(target[ref[2]], depth + 1) : '+';
+    }
+    return /^[A-Za-z0-9_.\-/]+$/.test(resolved) ? resolved : '+';
+  };
+  const rules: PolicyRule[] = [...PROVIDER_BASE_RULES];
+  for (const { resource, address } of resources) {
+    const type = resource.terraformResourceType;
+    const derive = VAULT_RESOURCE_RULES[type];
+    if (derive) {
+      const attrs = attributesByAddress.get(address) ?? {};
+      rules.push(...derive((attribute) => literal(attrs[attribute])));
+    } else if (!NON_VAULT_RESOURCE_PREFIXES.some((p) => type.startsWith(p))) {
+      unmapped.add(type);
+    }
+  }
+  return rules;
+}
