@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { policyRulesSchema } from './schema-rules';
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
 
 /**
@@ -139,6 +140,8 @@ export const labConfigSchema = z.strictObject({
     sandbox: clusterEnvironmentSchema,
   }),
   apps: z.array(appSchema),
+  /** Least-privilege rule pack settings (token TTL ceilings). @default - built-in ceilings */
+  policy: policyRulesSchema.optional(),
 });
 
 export type LabConfig = z.infer<typeof labConfigSchema>;

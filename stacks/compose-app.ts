@@ -16,6 +16,12 @@ export interface VaultPlatformRefs {
 }
 
 /**
+ * Period of the runtime tokens of VSO-delivered apps: the operator renews them for as long as it
+ * runs, and a token it stops renewing dies within this time (rule VP-VSO-1).
+ */
+export const VSO_TOKEN_PERIOD_SECONDS = 3600;
+
+/**
  * Builds everything one app of the config needs in one Vault. The construct id is the app name under
  * the given scope, so an app's resource addresses never depend on its position in the list.
  */
@@ -26,5 +32,6 @@ export function composeApp(scope: Construct, app: AppConfig, platform: VaultPlat
     serviceAccountName: app.serviceAccount,
     kv: platform.kv,
     kubernetesAuth: platform.kubernetesAuth,
+    tokenPeriod: app.delivery === 'vso' ? VSO_TOKEN_PERIOD_SECONDS : undefined,
   });
 }

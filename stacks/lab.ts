@@ -1,5 +1,6 @@
 import { App } from 'cdktf';
 import { LabConfig } from '../config/schema';
+import { applyLabRules } from '../rules/apply';
 import { ClusterStack } from './cluster-stack';
 import { QnapStack } from './qnap-stack';
 import { VaultEnvironmentStack } from './vault-environment-stack';
@@ -22,5 +23,7 @@ export function buildLab(app: App, config: LabConfig): LabStacks {
   const main = new VaultEnvironmentStack(app, 'main', { config, environment: 'main' });
   const sandboxCluster = new ClusterStack(app, 'sandbox-cluster', { config, environment: 'sandbox' });
   const sandbox = new VaultEnvironmentStack(app, 'sandbox', { config, environment: 'sandbox' });
+  // Least-privilege rules on every stack, isolation on the sandbox ones: violations fail synthesis.
+  applyLabRules(app, config);
   return { qnap, main, mainCluster, sandbox, sandboxCluster };
 }
