@@ -69,12 +69,12 @@ export function isolationViolations(stack: TerraformStack, config: LabConfig): I
   const backend = synthesized.json.terraform?.backend ?? {};
   for (const [type, settings] of Object.entries(backend)) {
     const location = backendLocation(type, settings, stack.node.id);
-    const shared = productionStates.find((p) => p.location === location);
-    if (shared) {
+    const shared = productionStates.filter((p) => p.location === location);
+    if (shared.length > 0) {
       violations.push({
         ruleId: 'VP-ISO-2',
         construct: synthesized.ownerOf(['terraform', 'backend']),
-        message: `the ${type} state backend ${JSON.stringify(settings)} is in the production state location of environments.${shared.env}.state (${location})`,
+        message: `the ${type} state backend ${JSON.stringify(settings)} is in the production state location (${location}) of ${shared.map((p) => `environments.${p.env}.state`).join(' and ')}`,
       });
     }
   }
@@ -82,12 +82,12 @@ export function isolationViolations(stack: TerraformStack, config: LabConfig): I
   for (const [id, remote] of Object.entries(synthesized.json.data?.terraform_remote_state ?? {})) {
     const type = String(remote.backend);
     const settings = (remote.config ?? {}) as Record<string, unknown>;
-    const shared = productionStates.find((p) => p.location === backendLocation(type, settings) || remoteMatchesPg(type, settings, p.location));
-    if (shared) {
+    const shared = productionStates.filter((p) => p.location === backendLocation(type, settings) || remoteMatchesPg(type, settings, p.location));
+    if (shared.length > 0) {
       violations.push({
         ruleId: 'VP-ISO-3',
         construct: synthesized.ownerOf(['data', 'terraform_remote_state', id]),
-        message: `remote state ${id} reads ${type} ${JSON.stringify(settings)} from the production state location of environments.${shared.env}.state`,
+        message: `remote state ${id} reads ${type} ${JSON.stringify(settings)} from the production state location of ${shared.map((p) => `environments.${p.env}.state`).join(' and ')}`,
       });
     }
   }
