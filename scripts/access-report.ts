@@ -14,7 +14,7 @@ async function main(argv: string[]): Promise<void> {
   const diffIndex = argv.indexOf('--diff');
   const basePath = diffIndex >= 0 ? argv[diffIndex + 1] : undefined;
   if (diffIndex >= 0 && !basePath) throw new Error('--diff needs the path of a report written with --json, e.g. --diff base.json');
-  const unknown = argv.filter((a, i) => !['--json', '--markdown', '--diff'].includes(a) && i !== diffIndex + 1);
+  const unknown = argv.filter((a, i) => !['--json', '--markdown', '--diff'].includes(a) && (diffIndex < 0 || i !== diffIndex + 1));
   if (unknown.length > 0) throw new Error(`unknown argument(s) ${unknown.join(' ')}; use --json, --markdown, --diff BASE.json`);
 
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'access-report-'));
