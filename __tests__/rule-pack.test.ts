@@ -1,4 +1,5 @@
 import { Audit } from '@cdktf/provider-vault/lib/audit';
+import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { JwtAuthBackendRole } from '@cdktf/provider-vault/lib/jwt-auth-backend-role';
 import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
 import { TransitSecretBackendKey } from '@cdktf/provider-vault/lib/transit-secret-backend-key';
@@ -131,6 +132,13 @@ describe('VP-POL-1/2/3: app policies', () => {
     });
     app.opsPolicy.allow('kvv2/data/*', ['read']);
     expect(synthErrors(stack)).toEqual([expect.objectContaining({ path: 'test/Web/OpsPolicy', message: expect.stringMatching(/^\[VP-POL-2\]/) })]);
+  });
+
+  test('fails when an app holds a raw vault_policy the pack cannot read', () => {
+    const stack = ruleStack();
+    const appScope = new Construct(new Construct(stack, 'Apps'), 'webapp');
+    new Policy(appScope, 'Handwritten', { name: 'webapp-extra', policy: 'path "sys/*" { capabilities = ["sudo"] }' });
+    expect(synthErrors(stack)).toEqual([{ path: 'test/Apps/webapp/Handwritten', message: expect.stringMatching(/^\[VP-POL-5\] a raw vault_policy under an app/) }]);
   });
 
   test('a platform policy outside Apps may reach wider paths', () => {

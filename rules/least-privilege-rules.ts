@@ -1,6 +1,7 @@
 import { Audit } from '@cdktf/provider-vault/lib/audit';
 import { JwtAuthBackendRole } from '@cdktf/provider-vault/lib/jwt-auth-backend-role';
 import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
+import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { TransitSecretBackendKey } from '@cdktf/provider-vault/lib/transit-secret-backend-key';
 import { TerraformResource, TerraformStack } from 'cdktf';
@@ -83,6 +84,16 @@ export const noDestroyInAppPolicies: Rule = {
         return (endpoint === 'destroy' && grants.length > 0) || (endpoint === 'metadata' && grants.includes('delete'));
       })
       .map((r) => `app policy ${found.policy.policyName} can permanently destroy secrets at ${JSON.stringify(r.path)} (${r.capabilities.join(', ')}); use soft delete (grantSoftDelete) for apps`);
+  },
+};
+
+export const appPoliciesTyped: Rule = {
+  id: 'VP-POL-5',
+  summary: 'an app policy is a VaultPolicy (typed rules the pack can check), never a raw vault_policy',
+  check(construct) {
+    if (!(construct instanceof Policy) || construct.node.scope instanceof VaultPolicy) return [];
+    const inApps = construct.node.scopes.some((s) => s instanceof AppSecretsModule || s.node.id === 'Apps');
+    return inApps ? ['a raw vault_policy under an app bypasses VP-POL-1..3; build it with VaultPolicy and grant methods'] : [];
   },
 };
 
@@ -224,6 +235,7 @@ export const LEAST_PRIVILEGE_RULES: readonly Rule[] = [
   appPathsStayInPrefix,
   noDestroyInAppPolicies,
   noRootPolicyOnRoles,
+  appPoliciesTyped,
   kubernetesRolesBoundExactly,
   jwtRolesBound,
   tokenTtlsUnderCeilings,
