@@ -187,10 +187,12 @@ export function renderMarkdown(report: AccessReport): string {
         '',
         `Stacks: ${v.stacks.join(', ')}`,
         '',
+        ...(v.rows.length === 0 ? ['(no auth roles)'] : []),
+      ].concat(v.rows.length === 0 ? [] : [
         `| ${COLUMNS.map(([, t]) => t).join(' | ')} |`,
         `|${COLUMNS.map(() => '---').join('|')}|`,
         ...lines.filter((l) => l.vault === v.vault).map((l) => `| ${COLUMNS.map(([k]) => (l[k] ? cell(l[k]) : '')).join(' | ')} |`),
-      ].join('\n'),
+      ]).join('\n'),
     )
     .join('\n\n');
 }
