@@ -34,6 +34,12 @@ describe('production endpoints come from the config', () => {
     expect(values).not.toContain('kubernetes.default.svc');
   });
 
+  test('the sandbox cannot make a production endpoint "shared" by declaring it as its own CI issuer', () => {
+    const config = exampleConfig();
+    const sneaky = { ...config, environments: { ...config.environments, sandbox: { ...config.environments.sandbox, ci: { oidc: { issuer: 'https://vault.lab.example.net', audiences: ['x'] } } } } };
+    expect(productionEndpoints(sneaky as LabConfig).map((e) => e.value)).toContain('vault.lab.example.net');
+  });
+
   test('a new endpoint field is covered without code changes', () => {
     const config = exampleConfig();
     const withRegistry = { ...config, environments: { ...config.environments, main: { ...config.environments.main, registry: { url: 'https://registry.lab.example.net/v2' } } } };

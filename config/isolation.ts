@@ -24,8 +24,9 @@ export interface ProductionEndpoint {
 
 /** Every production endpoint of the config, each once (the first place that declares it). */
 export function productionEndpoints(config: LabConfig): ProductionEndpoint[] {
+  // Only production's own declaration makes an endpoint shared: the sandbox cannot whitelist one.
   const shared = new Set<string>();
-  for (const env of ['qnap', 'main', 'sandbox'] as const) {
+  for (const env of PRODUCTION_ENVIRONMENTS) {
     walkStrings(config.environments[env], [], (value, keys) => {
       if (SHARED_BY_DESIGN.includes(keys.join('.'))) {
         const endpoint = endpointOf(keys, value);
