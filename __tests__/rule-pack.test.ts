@@ -290,6 +290,14 @@ describe('suppressions', () => {
     expect(synthErrors(stack).map((e) => e.path)).toEqual([other.node.path]);
   });
 
+  test('a suppression that no finding needs is reported as a warning', () => {
+    const stack = ruleStack();
+    const policy = appPolicy(stack).allow('kvv2/data/webapp/config', ['read']);
+    RulePack.suppress(policy, 'VP-POL-2', 'webapp reads the shared feature flags on purpose');
+    expect(synthErrors(stack)).toEqual([]);
+    expect(warningsOf(stack)).toEqual([{ path: 'test/Apps/webapp/RuntimePolicy', message: expect.stringMatching(/^\[VP-POL-2\] suppression no longer needed/) }]);
+  });
+
   test('fails when the reason is shorter than 10 characters', () => {
     const stack = ruleStack();
     expect(() => RulePack.suppress(appPolicy(stack), 'VP-POL-2', 'because')).toThrow(/'reason' \("because"\) for VP-POL-2 on test\/Apps\/webapp\/RuntimePolicy must explain the exception in at least 10 characters/);

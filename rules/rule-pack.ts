@@ -73,16 +73,24 @@ export class RulePack implements IAspect {
       config: this.config,
       ceilings: tokenCeilings(this.config.policy),
     };
+    const used = new Set<Suppression>();
     for (const construct of node.node.findAll()) {
       for (const rule of this.rules) {
         for (const message of rule.check(construct, context)) {
           const suppression = findSuppression(construct, rule.id);
           if (suppression) {
+            used.add(suppression);
             Annotations.of(construct).addWarning(`[${rule.id}] suppressed (${suppression.reason}): ${message}`);
           } else {
             Annotations.of(construct).addError(`[${rule.id}] ${message}`);
           }
         }
+      }
+    }
+    // A suppression nothing needs any more would silently cover a future violation: say so.
+    for (const construct of node.node.findAll()) {
+      for (const s of suppressions.get(construct) ?? []) {
+        if (!used.has(s)) Annotations.of(construct).addWarning(`[${s.ruleId}] suppression no longer needed (${s.reason}); remove it`);
       }
     }
   }
