@@ -258,18 +258,6 @@ describe('delivery in the Vault stacks (Terraform mode)', () => {
     expect(manifests.map((m) => m.kind)).not.toContain('Secret');
     expect(JSON.stringify(manifests)).not.toMatch(/"(data|stringData)"/);
   });
-
-  test('with every feature on, an app stays within 8 managed resources', () => {
-    const config = exampleConfigWith((c) => {
-      const app = c.apps.find((a: any) => a.name === 'webapp');
-      app.rolloutRestartTargets = [{ kind: 'Deployment', name: 'web' }, { kind: 'StatefulSet', name: 'worker' }];
-      app.createServiceAccount = true;
-    });
-    const json = synthStack(buildTestLab(config).stacks.main);
-    const count = Object.values(json.resource ?? {}).flatMap((byId) => Object.keys(byId)).filter((id) => id.startsWith('Apps_webapp_')).length;
-    expect(count).toBeGreaterThanOrEqual(8);
-    expect(count).toBeLessThanOrEqual(8);
-  });
 });
 
 describe('delivery in GitOps mode', () => {

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { deliveryIssues } from './delivery-rules';
+import { sandboxIsolationIssues } from './isolation';
 import { CLUSTER_ENVIRONMENTS, LabConfig, labConfigSchema } from './schema';
 
 /** The example lab, used when `LAB_CONFIG` is not set. */
@@ -88,6 +89,8 @@ function crossFieldIssues(config: LabConfig): ConfigIssue[] {
       });
     }
   }
+
+  issues.push(...sandboxIsolationIssues(config));
 
   const firstIndexByName = new Map<string, number>();
   const firstIndexByIdentity = new Map<string, number>();

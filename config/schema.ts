@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appDeliveryFields, environmentDeliverySchema } from './schema-delivery';
 import { appCiSchema, checkCiOidc, ciOidcExtraShape, labCiSchema } from './schema-ci';
+import { policyRulesSchema } from './schema-rules';
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
 
 /**
@@ -149,6 +150,8 @@ export const labConfigSchema = z.strictObject({
   apps: z.array(appSchema),
   /** This project's own CI (config/schema-ci.ts). @default - no platform CI role, no workflows */
   ci: labCiSchema.optional(),
+  /** Least-privilege rule pack settings (token TTL ceilings). @default - built-in ceilings */
+  policy: policyRulesSchema.optional(),
 });
 
 export type LabConfig = z.infer<typeof labConfigSchema>;

@@ -1,5 +1,6 @@
 import { App } from 'cdktf';
 import { LabConfig } from '../config/schema';
+import { applyLabRules } from '../rules/apply';
 import { ClusterStack } from './cluster-stack';
 import { QnapStack } from './qnap-stack';
 import { VaultEnvironmentStack } from './vault-environment-stack';
@@ -25,5 +26,7 @@ export function buildLab(app: App, config: LabConfig): LabStacks {
   // The Vault stacks hold the operators' custom resources, whose CRDs the cluster stacks install.
   main.addDependency(mainCluster);
   sandbox.addDependency(sandboxCluster);
+  // Least-privilege rules on every stack, isolation on the sandbox ones: violations fail synthesis.
+  applyLabRules(app, config);
   return { qnap, main, mainCluster, sandbox, sandboxCluster };
 }

@@ -1,0 +1,136 @@
+import type { ConfigIssue } from './load';
+import { LabConfig, StateBackendConfig } from './schema';
+
+/**
+ * What "production" means for the sandbox, derived from the config alone so that a new endpoint
+ * field is covered without code changes: every URL, host name, IP address or kube context found
+ * anywhere under `environments.main` and `environments.qnap` is a production endpoint, except
+ *   - state backends, which are compared as locations (`stateLocation`), not as strings;
+ *   - cluster-relative names (`*.svc`, `*.cluster.local`, `localhost`), which every cluster
+ *     resolves to itself;
+ *   - endpoints shared by design (`SHARED_BY_DESIGN`): the forge that issues CI tokens serves both.
+ */
+export const PRODUCTION_ENVIRONMENTS = ['qnap', 'main'] as const;
+
+/** Config paths (inside an environment) whose endpoints production and sandbox share on purpose. */
+export const SHARED_BY_DESIGN: readonly string[] = ['ci.oidc.issuer'];
+
+export interface ProductionEndpoint {
+  /** Host name, IP address or kube context, lowercase. */
+  readonly value: string;
+  /** Where the config declares it, e.g. `environments.main.vault.address`. */
+  readonly configPath: string;
+}
+
+/** Every production endpoint of the config, each once (the first place that declares it). */
+export function productionEndpoints(config: LabConfig): ProductionEndpoint[] {
+  // Only production's own declaration makes an endpoint shared: the sandbox cannot whitelist one.
+  const shared = new Set<string>();
+  for (const env of PRODUCTION_ENVIRONMENTS) {
+    walkStrings(config.environments[env], [], (value, keys) => {
+      if (SHARED_BY_DESIGN.includes(keys.join('.'))) {
+        const endpoint = endpointOf(keys, value);
+        if (endpoint) shared.add(endpoint);
+      }
+    });
+  }
+  const found = new Map<string, ProductionEndpoint>();
+  for (const env of PRODUCTION_ENVIRONMENTS) {
+    walkStrings(config.environments[env], [], (value, keys) => {
+      if (keys[0] === 'state') return;
+      const endpoint = endpointOf(keys, value);
+      if (endpoint && !shared.has(endpoint) && !found.has(endpoint)) {
+        found.set(endpoint, { value: endpoint, configPath: ['environments', env, ...keys].join('.') });
+      }
+    });
+  }
+  return [...found.values()];
+}
+
+/** The endpoint a config value names, if it names one: a URL's host, a host, an IP, a kube context. */
+export function endpointOf(keys: readonly string[], value: string): string | undefined {
+  let candidate: string | undefined;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    candidate = URL.canParse(value) ? new URL(value).hostname : undefined;
+  } else if (HOST_LIKE.test(value) || IPV4.test(value)) {
+    candidate = value;
+  } else if (/context/i.test(keys[keys.length - 1] ?? '') && value.trim() !== '') {
+    candidate = value;
+  }
+  if (!candidate) return undefined;
+  candidate = candidate.toLowerCase();
+  return CLUSTER_RELATIVE.test(candidate) ? undefined : candidate;
+}
+
+const HOST_LIKE = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const CLUSTER_RELATIVE = /(^|\.)(svc|cluster\.local)$|^localhost$|^127\./;
+
+/** True when `text` names `endpoint` as a whole name (`vault.lab.example.net` is not in `vault.lab.example.net.evil`). */
+export function mentionsEndpoint(text: string, endpoint: string): boolean {
+  const escaped = endpoint.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![A-Za-z0-9_.-])${escaped}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`, 'i').test(text);
+}
+
+/**
+ * Where a backend keeps the states of an environment, as one comparable string: two environments
+ * with the same location share a state folder, schema prefix or bucket prefix.
+ */
+export function stateLocation(backend: StateBackendConfig | undefined): string {
+  const b = backend ?? { type: 'local' as const };
+  switch (b.type) {
+    case 'local':
+      return `local:${normalizeDirectory(b.directory ?? 'state')}`;
+    case 'pg':
+      return `pg:${b.schemaPrefix ?? 'vault_platform'}`;
+    case 's3':
+      return `s3:${b.endpoint ? new URL(b.endpoint).host : 'aws'}/${b.bucket}/${b.keyPrefix ?? 'vault-platform'}`;
+  }
+}
+
+export function normalizeDirectory(dir: string): string {
+  return dir.split(/[\\/]+/).filter((s) => s !== '' && s !== '.').join('/');
+}
+
+/**
+ * Config-level isolation: the sandbox must not reuse a production endpoint or state location.
+ * Reported like every other cross-field rule, with the `environments.sandbox…` path.
+ */
+export function sandboxIsolationIssues(config: LabConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const production = productionEndpoints(config);
+  walkStrings(config.environments.sandbox, [], (value, keys) => {
+    if (keys[0] === 'state') return;
+    const endpoint = endpointOf(keys, value);
+    const hit = endpoint && production.find((p) => p.value === endpoint);
+    if (hit) {
+      issues.push({
+        path: ['environments', 'sandbox', ...keys].join('.'),
+        value,
+        message: `is the production endpoint ${hit.value} (${hit.configPath}); the sandbox must have its own`,
+      });
+    }
+  });
+  const sandboxState = stateLocation(config.environments.sandbox.state);
+  for (const env of PRODUCTION_ENVIRONMENTS) {
+    if (stateLocation(config.environments[env].state) === sandboxState) {
+      issues.push({
+        path: 'environments.sandbox.state',
+        value: config.environments.sandbox.state ?? { type: 'local' },
+        message: `shares the state location of environments.${env}.state (${sandboxState}); give the sandbox its own directory, schemaPrefix or bucket/keyPrefix`,
+      });
+    }
+  }
+  return issues;
+}
+
+/** Calls `visit` with every string leaf of `value` and the keys leading to it (array items by index). */
+export function walkStrings(value: unknown, keys: string[], visit: (value: string, keys: string[]) => void): void {
+  if (typeof value === 'string') {
+    visit(value, keys);
+  } else if (Array.isArray(value)) {
+    value.forEach((v) => walkStrings(v, keys, visit));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) walkStrings(v, [...keys, k], visit);
+  }
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+const seconds = (what: string) =>
+  z.number().int().positive({ message: `must be a whole number of seconds > 0 (${what})` });
+
+/**
+ * Limits the least-privilege rule pack (rules/least-privilege-rules.ts) enforces on every token a
+ * role issues. All values are seconds; a role above a ceiling fails synthesis with rule VP-TTL-1.
+ */
+export const tokenCeilingsSchema = z.strictObject({
+  /** Highest `token_ttl` a role may set. @default 3600 */
+  tokenTtl: seconds('token_ttl ceiling').optional(),
+  /** Highest `token_max_ttl` a role may set. @default 86400 */
+  tokenMaxTtl: seconds('token_max_ttl ceiling').optional(),
+  /** Highest `token_period` a role may set (periodic tokens of long-running clients). @default 86400 */
+  tokenPeriod: seconds('token_period ceiling').optional(),
+});
+
+export const policyRulesSchema = z.strictObject({
+  /** @default - the defaults of each ceiling */
+  ceilings: tokenCeilingsSchema.optional(),
+});
+
+export type TokenCeilings = Required<z.infer<typeof tokenCeilingsSchema>>;
+export type PolicyRulesConfig = z.infer<typeof policyRulesSchema>;
+
+export const DEFAULT_TOKEN_CEILINGS: TokenCeilings = { tokenTtl: 3600, tokenMaxTtl: 86400, tokenPeriod: 86400 };
+
+/** The ceilings in force: the config's values over the defaults. */
+export function tokenCeilings(policy: PolicyRulesConfig | undefined): TokenCeilings {
+  return { ...DEFAULT_TOKEN_CEILINGS, ...(policy?.ceilings ?? {}) };
+}

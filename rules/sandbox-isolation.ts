@@ -1,0 +1,146 @@
+import * as path from 'path';
+import { Annotations, Aspects, IAspect, TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { mentionsEndpoint, normalizeDirectory, PRODUCTION_ENVIRONMENTS, productionEndpoints, stateLocation } from '../config/isolation';
+import { LabConfig } from '../config/schema';
+import { SynthesizedStack } from './synthesized';
+
+/**
+ * Keeps a sandbox stack away from production. Not suppressible: a rehearsal that can reach
+ * production is not a rehearsal. Checks the resolved JSON of the stack, so an override or an
+ * escape hatch is caught as surely as a construct prop:
+ *   VP-ISO-1  no value names a production endpoint (config/isolation.ts `productionEndpoints`);
+ *   VP-ISO-2  the stack's state does not live in a production state location;
+ *   VP-ISO-3  no cross-stack reference into a production stack, no remote state read from a
+ *             production state location.
+ */
+export class SandboxIsolation implements IAspect {
+  private static readonly sandboxStacks = new WeakSet<TerraformStack>();
+
+  /** Applies the isolation checks to `stack` and records it as a sandbox stack. */
+  public static apply(stack: TerraformStack, config: LabConfig): void {
+    SandboxIsolation.sandboxStacks.add(stack);
+    Aspects.of(stack).add(new SandboxIsolation(config));
+  }
+
+  public static isSandbox(stack: TerraformStack): boolean {
+    return SandboxIsolation.sandboxStacks.has(stack);
+  }
+
+  private readonly checked = new WeakSet<TerraformStack>();
+
+  public constructor(private readonly config: LabConfig) {}
+
+  public visit(node: IConstruct): void {
+    if (!TerraformStack.isStack(node) || this.checked.has(node)) return;
+    this.checked.add(node);
+    for (const v of isolationViolations(node, this.config)) {
+      Annotations.of(v.construct).addError(`[${v.ruleId}] ${v.message}`);
+    }
+  }
+}
+
+export interface IsolationViolation {
+  readonly ruleId: 'VP-ISO-1' | 'VP-ISO-2' | 'VP-ISO-3';
+  readonly construct: IConstruct;
+  readonly message: string;
+}
+
+/** Every way `stack` reaches production, computed from its resolved JSON and dependencies. */
+export function isolationViolations(stack: TerraformStack, config: LabConfig): IsolationViolation[] {
+  const synthesized = new SynthesizedStack(stack);
+  const violations: IsolationViolation[] = [];
+  const endpoints = productionEndpoints(config);
+
+  walk(synthesized.json, [], (value, location) => {
+    if (location[0] === 'terraform' && location[1] === 'backend') return; // VP-ISO-2 compares locations
+    for (const endpoint of endpoints) {
+      if (mentionsEndpoint(value, endpoint.value)) {
+        violations.push({
+          ruleId: 'VP-ISO-1',
+          construct: synthesized.ownerOf(location),
+          message: `${location.join('.')} = ${JSON.stringify(value)} refers to the production endpoint ${endpoint.value} (${endpoint.configPath})`,
+        });
+      }
+    }
+  });
+
+  const productionStates = PRODUCTION_ENVIRONMENTS.map((env) => ({ env, location: stateLocation(config.environments[env].state) }));
+  const backend = synthesized.json.terraform?.backend ?? {};
+  for (const [type, settings] of Object.entries(backend)) {
+    const location = backendLocation(type, settings, stack.node.id);
+    const shared = productionStates.filter((p) => p.location === location);
+    if (shared.length > 0) {
+      violations.push({
+        ruleId: 'VP-ISO-2',
+        construct: synthesized.ownerOf(['terraform', 'backend']),
+        message: `the ${type} state backend ${JSON.stringify(settings)} is in the production state location (${location}) of ${shared.map((p) => `environments.${p.env}.state`).join(' and ')}`,
+      });
+    }
+  }
+
+  for (const [id, remote] of Object.entries(synthesized.json.data?.terraform_remote_state ?? {})) {
+    const type = String(remote.backend);
+    const settings = (remote.config ?? {}) as Record<string, unknown>;
+    const shared = productionStates.filter((p) => p.location === backendLocation(type, settings) || remoteMatchesPg(type, settings, p.location));
+    if (shared.length > 0) {
+      violations.push({
+        ruleId: 'VP-ISO-3',
+        construct: synthesized.ownerOf(['data', 'terraform_remote_state', id]),
+        message: `remote state ${id} reads ${type} ${JSON.stringify(settings)} from the production state location of ${shared.map((p) => `environments.${p.env}.state`).join(' and ')}`,
+      });
+    }
+  }
+  for (const dependency of stack.dependencies) {
+    if (!SandboxIsolation.isSandbox(dependency)) {
+      violations.push({
+        ruleId: 'VP-ISO-3',
+        construct: stack,
+        message: `depends on the production stack ${dependency.node.id} (a cross-stack reference); pass sandbox objects only`,
+      });
+    }
+  }
+  return violations;
+}
+
+/**
+ * The state location (as `stateLocation` spells it) a synthesized backend block uses. For `pg` the
+ * schema is `<prefix>_<stack>`, so the prefix is recovered with the stack's own name.
+ */
+export function backendLocation(type: string, settings: Record<string, unknown>, stackName?: string): string {
+  switch (type) {
+    case 'local': {
+      const dir = path.posix.dirname(String(settings.path ?? 'terraform.tfstate')).replace(/^(\.\.\/)+/, '');
+      return `local:${normalizeDirectory(dir)}`;
+    }
+    case 'pg': {
+      const schema = String(settings.schema_name ?? 'terraform_remote_state');
+      const suffix = stackName ? `_${stackName.replace(/-/g, '_')}` : undefined;
+      return suffix && schema.endsWith(suffix) ? `pg:${schema.slice(0, -suffix.length)}` : `pg-schema:${schema}`;
+    }
+    case 's3': {
+      const endpoints = settings.endpoints as { s3?: string } | undefined;
+      const host = endpoints?.s3 && URL.canParse(endpoints.s3) ? new URL(endpoints.s3).host : 'aws';
+      return `s3:${host}/${String(settings.bucket)}/${path.posix.dirname(String(settings.key ?? ''))}`;
+    }
+    default:
+      return `${type}:${JSON.stringify(settings)}`;
+  }
+}
+
+/** A remote `pg` state is production when its schema carries a production schema prefix. */
+function remoteMatchesPg(type: string, settings: Record<string, unknown>, productionLocation: string): boolean {
+  return type === 'pg' && productionLocation.startsWith('pg:') && String(settings.schema_name ?? '').startsWith(`${productionLocation.slice(3)}_`);
+}
+
+function walk(value: unknown, location: (string | number)[], visit: (value: string, location: (string | number)[]) => void): void {
+  if (typeof value === 'string') {
+    visit(value, location);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => walk(v, [...location, i], visit));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k !== '//') walk(v, [...location, k], visit); // cdktf metadata, not configuration
+    }
+  }
+}
