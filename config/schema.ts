@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appPostgresSchema, postgresClusterSchema } from './schema-postgres';
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
 
 /**
@@ -77,18 +78,6 @@ export const ciOidcSchema = z.strictObject({
   audiences: z.array(z.string().min(1)).min(1, { message: 'must list at least one audience' }),
 });
 
-export const postgresClusterSchema = z.strictObject({
-  host: z.string().regex(/^[A-Za-z0-9.\-]+$/, { message: 'must be a host name or IP address' }),
-  /** @default 5432 */
-  port: z.number().int().min(1).max(65535).optional(),
-  /** Database Vault connects to for role management. @default 'postgres' */
-  database: z.string().min(1).optional(),
-  /** Vault's own login on that server (never a superuser). @default 'vault' */
-  vaultUsername: z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'must be a lowercase SQL identifier' }).optional(),
-  /** @default 'verify-full' */
-  sslMode: z.enum(['disable', 'require', 'verify-ca', 'verify-full']).optional(),
-});
-
 const clusterName = z.string().regex(DNS1123_LABEL, { message: DNS1123_LABEL_RULE });
 
 export const clusterEnvironmentSchema = z.strictObject({
@@ -105,13 +94,6 @@ export const qnapEnvironmentSchema = z.strictObject({
   vault: vaultEndpointSchema,
   /** @default { type: local } */
   state: stateBackendSchema.optional(),
-});
-
-export const appPostgresSchema = z.strictObject({
-  /** Name of a cluster under `environments.<env>.postgres.clusters`. */
-  cluster: clusterName,
-  /** The app's database. @default - the app name */
-  database: z.string().regex(/^[a-z_][a-z0-9_\-]*$/, { message: 'must be lowercase letters, digits, _ or -' }).optional(),
 });
 
 export const appSchema = z.strictObject({
@@ -140,6 +122,8 @@ export const labConfigSchema = z.strictObject({
   }),
   apps: z.array(appSchema),
 });
+
+export { appPostgresSchema, postgresClusterSchema };
 
 export type LabConfig = z.infer<typeof labConfigSchema>;
 export type AppConfig = z.infer<typeof appSchema>;

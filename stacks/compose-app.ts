@@ -3,6 +3,8 @@ import { AppConfig, ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
 import { IKubernetesAuthBackend } from '../constructs/kubernetes-auth-backend';
 import { IKvV2Mount } from '../constructs/kv-v2-mount';
+import { PostgresEngineRefs } from './postgres-engine';
+import { addPostgresRoles } from './postgres-app';
 
 /**
  * What an app's constructs need from the Vault they live in. The stack that owns the engines passes
@@ -13,6 +15,8 @@ export interface VaultPlatformRefs {
   readonly config: LabConfig;
   readonly kv: IKvV2Mount;
   readonly kubernetesAuth: IKubernetesAuthBackend;
+  /** The `postgres` database engine and its connections; absent when no app uses PostgreSQL. */
+  readonly postgres?: PostgresEngineRefs;
 }
 
 /**
@@ -20,11 +24,13 @@ export interface VaultPlatformRefs {
  * the given scope, so an app's resource addresses never depend on its position in the list.
  */
 export function composeApp(scope: Construct, app: AppConfig, platform: VaultPlatformRefs): AppSecretsModule {
-  return new AppSecretsModule(scope, app.name, {
+  const module = new AppSecretsModule(scope, app.name, {
     appName: app.name,
     namespace: app.namespace,
     serviceAccountName: app.serviceAccount,
     kv: platform.kv,
     kubernetesAuth: platform.kubernetesAuth,
   });
+  addPostgresRoles(module, app, platform);
+  return module;
 }

@@ -8,6 +8,7 @@ import { KvV1Mount } from '../constructs/kv-v1-mount';
 import { KvV2Mount } from '../constructs/kv-v2-mount';
 import { TransitMount } from '../constructs/transit-mount';
 import { composeApp, VaultPlatformRefs } from './compose-app';
+import { addPostgresEngine, PostgresEngineRefs } from './postgres-engine';
 import { addStateBackend } from './state-backend';
 import { applyTerraformSettings } from './terraform-settings';
 import { addVaultProvider } from './vault-provider';
@@ -29,6 +30,8 @@ export class VaultEnvironmentStack extends TerraformStack {
   public readonly kvV1: KvV1Mount;
   public readonly transit: TransitMount;
   public readonly kubernetesAuth: KubernetesAuthBackend;
+  /** The `postgres` database engine; undefined when no app uses PostgreSQL. */
+  public readonly postgres?: PostgresEngineRefs;
   /** Apps by name. */
   public readonly apps: ReadonlyMap<string, AppSecretsModule>;
 
@@ -45,12 +48,14 @@ export class VaultEnvironmentStack extends TerraformStack {
     this.transit = new TransitMount(this, 'Transit', { path: 'transit' });
     this.kubernetesAuth = new KubernetesAuthBackend(this, 'KubernetesAuth', { kubernetesHost: env.kubernetes.apiHost });
     new AuditDevice(this, 'Audit');
+    this.postgres = addPostgresEngine(this, props.config, props.environment);
 
     const platform: VaultPlatformRefs = {
       environment: props.environment,
       config: props.config,
       kv: this.kv,
       kubernetesAuth: this.kubernetesAuth,
+      postgres: this.postgres,
     };
     // A namespace construct keeps app ids (`Apps/<name>/…`) apart from the platform's own.
     const appsScope = new Construct(this, 'Apps');
