@@ -78,14 +78,22 @@ export interface AppDatabaseGrant {
 }
 
 /**
+ * Granting CONNECT to a login and dropping it both rewrite the app database's row in the shared
+ * catalog; two such transactions at once fail with "tuple concurrently updated". A transaction-level
+ * advisory lock, taken first by creation and revocation, queues them instead (held only until commit).
+ */
+const GRANTS_LOCK = `pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('vault-platform: dynamic login grants'))`;
+
+/**
  * Creation: a NOINHERIT login valid until the lease expires, member of the group role, whose
  * sessions start as the group role; Vault's user becomes a member so revocation may reassign its
  * objects and end its sessions; CONNECT on the app database is granted to the login itself (a
- * NOINHERIT role does not inherit it).
+ * NOINHERIT role does not inherit it, and PUBLIC has none).
  */
 export function creationStatements(appName: string, database: string, schema: string, access: PostgresAccess): string[] {
   const group = quoteIdent(access === 'read-only' ? readOnlyGroupRoleName(appName) : groupRoleName(appName));
   return [
+    `SELECT ${GRANTS_LOCK};`,
     `CREATE ROLE "{{name}}" WITH LOGIN NOINHERIT PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`,
     `GRANT ${group} TO "{{name}}";`,
     `ALTER ROLE "{{name}}" SET role = ${group};`,
@@ -108,6 +116,7 @@ export function revocationStatements(appName: string): string[] {
     [
       'DO $$',
       'BEGIN',
+      `  PERFORM ${GRANTS_LOCK};`,
       `  IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = '{{name}}') THEN`,
       `    PERFORM pg_catalog.pg_terminate_backend(pid, 10000) FROM pg_catalog.pg_stat_activity WHERE usename = '{{name}}' AND pid <> pg_catalog.pg_backend_pid();`,
       `    EXECUTE 'REASSIGN OWNED BY "{{name}}" TO ${owner}';`,

@@ -73,6 +73,8 @@ export async function runPsqlScript(script: string, connect: (database: string) 
       await flush();
       await current?.end();
       current = await connect(connectTo[1]);
+    } else if (line.startsWith('--')) {
+      // A comment line: psql would send it along with the next statement, to the same effect.
     } else if (line.startsWith('\\')) {
       if (!/^\\set ON_ERROR_STOP on$/.test(line)) throw new Error(`unexpected psql meta-command: ${line}`);
     } else {
