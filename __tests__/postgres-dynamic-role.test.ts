@@ -27,6 +27,7 @@ describe('the postgres database engine in the lab stacks', () => {
     expect(apps.verify_connection).toBe(true);
     expect(apps.postgresql.connection_url).toBe('postgresql://{{username}}:{{password}}@pg-main.lab.example.net:5432/postgres?sslmode=verify-full');
     expect(apps.postgresql.username).toBe('vault');
+    expect(apps.postgresql.password_authentication).toBe('scram-sha-256');
     expect(findResource(json, 'vault_mount', { path: 'postgres' }).type).toBe('database');
   });
 

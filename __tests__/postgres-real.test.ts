@@ -4,7 +4,7 @@ import { LabConfig } from '../config/schema';
 import { postgresGroupRoleScript } from '../stacks/postgres-group-roles';
 import { postgresAvailable, startPostgres, ThrowawayPostgres } from './support/postgres';
 import { buildTestLab, exampleConfigWith, findResource, synthStack } from './support/synth';
-import { runLikeVault, runPsqlScript, vaultExpiration, vaultPassword, vaultUserName } from './support/vault-plugin';
+import { runLikeVault, runPsqlScript, scramSha256Verifier, vaultExpiration, vaultPassword, vaultUserName } from './support/vault-plugin';
 
 /**
  * The statements Vault runs, taken from the synthesized Terraform JSON of the main stack, executed
@@ -58,7 +58,7 @@ describePg('dynamic PostgreSQL credentials on a real PostgreSQL 15', () => {
   async function issue(vault: Client, role: string, ttlMs = HOUR): Promise<{ name: string; password: string }> {
     const name = vaultUserName(`kubernetes-${role}.${role}`, role);
     const password = vaultPassword();
-    await runLikeVault(vault, statements[role].creation, { name, username: name, password, expiration: vaultExpiration(new Date(Date.now() + ttlMs)) });
+    await runLikeVault(vault, statements[role].creation, { name, username: name, password: scramSha256Verifier(password), expiration: vaultExpiration(new Date(Date.now() + ttlMs)) });
     return { name, password };
   }
 
@@ -122,11 +122,19 @@ describePg('dynamic PostgreSQL credentials on a real PostgreSQL 15', () => {
       const name = vaultUserName('kubernetes-webapp.webapp', 'webapp');
       expect(name).toMatch(/^v-kubernet-webapp-[A-Za-z0-9]{20}-\d+$/);
       login = { name, password: vaultPassword() };
-      await runLikeVault(vault, statements.webapp.creation, { name, username: name, password: login.password, expiration: vaultExpiration(expiry) });
+      await runLikeVault(vault, statements.webapp.creation, { name, username: name, password: scramSha256Verifier(login.password), expiration: vaultExpiration(expiry) });
       session = await pg.login(login.name, login.password, 'webapp');
       expect(await scalar(session, 'SELECT session_user')).toBe(login.name);
       const validUntil = await scalar<Date>(vault, 'SELECT rolvaliduntil FROM pg_roles WHERE rolname = $1', [login.name]);
       expect(Math.abs(validUntil.getTime() - expiry.getTime())).toBeLessThan(1000);
+    });
+
+    test('the server holds only the SCRAM verifier Vault computed, never the clear-text password', async () => {
+      const su = await pg.superuser();
+      const stored = await scalar<string>(su, 'SELECT rolpassword FROM pg_authid WHERE rolname = $1', [login.name]);
+      expect(stored).toMatch(/^SCRAM-SHA-256\$4096:/);
+      expect(stored).not.toContain(login.password);
+      await su.end();
     });
 
     test('a table the login creates belongs to webapp_role, not to the short-lived login', async () => {

@@ -43,7 +43,8 @@ export interface PostgresConnectionProps {
 /**
  * A `postgresql-database-plugin` connection. Vault's credentials are templated into the URL
  * (`{{username}}`/`{{password}}`) so they never appear in it; the connection is verified when written;
- * only the roles given to `allowRole` may use it.
+ * only the roles given to `allowRole` may use it; logins' passwords reach PostgreSQL as SCRAM
+ * verifiers only.
  */
 export class PostgresConnection extends Construct implements IPostgresConnection {
   public readonly mount: IDatabaseSecretsMount;
@@ -93,6 +94,9 @@ export class PostgresConnection extends Construct implements IPostgresConnection
         username,
         passwordWo: props.password,
         passwordWoVersion: passwordVersion,
+        // Vault hashes each login's password before it goes into CREATE ROLE, so the clear text never
+        // reaches PostgreSQL's logs or pg_stat_activity.
+        passwordAuthentication: 'scram-sha-256',
       },
     });
   }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'crypto';
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'crypto';
 import { Client } from 'pg';
 
 /**
@@ -83,4 +83,18 @@ export async function runPsqlScript(script: string, connect: (database: string) 
   }
   await flush();
   await current?.end();
+}
+
+/**
+ * What Vault puts in `{{password}}` when the connection sets `password_authentication =
+ * scram-sha-256`: a SCRAM-SHA-256 verifier (RFC 5802/7677, PostgreSQL's storage format), so the
+ * clear-text password never reaches the server. The client still logs in with the clear text.
+ */
+export function scramSha256Verifier(password: string, iterations = 4096): string {
+  const salt = randomBytes(16);
+  const salted = pbkdf2Sync(password, salt, iterations, 32, 'sha256');
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  const storedKey = createHash('sha256').update(clientKey).digest();
+  const serverKey = createHmac('sha256', salted).update('Server Key').digest();
+  return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
 }
