@@ -4,7 +4,7 @@ import { LabConfig } from '../config/schema';
 import { postgresGroupRoleScript } from '../stacks/postgres-group-roles';
 import { postgresAvailable, startPostgres, ThrowawayPostgres } from './support/postgres';
 import { buildTestLab, exampleConfigWith, findResource, synthStack } from './support/synth';
-import { runLikeVault, runPsqlScript, scramSha256Verifier, vaultExpiration, vaultPassword, vaultUserName } from './support/vault-plugin';
+import { runLikeVault, scramSha256Verifier, vaultExpiration, vaultPassword, vaultUserName } from './support/vault-plugin';
 
 /**
  * The statements Vault runs, taken from the synthesized Terraform JSON of the main stack, executed
@@ -78,7 +78,7 @@ describePg('dynamic PostgreSQL credentials on a real PostgreSQL 15', () => {
     const su = await pg.superuser();
     await su.query('CREATE DATABASE "webapp"');
     await su.query('CREATE DATABASE "billing"');
-    await runPsqlScript(script, (db) => pg.superuser(db));
+    pg.psql(script);
     // What the operator does once: give Vault's login a password (then handed to Terraform).
     vaultPasswordValue = randomBytes(18).toString('base64url');
     await su.query(`ALTER ROLE "vault" PASSWORD '${vaultPasswordValue}'`);
@@ -264,8 +264,8 @@ describePg('dynamic PostgreSQL credentials on a real PostgreSQL 15', () => {
 
     test('running it again changes nothing (idempotent)', async () => {
       const before = await catalogState();
-      await runPsqlScript(script, (db) => pg.superuser(db));
-      await runPsqlScript(script, (db) => pg.superuser(db));
+      pg.psql(script);
+      pg.psql(script);
       expect(await catalogState()).toEqual(before);
     });
 

@@ -21,11 +21,13 @@ export interface ThrowawayPostgres {
   superuser(database?: string): Promise<Client>;
   /** Password login over TCP, as an application would do it. */
   login(user: string, password: string, database: string): Promise<Client>;
+  /** Runs a script with the real `psql` as the superuser (meta-commands such as `\connect` included). */
+  psql(script: string): void;
   stop(): Promise<void>;
 }
 
 export function postgresAvailable(): boolean {
-  return fs.existsSync(path.join(POSTGRES_BIN, 'initdb')) && fs.existsSync(path.join(POSTGRES_BIN, 'pg_ctl'));
+  return ['initdb', 'pg_ctl', 'psql'].every((tool) => fs.existsSync(path.join(POSTGRES_BIN, tool)));
 }
 
 async function freeLoopbackPort(): Promise<number> {
@@ -87,6 +89,13 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
     socketDir: root,
     superuser: (database = 'postgres') => connect({ host: root, port, user: SUPERUSER, database }),
     login: (user, password, database) => connect({ host: '127.0.0.1', port, user, password, database }),
+    psql: (script) => {
+      execFileSync(path.join(POSTGRES_BIN, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', root, '-p', String(port), '-U', SUPERUSER, '-d', 'postgres', '-f', '-'], {
+        input: script,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, PGOPTIONS: '', PGPASSWORD: '' },
+      });
+    },
     stop: async () => {
       await Promise.all([...clients].map((c) => c.end().catch(() => undefined)));
       try {

@@ -56,35 +56,6 @@ export function vaultExpiration(date: Date): string {
   return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}+0000`;
 }
 
-/** Runs a psql script of `\connect "db"` sections (the only meta-commands it may use besides `\set`). */
-export async function runPsqlScript(script: string, connect: (database: string) => Promise<Client>): Promise<void> {
-  let current: Client | undefined;
-  let buffer: string[] = [];
-  const flush = async () => {
-    const sql = buffer.join('\n').trim();
-    buffer = [];
-    if (!sql) return;
-    if (!current) throw new Error('script runs SQL before its first \\connect');
-    await current.query(sql);
-  };
-  for (const line of script.split('\n')) {
-    const connectTo = /^\\connect "([^"]+)"$/.exec(line);
-    if (connectTo) {
-      await flush();
-      await current?.end();
-      current = await connect(connectTo[1]);
-    } else if (line.startsWith('--')) {
-      // A comment line: psql would send it along with the next statement, to the same effect.
-    } else if (line.startsWith('\\')) {
-      if (!/^\\set ON_ERROR_STOP on$/.test(line)) throw new Error(`unexpected psql meta-command: ${line}`);
-    } else {
-      buffer.push(line);
-    }
-  }
-  await flush();
-  await current?.end();
-}
-
 /**
  * What Vault puts in `{{password}}` when the connection sets `password_authentication =
  * scram-sha-256`: a SCRAM-SHA-256 verifier (RFC 5802/7677, PostgreSQL's storage format), so the
