@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { TerraformStack, Testing } from 'cdktf';
 import { ConfigError } from '../config/load';
 import { DatabaseSecretsMount } from '../constructs/database-secrets-mount';
@@ -6,6 +9,7 @@ import { PostgresDynamicRole } from '../constructs/postgres-dynamic-role';
 import { VaultPolicy } from '../constructs/vault-policy';
 import { ephemeralSecretVariable } from '../stacks/ephemeral-variable';
 import { postgresGroupRoleScript } from '../stacks/postgres-group-roles';
+import { synthesizeLab } from '../stacks/synth';
 import { parsePolicyHcl } from './support/hcl';
 import { buildTestLab, exampleConfig, exampleConfigWith, findResource, resourcesOf, synthStack, vaultTestStack } from './support/synth';
 
@@ -212,6 +216,18 @@ describe('the group-role script (text)', () => {
     expect(script.match(/^\\connect .*$/gm)).toEqual(['\\connect "postgres"', '\\connect "webapp"', '\\connect "billing"']);
     expect(script).not.toMatch(/\bPASSWORD\b/);
     expect([...new Set(script.match(/\b\w*SUPERUSER\b/g))]).toEqual(['NOSUPERUSER']);
+  });
+
+  test('synthesis writes one script per environment and used cluster to <outdir>/sql/<env>/<cluster>.sql', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-sql-'));
+    try {
+      synthesizeLab(path.join(dir, 'out'), path.join(__dirname, '..', 'config', 'lab.yaml'));
+      const files = fs.readdirSync(path.join(dir, 'out', 'sql'), { recursive: true }).map(String).sort();
+      expect(files).toEqual(['main', path.join('main', 'apps.sql'), 'sandbox', path.join('sandbox', 'apps.sql')]);
+      expect(fs.readFileSync(path.join(dir, 'out', 'sql', 'sandbox', 'apps.sql'), 'utf8')).toContain('pg-sandbox.lab.example.net');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('fails when the cluster is not in the environment', () => {

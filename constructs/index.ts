@@ -10,3 +10,7 @@ export * from './policy/capabilities';
 export * from './policy/policy-document';
 export * from './policy/render-hcl';
 export * from './audit-device';
+export * from './database-secrets-mount';
+export * from './postgres-connection';
+export * from './postgres-dynamic-role';
+export * from './postgres-sql';
