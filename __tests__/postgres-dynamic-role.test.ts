@@ -126,6 +126,49 @@ describe('the postgres database engine in the lab stacks', () => {
   });
 });
 
+describe('group roles through the postgresql provider (manageGroupRoles)', () => {
+  const managed = () =>
+    synthStack(
+      buildTestLab(
+        exampleConfigWith((c) => {
+          c.environments.main.postgres.clusters.apps.manageGroupRoles = true;
+        }),
+      ).stacks.main,
+    );
+
+  test('off by default: no postgresql provider or resource in any stack', () => {
+    const { stacks } = buildTestLab();
+    for (const stack of [stacks.main, stacks.sandbox]) {
+      const json = synthStack(stack);
+      expect(json.provider?.postgresql).toBeUndefined();
+      expect(Object.keys(json.resource ?? {}).filter((t) => t.startsWith('postgresql_'))).toEqual([]);
+    }
+  });
+
+  test("when on: a provider per cluster aliased by its name, on the environment's host, credentials left to PGUSER/PGPASSWORD", () => {
+    const json = managed();
+    expect(json.provider?.postgresql).toEqual([
+      { alias: 'apps', host: 'pg-main.lab.example.net', port: 5432, database: 'postgres', sslmode: 'verify-full', superuser: false },
+    ]);
+  });
+
+  test('when on: NOLOGIN group roles that never drop owned data, administered by Vault, owning their schemas', () => {
+    const json = managed();
+    const roles = Object.values(resourcesOf(json, 'postgresql_role'));
+    expect(roles.map((r) => r.name).sort()).toEqual(['billing-worker_role', 'webapp_ro_role', 'webapp_role']);
+    for (const role of roles) {
+      expect(role).toMatchObject({ login: false, skip_reassign_owned: true, provider: 'postgresql.apps' });
+      expect(role).not.toHaveProperty('password');
+    }
+    const admin = Object.values(resourcesOf(json, 'postgresql_grant_role'));
+    expect(admin).toHaveLength(3);
+    for (const grant of admin) expect(grant).toMatchObject({ role: 'vault', with_admin_option: true });
+    const schema = findResource(json, 'postgresql_schema', { name: 'billing' });
+    expect(schema.owner).toMatch(/^\$\{postgresql_role\.PostgresAdmin_apps_GroupRoles_Apps_billing-worker_Role_[0-9A-F]+\.name\}$/);
+    expect(findResource(json, 'postgresql_grant', { database: 'webapp', role: 'public' }).privileges).toEqual([]);
+  });
+});
+
 describe('PostgresDynamicRole', () => {
   test('grantCredentials grants read on <mount>/creds/<role> to the given policy and nothing else', async () => {
     const { stack, connection } = connectionStack();

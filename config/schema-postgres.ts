@@ -39,6 +39,13 @@ export const postgresClusterSchema = z.strictObject({
    * @default 1
    */
   vaultPasswordVersion: z.number().int().min(1).optional(),
+  /**
+   * Also manage the app group roles and grants from the Vault stack through the `postgresql`
+   * Terraform provider (credentials from PGUSER/PGPASSWORD of whoever applies). Otherwise the DBA
+   * runs the generated script (`npm run postgres-sql`).
+   * @default false
+   */
+  manageGroupRoles: z.boolean().optional(),
 });
 
 const ttlSeconds = (what: string, ceiling: number) =>

@@ -3,6 +3,9 @@ import { Construct } from 'constructs';
 import { ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { DatabaseSecretsMount, IDatabaseSecretsMount } from '../constructs/database-secrets-mount';
 import { IPostgresConnection, PostgresConnection } from '../constructs/postgres-connection';
+import { PostgresGroupRoles } from '../constructs/postgres-group-roles';
+import { appDatabaseGrants } from './postgres-group-roles';
+import { PostgresqlProvider } from '@cdktf/provider-postgresql/lib/provider';
 import { ephemeralSecretVariable } from './ephemeral-variable';
 
 /** What app constructs need from an environment's database engine. */
@@ -54,5 +57,30 @@ export function addPostgresEngine(stack: TerraformStack, config: LabConfig, envi
       }),
     );
   }
+  addManagedGroupRoles(stack, config, environment, used);
   return { mount, connections };
+}
+
+/**
+ * For clusters with `manageGroupRoles`, a `postgresql` provider (alias = cluster name) and the app
+ * group roles under `PostgresAdmin/<cluster>`. The provider's credentials come from PGUSER and
+ * PGPASSWORD in the environment of whoever applies, never from the config.
+ */
+function addManagedGroupRoles(stack: TerraformStack, config: LabConfig, environment: ClusterEnvironmentName, used: readonly string[]): void {
+  const managed = used.filter((name) => config.environments[environment].postgres?.clusters[name]?.manageGroupRoles);
+  if (managed.length === 0) return;
+  const admin = new Construct(stack, 'PostgresAdmin');
+  for (const name of managed) {
+    const cluster = config.environments[environment].postgres!.clusters[name];
+    const scope = new Construct(admin, name);
+    const provider = new PostgresqlProvider(scope, 'Provider', {
+      alias: name,
+      host: cluster.host,
+      port: cluster.port ?? 5432,
+      database: cluster.database ?? 'postgres',
+      sslmode: cluster.sslMode ?? 'verify-full',
+      superuser: false,
+    });
+    new PostgresGroupRoles(scope, 'GroupRoles', { provider, vaultUsername: cluster.vaultUsername ?? 'vault', apps: appDatabaseGrants(config, name) });
+  }
 }

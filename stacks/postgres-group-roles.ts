@@ -1,11 +1,23 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CLUSTER_ENVIRONMENTS, ClusterEnvironmentName, LabConfig } from '../config/schema';
-import { defaultSchemaName, groupRoleScript, renderPsqlScript } from '../constructs/postgres-sql';
+import { AppDatabaseGrant, defaultSchemaName, groupRoleScript, renderPsqlScript } from '../constructs/postgres-sql';
 
 /** Clusters of the config that at least one app uses, sorted. */
 export function usedPostgresClusters(config: LabConfig): string[] {
   return [...new Set(config.apps.flatMap((a) => (a.postgres ? [a.postgres.cluster] : [])))].sort();
+}
+
+/** The apps on `cluster` with their database, schema and read-only choice, defaults resolved. */
+export function appDatabaseGrants(config: LabConfig, cluster: string): AppDatabaseGrant[] {
+  return config.apps
+    .filter((a) => a.postgres?.cluster === cluster)
+    .map((a) => ({
+      appName: a.name,
+      database: a.postgres?.database ?? a.name,
+      schema: a.postgres?.schema ?? defaultSchemaName(a.name),
+      readOnly: a.postgres?.readOnly ?? false,
+    }));
 }
 
 /**
@@ -19,14 +31,7 @@ export function postgresGroupRoleScript(config: LabConfig, environment: ClusterE
     const known = Object.keys(config.environments[environment].postgres?.clusters ?? {});
     throw new Error(`no PostgreSQL cluster '${cluster}' in environments.${environment}.postgres.clusters (known: ${known.join(', ') || 'none'})`);
   }
-  const apps = config.apps
-    .filter((a) => a.postgres?.cluster === cluster)
-    .map((a) => ({
-      appName: a.name,
-      database: a.postgres?.database ?? a.name,
-      schema: a.postgres?.schema ?? defaultSchemaName(a.name),
-      readOnly: a.postgres?.readOnly ?? false,
-    }));
+  const apps = appDatabaseGrants(config, cluster);
   const sections = groupRoleScript({
     vaultDatabase: clusterConfig.database ?? 'postgres',
     vaultUsername: clusterConfig.vaultUsername ?? 'vault',
