@@ -55,10 +55,10 @@ describePg('dynamic PostgreSQL credentials on a real PostgreSQL 15', () => {
   const asVault = () => pg.login('vault', vaultPasswordValue, 'postgres');
 
   /** `vault read postgres/creds/<role>`: a new login, as the plugin would create it. */
-  async function issue(vault: Client, role: string, ttlMs = HOUR): Promise<{ name: string; password: string }> {
-    const name = vaultUserName(`kubernetes-${role}.${role}`, role);
+  async function issue(vault: Client, role: string, displayName = `kubernetes-${role}-${role}`): Promise<{ name: string; password: string }> {
+    const name = vaultUserName(displayName, role);
     const password = vaultPassword();
-    await runLikeVault(vault, statements[role].creation, { name, username: name, password: scramSha256Verifier(password), expiration: vaultExpiration(new Date(Date.now() + ttlMs)) });
+    await runLikeVault(vault, statements[role].creation, { name, username: name, password: scramSha256Verifier(password), expiration: vaultExpiration(new Date(Date.now() + HOUR)) });
     return { name, password };
   }
 
@@ -119,8 +119,9 @@ describePg('dynamic PostgreSQL credentials on a real PostgreSQL 15', () => {
 
     test('creation (as Vault) gives a login that signs in over TCP with its password, valid until the lease ends', async () => {
       const expiry = new Date(Date.now() + HOUR);
-      const name = vaultUserName('kubernetes-webapp.webapp', 'webapp');
-      expect(name).toMatch(/^v-kubernet-webapp-[A-Za-z0-9]{20}-\d+$/);
+      // A CI token's display name: dots and dashes in the name, upper and lower case in the random part.
+      const name = vaultUserName('oidc.ci-runner', 'webapp');
+      expect(name).toMatch(/^v-oidc\.ci--webapp-[A-Za-z0-9]{20}-\d+$/);
       login = { name, password: vaultPassword() };
       await runLikeVault(vault, statements.webapp.creation, { name, username: name, password: scramSha256Verifier(login.password), expiration: vaultExpiration(expiry) });
       session = await pg.login(login.name, login.password, 'webapp');
@@ -215,6 +216,7 @@ describePg('dynamic PostgreSQL credentials on a real PostgreSQL 15', () => {
   test('50+ create → login → revoke cycles, several at once, leave no login, session or dependency behind', async () => {
     const roles = ['webapp', 'webapp-ro', 'billing-worker', 'ledger'];
     const databases: Record<string, string> = { webapp: 'webapp', 'webapp-ro': 'webapp', 'billing-worker': 'billing', ledger: 'webapp' };
+    const displayNames = ['kubernetes-webapp-webapp', 'oidc.ci-runner', 'token', 'userpass-Admin.Ops', 'approle.Batch-7'];
     const workers = 5;
     const cyclesPerWorker = 12;
     // allSettled: a failing worker must not leave the others running into the next test.
@@ -224,7 +226,7 @@ describePg('dynamic PostgreSQL credentials on a real PostgreSQL 15', () => {
         const vault = await asVault();
         for (let i = 0; i < cyclesPerWorker; i++) {
           const role = roles[(w + i) % roles.length];
-          const { name, password } = await issue(vault, role);
+          const { name, password } = await issue(vault, role, displayNames[(w * cyclesPerWorker + i) % displayNames.length]);
           const app = await pg.login(name, password, databases[role]);
           if (role === 'webapp-ro') {
             await app.query('SELECT count(*) FROM pg_tables');

@@ -1,21 +1,12 @@
 import { z } from 'zod';
 import { DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
+import { POSTGRES_TTL } from '../constructs/postgres-sql';
 
 /**
  * PostgreSQL settings: the clusters of an environment (`environments.<env>.postgres.clusters`) and
  * an app's dynamic credentials (`apps[i].postgres`). Names used in SQL are restricted so they can
  * always be double-quoted safely.
  */
-
-/** TTL bounds of dynamic credentials, in seconds. */
-export const POSTGRES_TTL = {
-  defaultTtl: 3600,
-  maxTtl: 86400,
-  min: 60,
-  /** A login valid longer than this is no longer short-lived. */
-  defaultTtlCeiling: 86400,
-  maxTtlCeiling: 7 * 86400,
-} as const;
 
 const sqlName = z
   .string()

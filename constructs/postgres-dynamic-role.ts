@@ -1,6 +1,5 @@
 import { DatabaseSecretBackendRole } from '@cdktf/provider-vault/lib/database-secret-backend-role';
 import { Construct } from 'constructs';
-import { POSTGRES_TTL } from '../config/schema-postgres';
 import { invalidProp, ttlOrder } from './errors';
 import { APP_NAME_RULE, isValidAppName } from './names';
 import { IPostgresConnection } from './postgres-connection';
@@ -8,6 +7,7 @@ import {
   creationStatements,
   defaultSchemaName,
   PostgresAccess,
+  POSTGRES_TTL,
   quoteIdent,
   renewStatements,
   revocationStatements,

@@ -19,6 +19,16 @@ import { APP_NAME_RULE, isValidAppName } from './names';
  * - Vault's own user has CREATEROLE and admin on the group roles, never SUPERUSER.
  */
 
+/** TTL bounds of dynamic credentials, in seconds. */
+export const POSTGRES_TTL = {
+  defaultTtl: 3600,
+  maxTtl: 86400,
+  min: 60,
+  /** A login valid longer than this is no longer short-lived. */
+  defaultTtlCeiling: 86400,
+  maxTtlCeiling: 7 * 86400,
+} as const;
+
 /** What a Vault role lets its logins do. */
 export type PostgresAccess = 'read-write' | 'read-only';
 
