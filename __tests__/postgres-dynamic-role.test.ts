@@ -6,6 +6,7 @@ import { ConfigError } from '../config/load';
 import { DatabaseSecretsMount } from '../constructs/database-secrets-mount';
 import { PostgresConnection } from '../constructs/postgres-connection';
 import { PostgresDynamicRole } from '../constructs/postgres-dynamic-role';
+import { quoteIdent } from '../constructs/postgres-sql';
 import { VaultPolicy } from '../constructs/vault-policy';
 import { ephemeralSecretVariable } from '../stacks/ephemeral-variable';
 import { postgresGroupRoleScript } from '../stacks/postgres-group-roles';
@@ -275,5 +276,15 @@ describe('the group-role script (text)', () => {
 
   test('fails when the cluster is not in the environment', () => {
     expect(() => postgresGroupRoleScript(exampleConfig(), 'main', 'nope')).toThrow(/no PostgreSQL cluster 'nope' in environments\.main\.postgres\.clusters \(known: apps\)/);
+  });
+});
+
+describe('quoteIdent', () => {
+  test('double-quotes a safe name', () => {
+    expect(quoteIdent('billing-worker_role')).toBe('"billing-worker_role"');
+  });
+
+  test.each([['a"b'], ["a'b"], ['A'], ['a b'], ['x'.repeat(64)], ['']])('fails when the name is %j', (name) => {
+    expect(() => quoteIdent(name)).toThrow(/SQL identifier .* is not allowed: use lowercase letters/);
   });
 });

@@ -61,7 +61,7 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
   const dataDir = path.join(root, 'data');
   const port = await freeLoopbackPort();
   // Local (socket) logins trust the OS user; TCP logins need a SCRAM password, as in production.
-  runAsServerUser('initdb', ['-D', dataDir, '-U', SUPERUSER, '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync', '-E', 'UTF8', '--locale=C']);
+  const initdbArgs = ['-D', dataDir, '-U', SUPERUSER, '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync', '-E', 'UTF8', '--locale=C'];
   const options = [
     `-c listen_addresses=127.0.0.1`,
     `-c port=${port}`,
@@ -71,7 +71,14 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
     '-c full_page_writes=off',
     '-c max_connections=100',
   ].join(' ');
-  runAsServerUser('pg_ctl', ['start', '-w', '-t', '30', '-D', dataDir, '-l', path.join(root, 'server.log'), '-o', options]);
+  try {
+    runAsServerUser('initdb', initdbArgs);
+    runAsServerUser('pg_ctl', ['start', '-w', '-t', '30', '-D', dataDir, '-l', path.join(root, 'server.log'), '-o', options]);
+  } catch (e) {
+    const log = fs.existsSync(path.join(root, 'server.log')) ? fs.readFileSync(path.join(root, 'server.log'), 'utf8') : '';
+    fs.rmSync(root, { recursive: true, force: true });
+    throw new Error(`could not start a throwaway PostgreSQL from ${POSTGRES_BIN}: ${(e as Error).message}\n${log}`);
+  }
 
   const clients = new Set<Client>();
   const connect = async (config: ClientConfig): Promise<Client> => {
