@@ -280,6 +280,8 @@ describePg('dynamic PostgreSQL credentials on a real PostgreSQL 15', () => {
       expect(await privilege(db, 'billing-worker_role', 'webapp', 'CONNECT')).toBe(false);
       expect(await privilege(db, 'webapp_role', 'billing', 'CONNECT')).toBe(false);
       expect(await privilege(db, 'public', 'webapp', 'CONNECT')).toBe(false);
+      // In Vault's database (where revocation runs) no one but owners may create in `public`.
+      expect(await privilege('SELECT has_schema_privilege($1, $2, $3)', 'public', 'public', 'CREATE')).toBe(false);
       expect((await su.query("SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE '%\\_role' ORDER BY 1")).rows).toEqual([
         { rolname: 'billing-worker_role', rolcanlogin: false },
         { rolname: 'ledger_role', rolcanlogin: false },

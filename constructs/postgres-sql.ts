@@ -186,6 +186,9 @@ export function groupRoleScript(props: GroupRoleScriptProps): SqlSection[] {
       cluster.push(`GRANT ${quoteIdent(role)} TO ${vault} WITH ADMIN OPTION;`);
     }
   }
+  // Revocation runs in Vault's database, and reaches objects only there: no login may leave one
+  // elsewhere, and here PostgreSQL before 15 let everyone create in `public`.
+  cluster.push('REVOKE CREATE ON SCHEMA public FROM PUBLIC;');
   const sections: SqlSection[] = [{ database: props.vaultDatabase, statements: cluster }];
 
   const byDatabase = new Map<string, AppDatabaseGrant[]>();
