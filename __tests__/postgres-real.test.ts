@@ -78,6 +78,12 @@ describePg('dynamic PostgreSQL credentials on a real PostgreSQL 15', () => {
     const su = await pg.superuser();
     await su.query('CREATE DATABASE "webapp"');
     await su.query('CREATE DATABASE "billing"');
+    // A server upgraded from PostgreSQL 14, where everyone may still create in `public`.
+    for (const db of ['postgres', 'webapp', 'billing']) {
+      const client = await pg.superuser(db);
+      await client.query('GRANT CREATE ON SCHEMA public TO PUBLIC');
+      await client.end();
+    }
     pg.psql(script);
     // What the operator does once: give Vault's login a password (then handed to Terraform).
     vaultPasswordValue = randomBytes(18).toString('base64url');
