@@ -78,17 +78,14 @@ describe.each([
     }
   });
 
-  test("each app's runtime identity can read its own config, and its Postgres creds when the database engine exists", () => {
-    const withDatabase = hasDatabaseMount(stacks);
-    if (!withDatabase) {
-      // eslint-disable-next-line no-console
-      console.warn('no database secrets engine in the synthesized JSON yet: postgres/creds/<app> is not asserted');
-    }
+  test("each app's runtime identity can read its own config, and its Postgres creds when it has a database", () => {
+    expect(hasDatabaseMount(stacks)).toBe(true);
     for (const vault of clusterVaults(report, config)) {
       for (const app of config.apps) {
         const identity = `${app.namespace}/${app.serviceAccount ?? app.name}`;
         expect(canAccess(vault, identity, `kvv2/data/${app.name}/config`)).toContain('read');
-        if (app.postgres && withDatabase) expect(canAccess(vault, identity, `postgres/creds/${app.name}`)).toContain('read');
+        if (app.postgres) expect(canAccess(vault, identity, `postgres/creds/${app.name}`)).toContain('read');
+        if (app.postgres?.readOnly) expect(canAccess(vault, identity, `postgres/creds/${app.name}-ro`)).toContain('read');
       }
     }
   });
@@ -97,7 +94,11 @@ describe.each([
     for (const vault of clusterVaults(report, config)) {
       for (const app of config.apps) {
         const row = vault.rows.find((r) => r.identityKind === 'kubernetes' && r.role === `auth/kubernetes/role/${app.name}`)!;
-        const allowed = [`kvv2/data/${app.name}/config`, ...(app.postgres ? [`postgres/creds/${app.name}`] : [])];
+        const allowed = [
+          `kvv2/data/${app.name}/config`,
+          ...(app.postgres ? [`postgres/creds/${app.name}`] : []),
+          ...(app.postgres?.readOnly ? [`postgres/creds/${app.name}-ro`] : []),
+        ];
         for (const grant of row.grants) {
           expect({ app: app.name, path: grant.path, inAllowed: allowed.includes(grant.path), caps: grant.capabilities }).toEqual({
             app: app.name,

@@ -71,6 +71,7 @@ describe('the lab config', () => {
     ['app name with underscore', (c) => (c.apps[0].name = 'web_app'), 'apps[0].name = "web_app"', /DNS-1123|lowercase/],
     ['app name starting with a digit', (c) => (c.apps[0].name = '1app'), 'apps[0].name = "1app"', /starting with a letter/],
     ['app name ending with a dash', (c) => (c.apps[0].name = 'app-'), 'apps[0].name', /not ending with '-'/],
+    ['app name taking a reserved suffix', (c) => (c.apps[1].name = 'webapp-ops'), 'apps[1].name = "webapp-ops"', /not ending with '-', '-ops' or '-ro'/],
     ['app name too long', (c) => (c.apps[0].name = 'a'.repeat(41)), 'apps[0].name', /at most 40/],
     ['app name with a quote (SQL injection)', (c) => (c.apps[0].name = 'x";drop'), 'apps[0].name', /lowercase/],
     ['duplicate app names', (c) => (c.apps[1].name = c.apps[0].name), 'apps[1].name = "webapp"', /duplicate app name: apps\[0\]/],

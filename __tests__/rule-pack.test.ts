@@ -103,6 +103,8 @@ describe('VP-POL-1/2/3: app policies', () => {
   test('the prefix check needs the exact app segment: webapp-admin is not under webapp', () => {
     expect(staysUnderAppPrefix('kvv2/data/webapp-admin/config', 'webapp')).toBe(false);
     expect(staysUnderAppPrefix('kvv2/metadata/webapp/*', 'webapp')).toBe(true);
+    expect(staysUnderAppPrefix('postgres/creds/webapp-ro', 'webapp')).toBe(true);
+    expect(staysUnderAppPrefix('postgres/creds/webapp-rw', 'webapp')).toBe(false);
   });
 
   test('fails when an app policy can destroy KV v2 versions or delete metadata', () => {

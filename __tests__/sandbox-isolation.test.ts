@@ -89,14 +89,14 @@ describe('the isolation aspect on the sandbox stacks', () => {
 
   test('fails when a sandbox database connection targets the production Postgres host', () => {
     const { stacks, prepare } = prepared();
-    new DatabaseSecretBackendConnection(stacks.sandbox, 'Postgres', {
+    new DatabaseSecretBackendConnection(stacks.sandbox, 'InjectedPostgres', {
       backend: 'postgres',
       name: 'apps',
       postgresql: { connectionUrl: 'postgresql://{{username}}:{{password}}@pg-main.lab.example.net:5432/postgres' },
     });
     prepare();
     expect(isolationErrors(synthErrors(stacks.sandbox))).toEqual([
-      { path: 'sandbox/Postgres', message: expect.stringMatching(/production endpoint pg-main.lab.example.net \(environments.main.postgres.clusters.apps.host\)/) },
+      { path: 'sandbox/InjectedPostgres', message: expect.stringMatching(/production endpoint pg-main.lab.example.net \(environments.main.postgres.clusters.apps.host\)/) },
     ]);
   });
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { appDeliveryFields, environmentDeliverySchema } from './schema-delivery';
 import { appCiSchema, checkCiOidc, ciOidcExtraShape, labCiSchema } from './schema-ci';
 import { policyRulesSchema } from './schema-rules';
-import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
+import { appPostgresSchema, postgresClusterSchema } from './schema-postgres';
+import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, DNS1123_LABEL, DNS1123_LABEL_RULE, RESERVED_APP_NAME_SUFFIXES } from '../constructs/names';
 
 /**
  * The lab configuration: one YAML file (`config/lab.yaml`, or the file `LAB_CONFIG` names).
@@ -81,18 +82,6 @@ export const ciOidcSchema = z.strictObject({
   ...ciOidcExtraShape,
 }).superRefine(checkCiOidc);
 
-export const postgresClusterSchema = z.strictObject({
-  host: z.string().regex(/^[A-Za-z0-9.\-]+$/, { message: 'must be a host name or IP address' }),
-  /** @default 5432 */
-  port: z.number().int().min(1).max(65535).optional(),
-  /** Database Vault connects to for role management. @default 'postgres' */
-  database: z.string().min(1).optional(),
-  /** Vault's own login on that server (never a superuser). @default 'vault' */
-  vaultUsername: z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'must be a lowercase SQL identifier' }).optional(),
-  /** @default 'verify-full' */
-  sslMode: z.enum(['disable', 'require', 'verify-ca', 'verify-full']).optional(),
-});
-
 const clusterName = z.string().regex(DNS1123_LABEL, { message: DNS1123_LABEL_RULE });
 
 export const clusterEnvironmentSchema = z.strictObject({
@@ -113,19 +102,13 @@ export const qnapEnvironmentSchema = z.strictObject({
   state: stateBackendSchema.optional(),
 });
 
-export const appPostgresSchema = z.strictObject({
-  /** Name of a cluster under `environments.<env>.postgres.clusters`. */
-  cluster: clusterName,
-  /** The app's database. @default - the app name */
-  database: z.string().regex(/^[a-z_][a-z0-9_\-]*$/, { message: 'must be lowercase letters, digits, _ or -' }).optional(),
-});
-
 export const appSchema = z.strictObject({
   /** Vault role and policy name, Kubernetes label and PostgreSQL role stem. */
   name: z
     .string()
     .max(APP_NAME_MAX_LENGTH, { message: APP_NAME_RULE })
-    .regex(APP_NAME_PATTERN, { message: APP_NAME_RULE }),
+    .regex(APP_NAME_PATTERN, { message: APP_NAME_RULE })
+    .refine((name) => !RESERVED_APP_NAME_SUFFIXES.some((suffix) => name.endsWith(suffix)), { message: APP_NAME_RULE }),
   /** Kubernetes namespace of the app's workloads. */
   namespace: z.string().max(63).regex(DNS1123_LABEL, { message: DNS1123_LABEL_RULE }),
   /** ServiceAccount the app's pods run as. @default - the app name */
@@ -153,6 +136,8 @@ export const labConfigSchema = z.strictObject({
   /** Least-privilege rule pack settings (token TTL ceilings). @default - built-in ceilings */
   policy: policyRulesSchema.optional(),
 });
+
+export { appPostgresSchema, postgresClusterSchema };
 
 export type LabConfig = z.infer<typeof labConfigSchema>;
 export type AppConfig = z.infer<typeof appSchema>;

@@ -16,3 +16,7 @@ export * from './vso-delivery';
 export * from './eso-delivery';
 export * from './ci-jwt-auth-backend';
 export * from './gitea-cicd-role';
+export * from './database-secrets-mount';
+export * from './postgres-connection';
+export * from './postgres-dynamic-role';
+export * from './postgres-sql';

@@ -6,10 +6,19 @@
 export const APP_NAME_PATTERN = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** Leaves room for the longest derived name (`gitea_cicd_<app>`, `<app>_ro_role`) under 63 bytes. */
 export const APP_NAME_MAX_LENGTH = 40;
-export const APP_NAME_RULE = `lowercase letters, digits and '-', starting with a letter, not ending with '-', at most ${APP_NAME_MAX_LENGTH} characters (it becomes a Vault policy name, a DNS-1123 label and a PostgreSQL role name)`;
+/**
+ * Suffixes the platform derives names with (`<app>-ops` policy, `<app>-ro` database role). An app
+ * named `webapp-ops` would take over the ops policy of `webapp`, so no app name may end in one.
+ */
+export const RESERVED_APP_NAME_SUFFIXES = ['-ops', '-ro'] as const;
+export const APP_NAME_RULE = `lowercase letters, digits and '-', starting with a letter, not ending with '-', ${RESERVED_APP_NAME_SUFFIXES.map((s) => `'${s}'`).join(' or ')}, at most ${APP_NAME_MAX_LENGTH} characters (it becomes a Vault policy name, a DNS-1123 label and a PostgreSQL role name)`;
 
 export function isValidAppName(name: string): boolean {
-  return name.length <= APP_NAME_MAX_LENGTH && APP_NAME_PATTERN.test(name);
+  return (
+    name.length <= APP_NAME_MAX_LENGTH &&
+    APP_NAME_PATTERN.test(name) &&
+    !RESERVED_APP_NAME_SUFFIXES.some((suffix) => name.endsWith(suffix))
+  );
 }
 
 /** Kubernetes DNS-1123 label: namespaces, ServiceAccount names are subdomains but labels suffice here. */

@@ -45,15 +45,16 @@ export const noSudoInAppPolicies: Rule = {
 };
 
 /**
- * A path stays inside the app's prefix when a literal segment after the mount equals the app name
- * and no glob comes before it: `kvv2/data/webapp/*` stays, `kvv2/data/*`, `kvv2/data/web*`,
+ * A path stays inside the app's prefix when a literal segment after the mount is the app name (or
+ * its read-only variant `<app>-ro`, a suffix no app name may take) and no glob comes before it:
+ * `kvv2/data/webapp/*` and `postgres/creds/webapp-ro` stay, `kvv2/data/*`, `kvv2/data/web*`,
  * `kvv2/data/+/config` and `kvv2/data/billing/config` reach beyond.
  */
 export function staysUnderAppPrefix(path: string, app: string): boolean {
   const segments = path.split('/');
   for (let i = 1; i < segments.length; i++) {
     const segment = segments[i];
-    if (segment === app) return segments.slice(0, i).every((s) => !s.includes('*') && s !== '+');
+    if (segment === app || segment === `${app}-ro`) return segments.slice(0, i).every((s) => !s.includes('*') && s !== '+');
     if (segment.includes('*') || segment === '+') return false;
   }
   return false;

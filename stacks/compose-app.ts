@@ -6,6 +6,8 @@ import { GiteaCicdRole } from '../constructs/gitea-cicd-role';
 import { IKubernetesAuthBackend } from '../constructs/kubernetes-auth-backend';
 import { IKvV2Mount } from '../constructs/kv-v2-mount';
 import { composeDelivery, VSO_TOKEN_PERIOD_SECONDS } from './compose-delivery';
+import { PostgresEngineRefs } from './postgres-engine';
+import { addPostgresRoles } from './postgres-app';
 
 /**
  * What an app's constructs need from the Vault they live in. The stack that owns the engines passes
@@ -18,6 +20,8 @@ export interface VaultPlatformRefs {
   readonly kubernetesAuth: IKubernetesAuthBackend;
   /** The forge's JWT auth method: each app gets `gitea_cicd_<app>` there. @default - no CI roles */
   readonly ciAuth?: ICiJwtAuthBackend;
+  /** The `postgres` database engine and its connections; absent when no app uses PostgreSQL. */
+  readonly postgres?: PostgresEngineRefs;
 }
 
 /**
@@ -47,6 +51,7 @@ export function composeApp(scope: Construct, app: AppConfig, platform: VaultPlat
       refProtected: app.ci?.refProtected ?? false,
     });
   }
+  addPostgresRoles(module, app, platform);
   // Delivery reads module.deliveredSecrets: keep it after every addDeliveredSecret.
   composeDelivery(module, app, platform.config, platform.environment);
   return module;

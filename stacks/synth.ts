@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { App } from 'cdktf';
 import { loadLabConfig } from '../config/load';
 import { buildLab } from './lab';
+import { writePostgresGroupRoleScripts } from './postgres-group-roles';
 
 /**
  * Synthesizes the lab into `outdir` all or nothing: stacks are written to a staging folder that
@@ -16,6 +17,7 @@ export function synthesizeLab(outdir: string, configFile?: string): void {
     const app = new App({ outdir: staging, skipValidation: false });
     buildLab(app, config);
     app.synth();
+    writePostgresGroupRoleScripts(staging, config);
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;

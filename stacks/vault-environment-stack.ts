@@ -11,6 +11,7 @@ import { TransitMount } from '../constructs/transit-mount';
 import { addCiJwtAuthBackend, addPlatformCi, platformCiLogin } from './ci-platform';
 import { composeApp, VaultPlatformRefs } from './compose-app';
 import { addDeliveryPlatform } from './compose-delivery';
+import { addPostgresEngine, PostgresEngineRefs } from './postgres-engine';
 import { addStateBackend } from './state-backend';
 import { applyTerraformSettings } from './terraform-settings';
 import { addVaultProvider } from './vault-provider';
@@ -34,6 +35,8 @@ export class VaultEnvironmentStack extends TerraformStack {
   public readonly kubernetesAuth: KubernetesAuthBackend;
   /** The forge's Actions OIDC issuer: CI roles of the apps and of this project. */
   public readonly ciAuth: CiJwtAuthBackend;
+  /** The `postgres` database engine; undefined when no app uses PostgreSQL. */
+  public readonly postgres?: PostgresEngineRefs;
   /** Apps by name. */
   public readonly apps: ReadonlyMap<string, AppSecretsModule>;
 
@@ -53,6 +56,7 @@ export class VaultEnvironmentStack extends TerraformStack {
     addDeliveryPlatform(this, props.config, props.environment);
     this.ciAuth = addCiJwtAuthBackend(this, props.config, props.environment);
     addPlatformCi(this, props.config, this.ciAuth);
+    this.postgres = addPostgresEngine(this, props.config, props.environment);
 
     const platform: VaultPlatformRefs = {
       environment: props.environment,
@@ -60,6 +64,7 @@ export class VaultEnvironmentStack extends TerraformStack {
       kv: this.kv,
       kubernetesAuth: this.kubernetesAuth,
       ciAuth: this.ciAuth,
+      postgres: this.postgres,
     };
     // A namespace construct keeps app ids (`Apps/<name>/…`) apart from the platform's own.
     const appsScope = new Construct(this, 'Apps');
