@@ -3,6 +3,7 @@ import * as path from 'path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { CLUSTER_ENVIRONMENTS, LabConfig, labConfigSchema } from './schema';
+import { secretContractIssues } from './secret-contract';
 
 /** The example lab, used when `LAB_CONFIG` is not set. */
 export const DEFAULT_CONFIG_FILE = path.join(__dirname, 'lab.yaml');
@@ -58,7 +59,7 @@ export function validateLabConfig(input: unknown, source = '<inline>'): LabConfi
   if (!parsed.success) {
     throw new ConfigError(source, parsed.error.issues.flatMap((i) => toConfigIssues(i, input)));
   }
-  const crossIssues = crossFieldIssues(parsed.data);
+  const crossIssues = [...crossFieldIssues(parsed.data), ...secretContractIssues(parsed.data)];
   if (crossIssues.length > 0) throw new ConfigError(source, crossIssues);
   return parsed.data;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appSecretContractSchema } from './schema-secret-contract';
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
 
 /**
@@ -130,6 +131,8 @@ export const appSchema = z.strictObject({
   delivery: z.enum(['vso', 'eso']),
   /** Dynamic PostgreSQL credentials at `postgres/creds/<app>`. @default - none */
   postgres: appPostgresSchema.optional(),
+  /** Secrets from a hostk8s SecretContract, generated without passing through Terraform state. @default - none */
+  secretContract: appSecretContractSchema.optional(),
 });
 
 export const labConfigSchema = z.strictObject({

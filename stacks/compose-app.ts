@@ -3,6 +3,7 @@ import { AppConfig, ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
 import { IKubernetesAuthBackend } from '../constructs/kubernetes-auth-backend';
 import { IKvV2Mount } from '../constructs/kv-v2-mount';
+import { addSecretContract } from './secret-contracts';
 
 /**
  * What an app's constructs need from the Vault they live in. The stack that owns the engines passes
@@ -20,11 +21,14 @@ export interface VaultPlatformRefs {
  * the given scope, so an app's resource addresses never depend on its position in the list.
  */
 export function composeApp(scope: Construct, app: AppConfig, platform: VaultPlatformRefs): AppSecretsModule {
-  return new AppSecretsModule(scope, app.name, {
+  const module = new AppSecretsModule(scope, app.name, {
     appName: app.name,
     namespace: app.namespace,
     serviceAccountName: app.serviceAccount,
     kv: platform.kv,
     kubernetesAuth: platform.kubernetesAuth,
   });
+  // Registers delivered secrets: keep it before anything that composes delivery.
+  addSecretContract(module, app);
+  return module;
 }
