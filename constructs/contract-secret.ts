@@ -115,7 +115,7 @@ export class ContractSecret extends Construct {
  * are escaped so they stay text.
  */
 function jsonTemplate(staticKeys: readonly ContractSecretStaticKey[], ephemeral: ReadonlyArray<{ key: string; value: string }>): string {
-  const escapeTemplate = (json: string) => json.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  const escapeTemplate = (json: string) => json.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
   const members = [
     ...staticKeys.map((s) => escapeTemplate(`${JSON.stringify(s.key)}:${JSON.stringify(s.value)}`)),
     ...ephemeral.map((e) => `${escapeTemplate(JSON.stringify(e.key))}:${Fn.jsonencode(e.value)}`),
