@@ -5,7 +5,7 @@ import { KvV2Mount } from '../constructs/kv-v2-mount';
 import { GeneratedValue } from '../constructs/secret-generator';
 import { parsePolicyHcl } from './support/hcl';
 import { buildTestLab, exampleConfigWith, findResource, resourcesOf, synthStack, vaultTestStack } from './support/synth';
-import { describeWithTerraform, evaluateTerraform } from './support/terraform';
+import { describeWithTerraform, evaluateTerraform, parseWithTerraform } from './support/terraform';
 
 type Json = ReturnType<typeof synthStack>;
 
@@ -184,6 +184,15 @@ describe('the lab with the example contract (webapp)', () => {
 });
 
 describeWithTerraform("Terraform's own evaluation of the synthesized expressions", () => {
+  test('Terraform reads the main stack with its ephemeral blocks as configuration, up to provider installation', () => {
+    const json = synthStack(buildTestLab().stacks.main);
+    const { parsed, output } = parseWithTerraform(json);
+    expect({ parsed, output }).toEqual({ parsed: true, output });
+    // The control: a block type Terraform does not know is refused at that stage.
+    const broken = JSON.parse(JSON.stringify(json).replace('"ephemeral":', '"ephemerall":'));
+    expect(parseWithTerraform(broken).parsed).toBe(false);
+  });
+
   test('the delivered JSON template keeps quotes, backslashes, newlines and ${ / %{ in static values literal', () => {
     const tricky = 'a "quoted" \\ value\nwith ${var.x} and %{if true}';
     const json = contractStack({ staticKeys: [{ key: 'odd', value: tricky }], generatedKeys: [baseProps.generatedKeys[0]] });

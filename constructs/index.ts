@@ -10,3 +10,6 @@ export * from './policy/capabilities';
 export * from './policy/policy-document';
 export * from './policy/render-hcl';
 export * from './audit-device';
+export * from './ephemeral-resource';
+export * from './secret-generator';
+export * from './contract-secret';

@@ -44,3 +44,30 @@ export function evaluateTerraform(locals: Record<string, unknown>, expression: s
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Runs `terraform init` on a synthesized stack with provider installation pointed at an empty
+ * mirror, so it never downloads: Terraform parses the whole configuration (block types such as
+ * `ephemeral`, references, version constraints) and then stops at provider installation.
+ * Returns the output; `parsed` says whether it got past the configuration.
+ */
+export function parseWithTerraform(stackJson: unknown): { parsed: boolean; output: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-parse-'));
+  try {
+    const json = JSON.parse(JSON.stringify(stackJson));
+    delete json.terraform?.backend;
+    fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(json));
+    fs.mkdirSync(path.join(dir, 'empty-mirror'));
+    fs.writeFileSync(path.join(dir, 'cli.tfrc'), `provider_installation {\n  filesystem_mirror {\n    path = "${path.join(dir, 'empty-mirror')}"\n  }\n}\n`);
+    const run = spawnSync('terraform', ['init', '-input=false', '-no-color', '-backend=false'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60000,
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc') },
+    });
+    const output = `${run.stdout}${run.stderr}`;
+    return { parsed: /Initializing provider plugins/.test(output) && !/Unsupported block type|Invalid reference|Unsupported argument|Invalid expression/.test(output), output };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
