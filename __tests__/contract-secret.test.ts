@@ -110,6 +110,12 @@ describe('ContractSecret', () => {
     expect(() => contractStack({ staticKeys: [{ key: 'password', value: 'x' }], generatedKeys: baseProps.generatedKeys })).toThrow(/'staticKeys\/generatedKeys' \("password"\) is declared twice/);
   });
 
+  test('fails when the secret path is not a KV path', () => {
+    const stack = vaultTestStack();
+    const kv = new KvV2Mount(stack, 'Kvv2');
+    expect(() => new ContractSecret(stack, 'S', { kv, secretPath: '/webapp/db-seed', generatedPath: 'webapp/_generated/db-seed', ...baseProps })).toThrow(/'secretPath' \("\/webapp\/db-seed"\) must be KV path segments/);
+  });
+
   test('fails when a version is not a whole number >= 1', () => {
     expect(() => contractStack({ generatedKeys: [{ ...baseProps.generatedKeys[0], version: 0 }] })).toThrow(/'generatedKeys\[password\]\.version' \(0\) must be a whole number >= 1/);
   });
@@ -128,6 +134,10 @@ describe('GeneratedValue: the hostk8s character sets as random_password argument
 
   test('token: letters and digits only', () => {
     expect(argsFor('token', 64)).toEqual({ length: 64, upper: true, lower: true, numeric: true, special: false });
+  });
+
+  test('fails when a password is shorter than 8 characters', () => {
+    expect(() => argsFor('password', 7)).toThrow(/'length' \(7\) must be a whole number >= 8 for a password/);
   });
 
   test('hex: digits plus a-f (the only "special" characters allowed), no letters beyond f', () => {

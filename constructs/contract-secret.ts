@@ -5,17 +5,23 @@ import { Construct } from 'constructs';
 import type { GeneratorKind } from '../config/secret-contract';
 import { EphemeralResource } from './ephemeral-resource';
 import { invalidProp } from './errors';
+import { MOUNT_PATH } from './names';
 import { IKvV2Mount, KvV2Mount } from './kv-v2-mount';
 import { GeneratedValue } from './secret-generator';
 
 export interface ContractSecretStaticKey {
+  /** Data key of the secret. */
   readonly key: string;
+  /** Its fixed value (configuration from a file in git, not a secret). */
   readonly value: string;
 }
 
 export interface ContractSecretGeneratedKey {
+  /** Data key of the secret. */
   readonly key: string;
+  /** Character set and shape of the value. */
   readonly generate: GeneratorKind;
+  /** Characters; ignored for uuid (always 36). */
   readonly length: number;
   /** Rotation version: the value is written when this changes, and only then. */
   readonly version: number;
@@ -55,6 +61,11 @@ export class ContractSecret extends Construct {
 
   public constructor(scope: Construct, id: string, props: ContractSecretProps) {
     super(scope, id);
+    for (const prop of ['secretPath', 'generatedPath'] as const) {
+      if (!MOUNT_PATH.test(props[prop])) {
+        throw new Error(invalidProp('ContractSecret', prop, props[prop], "must be KV path segments of [A-Za-z0-9_.-] without leading or trailing '/'"));
+      }
+    }
     const staticKeys = props.staticKeys ?? [];
     const generatedKeys = props.generatedKeys ?? [];
     const keys = [...staticKeys, ...generatedKeys].map((k) => k.key);

@@ -1,7 +1,8 @@
 import { Fn, Op, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { EphemeralResource } from './ephemeral-resource';
-import type { GeneratorKind } from '../config/secret-contract';
+import { GeneratorKind, MIN_PASSWORD_LENGTH } from '../config/secret-contract';
+import { invalidProp } from './errors';
 
 /** The hostk8s character set of each generator kind, as the hashicorp/random provider's options. */
 const PASSWORD_SPECIALS = '!@#$%^&*';
@@ -35,6 +36,7 @@ export function uuidFromHex(hex: string): string {
 }
 
 export interface GeneratedValueProps {
+  /** Character set and shape: password, token, hex or uuid (see docs/secret-contracts.md). */
   readonly generate: GeneratorKind;
   /** Characters; ignored for uuid (always 36). */
   readonly length: number;
@@ -50,6 +52,10 @@ export class GeneratedValue extends Construct {
 
   public constructor(scope: Construct, id: string, props: GeneratedValueProps) {
     super(scope, id);
+    const minimum = props.generate === 'password' ? MIN_PASSWORD_LENGTH : 1;
+    if (props.generate !== 'uuid' && (!Number.isInteger(props.length) || props.length < minimum)) {
+      throw new Error(invalidProp('GeneratedValue', 'length', props.length, `must be a whole number >= ${minimum} for a ${props.generate}`));
+    }
     const random = new EphemeralResource(this, 'Random', { type: 'random_password', config: randomPasswordArguments(props.generate, props.length) });
     const result = random.attribute('result');
     this.value = props.generate === 'uuid' ? uuidFromHex(result) : result;
