@@ -1,3 +1,4 @@
+import { loadAppSecretContract } from '../config/secret-contract';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -90,12 +91,14 @@ describe.each([
     }
   });
 
-  test('a runtime identity holds nothing it cannot use: read on its config and, with a database, its creds', () => {
+  test('a runtime identity holds nothing it cannot use: read on its config, its contract secrets and, with a database, its creds', () => {
     for (const vault of clusterVaults(report, config)) {
       for (const app of config.apps) {
         const row = vault.rows.find((r) => r.identityKind === 'kubernetes' && r.role === `auth/kubernetes/role/${app.name}`)!;
+        const contractSecrets = loadAppSecretContract(app)?.secrets.map((secret) => `kvv2/data/${app.name}/${secret.name}`) ?? [];
         const allowed = [
           `kvv2/data/${app.name}/config`,
+          ...contractSecrets,
           ...(app.postgres ? [`postgres/creds/${app.name}`] : []),
           ...(app.postgres?.readOnly ? [`postgres/creds/${app.name}-ro`] : []),
         ];

@@ -187,7 +187,7 @@ describe('delivery in the Vault stacks (Terraform mode)', () => {
   });
 
   test('the VaultStaticSecret reads kvv2/<app>/config into an owned Secret and restarts the named workloads', () => {
-    const vss = manifestsOf(synthStack(buildTestLab().stacks.main), 'Apps_webapp_').find((m) => m.kind === 'VaultStaticSecret');
+    const vss = manifestsOf(synthStack(buildTestLab().stacks.main), 'Apps_webapp_').find((m) => m.kind === 'VaultStaticSecret' && m.spec.path === 'webapp/config');
     expect(vss.spec).toMatchObject({
       vaultAuthRef: 'webapp',
       type: 'kv-v2',

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { deliveryIssues } from './delivery-rules';
 import { sandboxIsolationIssues } from './isolation';
 import { CLUSTER_ENVIRONMENTS, LabConfig, labConfigSchema } from './schema';
+import { secretContractIssues } from './secret-contract';
 
 /** The example lab, used when `LAB_CONFIG` is not set. */
 export const DEFAULT_CONFIG_FILE = path.join(__dirname, 'lab.yaml');
@@ -60,7 +61,7 @@ export function validateLabConfig(input: unknown, source = '<inline>'): LabConfi
   if (!parsed.success) {
     throw new ConfigError(source, parsed.error.issues.flatMap((i) => toConfigIssues(i, input)));
   }
-  const crossIssues = crossFieldIssues(parsed.data);
+  const crossIssues = [...crossFieldIssues(parsed.data), ...secretContractIssues(parsed.data)];
   if (crossIssues.length > 0) throw new ConfigError(source, crossIssues);
   return parsed.data;
 }

@@ -4,6 +4,7 @@ import { appCiSchema, checkCiOidc, ciOidcExtraShape, labCiSchema } from './schem
 import { policyRulesSchema } from './schema-rules';
 import { appPostgresSchema, postgresClusterSchema } from './schema-postgres';
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, DNS1123_LABEL, DNS1123_LABEL_RULE, RESERVED_APP_NAME_SUFFIXES } from '../constructs/names';
+import { appSecretContractSchema } from './schema-secret-contract';
 
 /**
  * The lab configuration: one YAML file (`config/lab.yaml`, or the file `LAB_CONFIG` names).
@@ -122,6 +123,8 @@ export const appSchema = z.strictObject({
   ...appDeliveryFields,
   /** The app's CI role `gitea_cicd_<app>` (config/schema-ci.ts). @default - main branch of `repository` */
   ci: appCiSchema.optional(),
+  /** Secrets from a hostk8s SecretContract, generated without passing through Terraform state. @default - none */
+  secretContract: appSecretContractSchema.optional(),
 });
 
 export const labConfigSchema = z.strictObject({

@@ -20,3 +20,6 @@ export * from './database-secrets-mount';
 export * from './postgres-connection';
 export * from './postgres-dynamic-role';
 export * from './postgres-sql';
+export * from './ephemeral-resource';
+export * from './secret-generator';
+export * from './contract-secret';

@@ -8,6 +8,7 @@ import { IKvV2Mount } from '../constructs/kv-v2-mount';
 import { composeDelivery, VSO_TOKEN_PERIOD_SECONDS } from './compose-delivery';
 import { PostgresEngineRefs } from './postgres-engine';
 import { addPostgresRoles } from './postgres-app';
+import { addSecretContract } from './secret-contracts';
 
 /**
  * What an app's constructs need from the Vault they live in. The stack that owns the engines passes
@@ -39,6 +40,8 @@ export function composeApp(scope: Construct, app: AppConfig, platform: VaultPlat
     // once. ESO logs in per reconcile and revokes, so its role keeps the plain TTL.
     tokenPeriod: app.delivery === 'vso' ? VSO_TOKEN_PERIOD_SECONDS : undefined,
   });
+  // Registers delivered secrets: keep it before anything that composes delivery.
+  addSecretContract(module, app);
   if (platform.ciAuth && !app.ci?.disabled) {
     new GiteaCicdRole(module, 'GiteaCicdRole', {
       appName: app.name,

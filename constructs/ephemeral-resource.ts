@@ -1,0 +1,46 @@
+import { TerraformElement, Token } from 'cdktf';
+import { ref } from 'cdktf/lib/tfExpression';
+import { Construct } from 'constructs';
+import { invalidProp } from './errors';
+
+export interface EphemeralResourceProps {
+  /** Terraform type of the ephemeral resource, e.g. `random_password`. */
+  readonly type: string;
+  /** Its arguments, with Terraform (snake_case) names; tokens are resolved at synth. */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A Terraform `ephemeral` block (Terraform >= 1.10), which cdktf 0.21 cannot express: its values
+ * exist only while Terraform runs and are never written to state or plan files. Reference them
+ * only from write-only arguments (`*_wo`), provider blocks or other ephemeral resources.
+ *
+ * The block's address is `ephemeral.<type>.<logical id>`, the id derived from the construct path
+ * like any resource's. JSON synthesis only: cdktf's HCL renderer would silently drop the block.
+ */
+export class EphemeralResource extends TerraformElement {
+  public readonly terraformType: string;
+  private readonly config: Readonly<Record<string, unknown>>;
+
+  public constructor(scope: Construct, id: string, props: EphemeralResourceProps) {
+    super(scope, id, `ephemeral.${props.type}`);
+    if (!/^[a-z][a-z0-9]*_[a-z0-9_]+$/.test(props.type)) {
+      throw new Error(invalidProp('EphemeralResource', 'type', props.type, "must be a Terraform resource type such as 'random_password'"));
+    }
+    this.terraformType = props.type;
+    this.config = props.config;
+  }
+
+  /** A reference to one of its attributes, e.g. `result`; an ephemeral value. */
+  public attribute(name: string): string {
+    return Token.asString(ref(`ephemeral.${this.terraformType}.${this.friendlyUniqueId}.${name}`, this.cdktfStack));
+  }
+
+  public toTerraform(): any {
+    return { ephemeral: { [this.terraformType]: { [this.friendlyUniqueId]: { ...this.config } } } };
+  }
+
+  public toHclTerraform(): any {
+    throw new Error(`EphemeralResource ${this.node.path}: HCL output is not supported; synthesize JSON (the cdktf default)`);
+  }
+}
