@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { bootstrapConfigIssues } from './bootstrap-checks';
 import { CLUSTER_ENVIRONMENTS, LabConfig, labConfigSchema } from './schema';
 
 /** The example lab, used when `LAB_CONFIG` is not set. */
@@ -123,6 +124,7 @@ function crossFieldIssues(config: LabConfig): ConfigIssue[] {
       }
     }
   });
+  issues.push(...bootstrapConfigIssues(config));
   return issues;
 }
 

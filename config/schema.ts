@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { qnapBootstrapSchema, vaultServerSchema } from './schema-bootstrap';
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
 
 /**
@@ -99,10 +100,14 @@ export const clusterEnvironmentSchema = z.strictObject({
   postgres: z.strictObject({ clusters: z.record(clusterName, postgresClusterSchema) }).optional(),
   /** @default { type: local } */
   state: stateBackendSchema.optional(),
+  /** The Vault helm release in this cluster (config/schema-bootstrap.ts). */
+  vaultServer: vaultServerSchema,
 });
 
 export const qnapEnvironmentSchema = z.strictObject({
   vault: vaultEndpointSchema,
+  /** What the bootstrap Vault serves the main cluster (config/schema-bootstrap.ts). */
+  bootstrap: qnapBootstrapSchema,
   /** @default { type: local } */
   state: stateBackendSchema.optional(),
 });
