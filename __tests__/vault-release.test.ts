@@ -44,6 +44,11 @@ describe('VaultRelease', () => {
     expect(values.server.standalone.enabled).toBe(false);
   });
 
+  test("standbys advertise the pod's stable name (in the certificate), not the pod IP", () => {
+    const { values } = labValues('mainCluster');
+    expect(values.server.ha.apiAddr).toBe('https://$(HOSTNAME).vault-internal:8200');
+  });
+
   test('injector off, UI on, audit and data storage enabled, TLS on', () => {
     const { values } = labValues('mainCluster');
     expect(values.injector.enabled).toBe(false);

@@ -10,3 +10,8 @@ export * from './policy/capabilities';
 export * from './policy/policy-document';
 export * from './policy/render-hcl';
 export * from './audit-device';
+export * from './bootstrap-pki';
+export * from './infra-secret-consumer';
+export * from './transit-unseal-master';
+export * from './vault-release';
+export * from './vault-server-config';

@@ -75,7 +75,6 @@ export class InfraSecretConsumer extends Construct {
       }),
       disableRead: true,
       disableDelete: true,
-      ignoreAbsentFields: true,
     });
     this.metadata.node.addDependency(props.kv);
   }

@@ -62,6 +62,7 @@ export interface VaultHelmValues {
     readonly ha: {
       readonly enabled: boolean;
       readonly replicas: number;
+      readonly apiAddr: string;
       readonly raft: { readonly enabled: boolean; readonly setNodeId: boolean; readonly config: string };
       readonly disruptionBudget: { readonly enabled: boolean; readonly maxUnavailable: number };
     };
@@ -149,6 +150,9 @@ export class VaultRelease extends Construct {
         ha: {
           enabled: true,
           replicas: this.replicas,
+          // The chart's default is the pod IP, which no certificate names: standbys would redirect
+          // clients to an address that fails TLS verification. The pod's stable name is in the cert.
+          apiAddr: `https://$(HOSTNAME).${internal}:8200`,
           raft: { enabled: true, setNodeId: true, config: renderVaultServerHcl(this.serverConfig) },
           disruptionBudget: { enabled: true, maxUnavailable: 1 },
         },
