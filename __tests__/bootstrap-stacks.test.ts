@@ -116,6 +116,13 @@ describe('the main-cluster stack', () => {
     expect(accounts).toEqual(expected.map((e) => e.name).sort());
   });
 
+  test('every bootstrap ServiceAccount is created after its namespace (referenced, not a literal name)', () => {
+    const json = synthStack(preparedLab().mainCluster);
+    for (const account of Object.values(resourcesOf(json, 'kubernetes_service_account_v1')) as any[]) {
+      expect(account.metadata.namespace).toMatch(/^\$\{kubernetes_namespace_v1\.[^.]+\.metadata\[0\]\.name\}$/);
+    }
+  });
+
   test('the sandbox cluster has no bootstrap identities and no seal token', () => {
     const json = synthStack(preparedLab().sandboxCluster);
     expect(resourcesOf(json, 'kubernetes_cluster_role_binding_v1')).toEqual({});
@@ -138,7 +145,12 @@ describe('the main-bootstrap stack', () => {
     for (const consumer of config.environments.qnap.bootstrap.consumers) {
       const vss = resources.find((r) => r.kind === 'VaultStaticSecret' && r.metadata.name === consumer.name)!;
       expect(vss.metadata.namespace).toBe(consumer.namespace);
-      expect(vss.spec).toMatchObject({ type: 'kv-v2', mount: 'infra', path: consumer.kvPath, destination: { name: consumer.secretName ?? consumer.name, create: true } });
+      expect(vss.spec).toMatchObject({
+        type: 'kv-v2',
+        mount: 'infra',
+        path: consumer.kvPath,
+        destination: { name: consumer.secretName ?? consumer.name, create: true, type: consumer.secretType ?? 'Opaque' },
+      });
       const auth = resources.find((r) => r.kind === 'VaultAuth' && r.metadata.name === vss.spec.vaultAuthRef && r.metadata.namespace === consumer.namespace)!;
       expect(auth.spec).toMatchObject({ method: 'kubernetes', mount: 'kubernetes-main', vaultConnectionRef: 'vault/qnap-bootstrap', kubernetes: { role: consumer.name } });
     }

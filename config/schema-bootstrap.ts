@@ -26,6 +26,11 @@ export const bootstrapConsumerSchema = z.strictObject({
   serviceAccount: label.optional(),
   /** Kubernetes Secret VSO writes. @default - the consumer name */
   secretName: label.optional(),
+  /**
+   * Type of that Secret: `kubernetes.io/dockerconfigjson` for registry pull credentials (the KV
+   * secret then holds a `.dockerconfigjson` key). @default 'Opaque'
+   */
+  secretType: z.enum(['Opaque', 'kubernetes.io/dockerconfigjson', 'kubernetes.io/basic-auth']).optional(),
 });
 
 /** One Vault the QNAP Vault auto-unseals through its transit engine: its own key and token. */

@@ -35,6 +35,7 @@ export interface VaultReleaseProps {
   readonly releaseName?: string;
   /** Raft voters. @default 3 */
   readonly replicas?: number;
+  /** The Secret with the server certificate, mounted at `/vault/userconfig/tls` (listener and raft). */
   readonly tls: VaultTlsSecret;
   /** @default - Shamir unseal: operators unseal every pod after each restart */
   readonly transitSeal?: VaultTransitSeal;

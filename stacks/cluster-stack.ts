@@ -33,6 +33,6 @@ export class ClusterStack extends TerraformStack {
     new HelmProvider(this, 'helm', { kubernetes: { configContext: env.kubernetes.context } });
     addStateBackend(this, id, env.state);
     this.vaultServer = addVaultServer(this, props.config, props.environment, props.transitUnseal);
-    if (props.environment === 'main') addBootstrapIdentities(this, props.config);
+    if (props.environment === 'main') addBootstrapIdentities(this, props.config, this.vaultServer.namespace);
   }
 }

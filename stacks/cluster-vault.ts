@@ -78,15 +78,16 @@ export function addVaultServer(
  * consumer and one for the Vault server certificate. The QNAP Vault reviews their tokens with the
  * tokens themselves (client JWT as reviewer), so each needs `system:auth-delegator`, and nothing more.
  */
-export function addBootstrapIdentities(scope: Construct, config: LabConfig): ServiceAccountV1[] {
+export function addBootstrapIdentities(scope: Construct, config: LabConfig, vaultNamespaceResource: NamespaceV1): ServiceAccountV1[] {
   const root = new Construct(scope, 'BootstrapIdentities');
   const vaultNamespace = config.environments.main.vaultServer.namespace ?? BOOTSTRAP_DEFAULTS.vaultNamespace;
   const accounts: Array<{ id: string; namespace: string; name: string }> = [
     { id: 'VaultServerTls', namespace: vaultNamespace, name: BOOTSTRAP_NAMES.tlsServiceAccount },
     ...config.environments.qnap.bootstrap.consumers.map((c) => ({ id: `Consumer-${c.name}`, namespace: c.namespace, name: consumerServiceAccount(c) })),
   ];
-  // Consumer namespaces other than Vault's are created here, so the accounts have a home on first deploy.
-  const namespaces = new Map<string, string>();
+  // Consumer namespaces other than Vault's are created here, so the accounts have a home on first
+  // deploy; accounts reference them by attribute, so Terraform creates each namespace first.
+  const namespaces = new Map<string, string>([[vaultNamespace, vaultNamespaceResource.metadata.name]]);
   for (const ns of new Set(accounts.map((a) => a.namespace))) {
     if (ns === vaultNamespace) continue;
     namespaces.set(ns, new NamespaceV1(root, `Namespace-${ns}`, { metadata: { name: ns } }).metadata.name);
@@ -94,7 +95,7 @@ export function addBootstrapIdentities(scope: Construct, config: LabConfig): Ser
   const serviceAccounts = accounts.map(
     (a) =>
       new ServiceAccountV1(root, a.id, {
-        metadata: { name: a.name, namespace: namespaces.get(a.namespace) ?? a.namespace, labels: { 'vault-platform/purpose': 'qnap-bootstrap' } },
+        metadata: { name: a.name, namespace: namespaces.get(a.namespace)!, labels: { 'vault-platform/purpose': 'qnap-bootstrap' } },
         automountServiceAccountToken: false,
       }),
   );

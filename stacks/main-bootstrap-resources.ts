@@ -88,7 +88,7 @@ export function mainBootstrapResources(config: LabConfig): BootstrapCustomResour
         path: consumer.kvPath,
         refreshAfter: '1h',
         hmacSecretData: true,
-        destination: { name: consumerSecretName(consumer), create: true },
+        destination: { name: consumerSecretName(consumer), create: true, type: consumer.secretType ?? 'Opaque' },
       },
     });
   }
