@@ -5,10 +5,10 @@ import { STACK_NAMES } from '../stacks/lab';
 import { buildTestLab, exampleConfig, exampleConfigWith, synthStack } from './support/synth';
 
 describe('the lab stacks', () => {
-  test('main.ts builds exactly the stacks qnap, main, sandbox, main-cluster and sandbox-cluster', () => {
+  test('main.ts builds exactly the stacks qnap, main, sandbox, main-cluster, main-bootstrap and sandbox-cluster', () => {
     const { app } = buildTestLab();
     const names = app.node.children.map((c) => c.node.id).sort();
-    expect(names).toEqual(['main', 'main-cluster', 'qnap', 'sandbox', 'sandbox-cluster']);
+    expect(names).toEqual(['main', 'main-bootstrap', 'main-cluster', 'qnap', 'sandbox', 'sandbox-cluster']);
     expect([...STACK_NAMES].sort()).toEqual(names);
   });
 

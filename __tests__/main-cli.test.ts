@@ -22,7 +22,7 @@ describe('main.ts (the cdktf app)', () => {
     const result = runMain({ CDKTF_OUTDIR: outdir, LAB_CONFIG: path.join(root, 'config', 'lab.yaml') });
     expect(result.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
-    expect(Object.keys(manifest.stacks).sort()).toEqual(['main', 'main-cluster', 'qnap', 'sandbox', 'sandbox-cluster']);
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['main', 'main-bootstrap', 'main-cluster', 'qnap', 'sandbox', 'sandbox-cluster']);
     expect(fs.existsSync(`${outdir}.staging`)).toBe(false);
   });
 

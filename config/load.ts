@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { deliveryIssues } from './delivery-rules';
 import { sandboxIsolationIssues } from './isolation';
+import { bootstrapConfigIssues } from './bootstrap-checks';
 import { CLUSTER_ENVIRONMENTS, LabConfig, labConfigSchema } from './schema';
 import { secretContractIssues } from './secret-contract';
 
@@ -129,6 +130,7 @@ function crossFieldIssues(config: LabConfig): ConfigIssue[] {
     }
   });
   issues.push(...deliveryIssues(config));
+  issues.push(...bootstrapConfigIssues(config));
   return issues;
 }
 

@@ -5,6 +5,7 @@ import { policyRulesSchema } from './schema-rules';
 import { appPostgresSchema, postgresClusterSchema } from './schema-postgres';
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, DNS1123_LABEL, DNS1123_LABEL_RULE, RESERVED_APP_NAME_SUFFIXES } from '../constructs/names';
 import { appSecretContractSchema } from './schema-secret-contract';
+import { qnapBootstrapSchema, vaultServerSchema } from './schema-bootstrap';
 
 /**
  * The lab configuration: one YAML file (`config/lab.yaml`, or the file `LAB_CONFIG` names).
@@ -95,10 +96,14 @@ export const clusterEnvironmentSchema = z.strictObject({
   state: stateBackendSchema.optional(),
   /** How delivery objects reach the cluster (Terraform or GitOps files). @default { mode: terraform } */
   delivery: environmentDeliverySchema.optional(),
+  /** The Vault helm release in this cluster (config/schema-bootstrap.ts). */
+  vaultServer: vaultServerSchema,
 });
 
 export const qnapEnvironmentSchema = z.strictObject({
   vault: vaultEndpointSchema,
+  /** What the bootstrap Vault serves the main cluster (config/schema-bootstrap.ts). */
+  bootstrap: qnapBootstrapSchema,
   /** @default { type: local } */
   state: stateBackendSchema.optional(),
 });

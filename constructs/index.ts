@@ -23,3 +23,8 @@ export * from './postgres-sql';
 export * from './ephemeral-resource';
 export * from './secret-generator';
 export * from './contract-secret';
+export * from './bootstrap-pki';
+export * from './infra-secret-consumer';
+export * from './transit-unseal-master';
+export * from './vault-release';
+export * from './vault-server-config';

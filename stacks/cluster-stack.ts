@@ -4,12 +4,16 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { addSecretOperators } from './secret-operators';
+import { TransitUnsealMaster } from '../constructs/transit-unseal-master';
+import { addBootstrapIdentities, addVaultServer, VaultServerParts } from './cluster-vault';
 import { addStateBackend } from './state-backend';
 import { applyTerraformSettings } from './terraform-settings';
 
 export interface ClusterStackProps {
   readonly config: LabConfig;
   readonly environment: ClusterEnvironmentName;
+  /** The seal master on the QNAP Vault, when this cluster's Vault is auto-unsealed (main only). */
+  readonly transitUnseal?: TransitUnsealMaster;
 }
 
 /**
@@ -19,6 +23,7 @@ export interface ClusterStackProps {
  */
 export class ClusterStack extends TerraformStack {
   public readonly environment: ClusterEnvironmentName;
+  public readonly vaultServer: VaultServerParts;
 
   public constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id);
@@ -29,5 +34,7 @@ export class ClusterStack extends TerraformStack {
     new HelmProvider(this, 'helm', { kubernetes: { configContext: env.kubernetes.context } });
     addStateBackend(this, id, env.state);
     addSecretOperators(this, props.config);
+    this.vaultServer = addVaultServer(this, props.config, props.environment, props.transitUnseal);
+    if (props.environment === 'main') addBootstrapIdentities(this, props.config, this.vaultServer.namespace);
   }
 }

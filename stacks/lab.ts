@@ -2,6 +2,7 @@ import { App } from 'cdktf';
 import { LabConfig } from '../config/schema';
 import { applyLabRules } from '../rules/apply';
 import { ClusterStack } from './cluster-stack';
+import { MainBootstrapStack } from './main-bootstrap-stack';
 import { QnapStack } from './qnap-stack';
 import { VaultEnvironmentStack } from './vault-environment-stack';
 
@@ -10,16 +11,20 @@ export interface LabStacks {
   readonly qnap: QnapStack;
   readonly main: VaultEnvironmentStack;
   readonly mainCluster: ClusterStack;
+  readonly mainBootstrap: MainBootstrapStack;
   readonly sandbox: VaultEnvironmentStack;
   readonly sandboxCluster: ClusterStack;
 }
 
 /** Stack names are API: `cdktf deploy <name>`, state keys and CI jobs all use them. */
-export const STACK_NAMES = ['qnap', 'main-cluster', 'main', 'sandbox-cluster', 'sandbox'] as const;
+export const STACK_NAMES = ['qnap', 'main-cluster', 'main-bootstrap', 'main', 'sandbox-cluster', 'sandbox'] as const;
 
 export function buildLab(app: App, config: LabConfig): LabStacks {
   const qnap = new QnapStack(app, 'qnap', { config });
-  const mainCluster = new ClusterStack(app, 'main-cluster', { config, environment: 'main' });
+  const mainCluster = new ClusterStack(app, 'main-cluster', { config, environment: 'main', transitUnseal: qnap.transitUnsealMasters.get('main') });
+  // VSO's CRDs come from main-cluster; these custom resources need them at plan time.
+  const mainBootstrap = new MainBootstrapStack(app, 'main-bootstrap', { config });
+  mainBootstrap.addDependency(mainCluster);
   const main = new VaultEnvironmentStack(app, 'main', { config, environment: 'main' });
   const sandboxCluster = new ClusterStack(app, 'sandbox-cluster', { config, environment: 'sandbox' });
   const sandbox = new VaultEnvironmentStack(app, 'sandbox', { config, environment: 'sandbox' });
@@ -28,5 +33,5 @@ export function buildLab(app: App, config: LabConfig): LabStacks {
   sandbox.addDependency(sandboxCluster);
   // Least-privilege rules on every stack, isolation on the sandbox ones: violations fail synthesis.
   applyLabRules(app, config);
-  return { qnap, main, mainCluster, sandbox, sandboxCluster };
+  return { qnap, main, mainCluster, mainBootstrap, sandbox, sandboxCluster };
 }

@@ -1,7 +1,17 @@
 import { Annotations, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { LabConfig } from '../config/schema';
+import { BOOTSTRAP_DEFAULTS, consumerServiceAccount, transitKeyName } from '../config/schema-bootstrap';
 import { AuditDevice } from '../constructs/audit-device';
+import { BootstrapPki } from '../constructs/bootstrap-pki';
+import { InfraSecretConsumer } from '../constructs/infra-secret-consumer';
+import { KubernetesAuthBackend } from '../constructs/kubernetes-auth-backend';
+import { KubernetesAuthRole } from '../constructs/kubernetes-auth-role';
+import { KvV2Mount } from '../constructs/kv-v2-mount';
+import { TransitMount } from '../constructs/transit-mount';
+import { TransitUnsealMaster } from '../constructs/transit-unseal-master';
+import { VaultPolicy } from '../constructs/vault-policy';
+import { BOOTSTRAP_NAMES, vaultServerTlsNames } from './bootstrap-names';
 import { addStateBackend } from './state-backend';
 import { applyTerraformSettings } from './terraform-settings';
 import { addVaultProvider } from './vault-provider';
@@ -10,12 +20,26 @@ export interface QnapStackProps {
   readonly config: LabConfig;
 }
 
-/** The bootstrap Vault on the NAS: infrastructure secrets and the transit key that unseals main. */
+/**
+ * The bootstrap Vault on the NAS: infrastructure secrets (paths, policies, metadata; never values),
+ * the PKI that issues the main Vault's server certificate, a Kubernetes auth backend trusting the main
+ * cluster, and the transit keys and tokens that auto-unseal the main Vault. Its state holds the seal
+ * tokens (sensitive): see docs/bootstrap.md for how to protect it.
+ */
 export class QnapStack extends TerraformStack {
+  public readonly infraKv: KvV2Mount;
+  public readonly kubernetesAuth: KubernetesAuthBackend;
+  public readonly pki: BootstrapPki;
+  public readonly transit: TransitMount;
+  /** Seal masters by the environment they unseal. */
+  public readonly transitUnsealMasters: ReadonlyMap<string, TransitUnsealMaster>;
+  public readonly consumers: readonly InfraSecretConsumer[];
+
   public constructor(scope: Construct, id: string, props: QnapStackProps) {
     super(scope, id);
     applyTerraformSettings(this);
     const qnap = props.config.environments.qnap;
+    const bootstrap = qnap.bootstrap;
     addVaultProvider(this, qnap.vault.address);
     addStateBackend(this, id, qnap.state);
     new AuditDevice(this, 'Audit');
@@ -24,5 +48,69 @@ export class QnapStack extends TerraformStack {
         `the bootstrap Vault is reached over plain http (${qnap.vault.address}, allowed by environments.qnap.vault.allowInsecureHttp): tokens cross the network unencrypted`,
       );
     }
+
+    this.infraKv = new KvV2Mount(this, 'InfraKv', { path: bootstrap.infraKvPath ?? BOOTSTRAP_DEFAULTS.infraKvPath, description: 'Infrastructure secrets (values written by operators)' });
+    // Client JWT as reviewer: no token_reviewer_jwt, so no long-lived cluster token in this state.
+    this.kubernetesAuth = new KubernetesAuthBackend(this, 'MainClusterAuth', {
+      path: bootstrap.mainCluster.authPath ?? BOOTSTRAP_DEFAULTS.kubernetesAuthPath,
+      kubernetesHost: bootstrap.mainCluster.apiHost,
+      kubernetesCaCert: bootstrap.mainCluster.apiCaCert,
+      description: 'The main cluster (bootstrap consumers only)',
+    });
+
+    const consumersScope = new Construct(this, 'Consumers');
+    this.consumers = bootstrap.consumers.map(
+      (c) =>
+        new InfraSecretConsumer(consumersScope, c.name, {
+          kv: this.infraKv,
+          consumerName: c.name,
+          secretPath: c.kvPath,
+          kubernetesAuth: this.kubernetesAuth,
+          namespace: c.namespace,
+          serviceAccountName: consumerServiceAccount(c),
+          audience: BOOTSTRAP_NAMES.vaultAudience,
+        }),
+    );
+
+    const tlsNames = vaultServerTlsNames(props.config, 'main');
+    this.pki = new BootstrapPki(this, 'Pki', {
+      path: bootstrap.pki?.mountPath ?? BOOTSTRAP_DEFAULTS.pkiMountPath,
+      caCommonName: bootstrap.pki?.caCommonName ?? BOOTSTRAP_DEFAULTS.caCommonName,
+      certMaxTtlHours: bootstrap.pki?.certMaxTtlHours ?? BOOTSTRAP_DEFAULTS.certMaxTtlHours,
+      roleName: BOOTSTRAP_NAMES.pkiRoleName,
+      allowedDnsNames: tlsNames.dnsNames,
+      allowIpSans: true,
+    });
+    const tlsPolicy = new VaultPolicy(this, 'VaultServerTlsPolicy', { policyName: BOOTSTRAP_NAMES.tlsRoleName });
+    this.pki.grantIssue(tlsPolicy);
+    new KubernetesAuthRole(this, 'VaultServerTlsRole', {
+      backend: this.kubernetesAuth,
+      roleName: BOOTSTRAP_NAMES.tlsRoleName,
+      serviceAccountNames: [BOOTSTRAP_NAMES.tlsServiceAccount],
+      namespaces: [props.config.environments.main.vaultServer.namespace ?? BOOTSTRAP_DEFAULTS.vaultNamespace],
+      policies: [tlsPolicy],
+      audience: BOOTSTRAP_NAMES.vaultAudience,
+      tokenTtl: 900,
+    });
+
+    this.transit = new TransitMount(this, 'TransitUnseal', {
+      path: bootstrap.transitUnseal.mountPath ?? BOOTSTRAP_DEFAULTS.transitMountPath,
+      description: 'Auto-unseal keys of the in-cluster Vaults',
+    });
+    const mastersScope = new Construct(this, 'UnsealMasters');
+    const masters = new Map<string, TransitUnsealMaster>();
+    for (const entry of bootstrap.transitUnseal.unsealed) {
+      masters.set(
+        entry.environment,
+        new TransitUnsealMaster(mastersScope, entry.environment, {
+          mount: this.transit,
+          unsealedVaultName: entry.environment,
+          unsealedVaultAddress: props.config.environments[entry.environment].vault.address,
+          sealAddress: qnap.vault.address,
+          keyName: transitKeyName(entry),
+        }),
+      );
+    }
+    this.transitUnsealMasters = masters;
   }
 }

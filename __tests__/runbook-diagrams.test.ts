@@ -1,0 +1,56 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { DIAGRAM_BEGIN, DIAGRAM_END, renderDeployOrder, renderRunbookDiagrams, renderSecretFlow, replaceGeneratedBlock } from '../stacks/bootstrap-diagrams';
+import { buildTestLab, exampleConfig, exampleConfigWith } from './support/synth';
+
+function preparedStacks(config = exampleConfig()) {
+  const { stacks } = buildTestLab(config);
+  Object.values(stacks).forEach((s) => s.prepareStack());
+  return stacks;
+}
+
+describe('the runbook diagrams', () => {
+  test('the diagrams committed in docs/runbook.md are what the stack model produces now', () => {
+    const runbook = fs.readFileSync(path.join(__dirname, '..', 'docs', 'runbook.md'), 'utf8');
+    const committed = runbook.slice(runbook.indexOf(DIAGRAM_BEGIN), runbook.indexOf(DIAGRAM_END) + DIAGRAM_END.length);
+    // If this fails: npm run docs:diagrams
+    expect(committed).toBe(renderRunbookDiagrams(preparedStacks()));
+  });
+
+  test('the deploy order follows the stack dependencies: qnap → main-cluster → main-bootstrap, then init, then main', () => {
+    const order = renderDeployOrder(preparedStacks());
+    expect(order).toContain('qnap -->|"Terraform dependency"| main_cluster');
+    expect(order).toContain('main_cluster -->|"Terraform dependency"| main_bootstrap');
+    expect(order).toMatch(/main_bootstrap -.-> init -.->.*\| main/);
+    expect(order).toMatch(/qnap -.-> kv_put -.-> main_cluster/);
+  });
+
+  test('the secret flow shows each consumer, the seal token and the certificate, from the constructs present', () => {
+    const flow = renderSecretFlow(preparedStacks());
+    for (const consumer of exampleConfig().environments.qnap.bootstrap.consumers) {
+      expect(flow).toContain(`qnap: infra/${consumer.kvPath}`);
+    }
+    expect(flow).toContain('token_secret -->|VAULT_TOKEN| vault_server');
+    expect(flow).toContain('Secret vault/vault-server-tls');
+  });
+
+  test('the pictures change with the model: no consumers means no kv put step and no static secrets', () => {
+    const stacks = preparedStacks(exampleConfigWith((c) => (c.environments.qnap.bootstrap.consumers = [])));
+    expect(renderDeployOrder(stacks)).not.toContain('kv_put');
+    expect(renderSecretFlow(stacks)).not.toContain('VaultStaticSecret');
+  });
+
+  test('fails when the document has lost its markers', () => {
+    expect(() => replaceGeneratedBlock('# no markers', 'x')).toThrow(/the document has no generated block/);
+  });
+});
+
+describe('the runbook text', () => {
+  test("names the seal token's real resource address in its -replace command", () => {
+    const runbook = fs.readFileSync(path.join(__dirname, '..', 'docs', 'runbook.md'), 'utf8');
+    const stacks = preparedStacks();
+    const master = stacks.qnap.transitUnsealMasters.get('main')!;
+    const address = `vault_token.${stacks.qnap.getLogicalId(master.tokenResource)}`;
+    expect(runbook).toContain(`-replace=${address}`);
+  });
+});

@@ -1,0 +1,31 @@
+import * as fs from 'fs';
+import Ajv, { ValidateFunction } from 'ajv';
+import { schemaPath } from './schemas';
+
+let cached: ValidateFunction | undefined;
+
+/**
+ * Validates helm values against the hashicorp/vault chart's own `values.schema.json`
+ * (../shared/schemas/vault-helm). Helm ignores keys the schema does not declare; here every object
+ * with declared properties is closed, so a misspelt key is an error instead of a silently dropped
+ * setting. Returns the errors; an empty list means valid.
+ */
+export function validateVaultHelmValues(values: unknown): string[] {
+  if (!cached) {
+    const schema = JSON.parse(fs.readFileSync(schemaPath('vault-helm', 'values.schema.json'), 'utf8'));
+    // The file declares an https draft-07 meta-schema URI Ajv does not know; Ajv's default is draft-07.
+    delete schema.$schema;
+    cached = new Ajv({ strict: false, allErrors: true }).compile(closeObjects(schema));
+  }
+  if (cached(values)) return [];
+  return (cached.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
+}
+
+function closeObjects(schema: any): any {
+  if (Array.isArray(schema)) return schema.map(closeObjects);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: any = {};
+  for (const [k, v] of Object.entries(schema)) out[k] = closeObjects(v);
+  if (out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+  return out;
+}

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { DNS1123_LABEL, DNS1123_LABEL_RULE, MOUNT_PATH } from '../constructs/names';
+
+/**
+ * The bootstrap chain's part of the lab config: what the QNAP Vault serves to the main cluster
+ * before the main Vault exists (infrastructure secrets, the main Vault's TLS certificate, the
+ * transit key that unseals it), and how each in-cluster Vault is installed. No secret values:
+ * operators write those with `vault kv put`.
+ */
+
+const label = z.string().max(63).regex(DNS1123_LABEL, { message: DNS1123_LABEL_RULE });
+const mountPath = z.string().regex(MOUNT_PATH, { message: "must be path segments of [A-Za-z0-9_.-] without leading or trailing '/'" });
+const kvSecretPath = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_.\-]*(\/[a-z0-9][a-z0-9_.\-]*)*$/, { message: "must be lowercase path segments separated by '/', e.g. dns/provider (no globs)" });
+
+/** A workload in the main cluster that reads one infrastructure secret from the QNAP Vault through VSO. */
+export const bootstrapConsumerSchema = z.strictObject({
+  /** Names the consumer's QNAP policy (`infra-<name>`) and Kubernetes auth role (`<name>`). */
+  name: label,
+  /** Path of the secret inside the infra KV v2 mount, e.g. `dns/provider`. */
+  kvPath: kvSecretPath,
+  /** Namespace the Kubernetes Secret is written to (and where the ServiceAccount lives). */
+  namespace: label,
+  /** ServiceAccount VSO logs in as for this consumer. @default '<name>-bootstrap' */
+  serviceAccount: label.optional(),
+  /** Kubernetes Secret VSO writes. @default - the consumer name */
+  secretName: label.optional(),
+  /**
+   * Type of that Secret: `kubernetes.io/dockerconfigjson` for registry pull credentials (the KV
+   * secret then holds a `.dockerconfigjson` key). @default 'Opaque'
+   */
+  secretType: z.enum(['Opaque', 'kubernetes.io/dockerconfigjson', 'kubernetes.io/basic-auth']).optional(),
+});
+
+/** One Vault the QNAP Vault auto-unseals through its transit engine: its own key and token. */
+export const transitUnsealedVaultSchema = z.strictObject({
+  /** Which environment's Vault. Only `main`: the sandbox must never depend on the QNAP Vault. */
+  environment: z.enum(['main', 'sandbox']),
+  /** Transit key name, unique per unsealed Vault. @default 'unseal-<environment>' */
+  keyName: z.string().regex(/^[a-z0-9][a-z0-9_\-]*$/, { message: "must be lowercase letters, digits, '_' or '-'" }).optional(),
+});
+
+export const qnapBootstrapSchema = z.strictObject({
+  /** KV v2 mount for infrastructure secrets. @default 'infra' */
+  infraKvPath: mountPath.optional(),
+  transitUnseal: z.strictObject({
+    /** Transit mount holding the unseal keys. @default 'transit-unseal' */
+    mountPath: mountPath.optional(),
+    /** The Vaults this QNAP Vault unseals. */
+    unsealed: z.array(transitUnsealedVaultSchema),
+  }),
+  /** The main cluster as the QNAP Vault's Kubernetes auth backend sees it (from outside the cluster). */
+  mainCluster: z.strictObject({
+    /** Auth mount path on the QNAP Vault. @default 'kubernetes-main' */
+    authPath: mountPath.optional(),
+    /** The main cluster's API server as the NAS reaches it, e.g. https://k8s.lab.example.net:6443. */
+    apiHost: z.string().regex(/^https:\/\/[^\s/]+/, { message: 'must be an https:// URL of the Kubernetes API as the QNAP Vault reaches it' }),
+    /** PEM CA of that API server (public). @default - the QNAP's system trust store */
+    apiCaCert: z.string().includes('BEGIN CERTIFICATE', { message: 'must be a PEM certificate' }).optional(),
+    /**
+     * The API server's own token audience. With the client JWT as reviewer, the token VSO sends must be
+     * accepted by the API server too, so VaultAuth requests both this audience and `vault`.
+     * @default 'https://kubernetes.default.svc.cluster.local'
+     */
+    apiServerAudience: z.string().min(1).optional(),
+  }),
+  pki: z
+    .strictObject({
+      /** PKI mount on the QNAP Vault. @default 'pki-bootstrap' */
+      mountPath: mountPath.optional(),
+      /** Root CA common name. @default 'Lab bootstrap CA' */
+      caCommonName: z.string().min(1).optional(),
+      /** Server certificate lifetime (role max TTL), in hours. @default 720 */
+      certMaxTtlHours: z.number().int().min(24).max(2160).optional(),
+    })
+    .optional(),
+  /** Workloads of the main cluster that read infrastructure secrets before the main Vault exists. */
+  consumers: z.array(bootstrapConsumerSchema),
+});
+
+/** How a cluster's Vault is installed (the hashicorp/vault helm release in the `<env>-cluster` stack). */
+export const vaultServerSchema = z.strictObject({
+  /** Namespace of the release. @default 'vault' */
+  namespace: label.optional(),
+  /** Raft voters. @default 3 */
+  replicas: z.number().int().min(1).max(7).optional(),
+  /**
+   * `transit`: auto-unseal by the QNAP Vault (main only). `shamir`: unseal keys held by operators
+   * (the sandbox, which must never reach the QNAP Vault).
+   */
+  unseal: z.enum(['transit', 'shamir']),
+  /**
+   * Where the server's TLS certificate comes from. `qnap-pki`: issued by the QNAP Vault's PKI through
+   * VSO (main only). `existing-secret`: a `kubernetes.io/tls` Secret (`tls.crt`, `tls.key`, `ca.crt`)
+   * created by other means.
+   */
+  tls: z.discriminatedUnion('source', [
+    z.strictObject({ source: z.literal('qnap-pki') }),
+    z.strictObject({
+      source: z.literal('existing-secret'),
+      /** Name of the Secret in the release namespace. */
+      secretName: label,
+    }),
+  ]),
+  /** Size of each data (raft) and audit volume. @default '10Gi' */
+  storageSize: z.string().regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, { message: "must be a Kubernetes quantity such as '10Gi'" }).optional(),
+});
+
+export type QnapBootstrapConfig = z.infer<typeof qnapBootstrapSchema>;
+export type BootstrapConsumerConfig = z.infer<typeof bootstrapConsumerSchema>;
+export type VaultServerConfig = z.infer<typeof vaultServerSchema>;
+
+/** Secure defaults of the bootstrap config, resolved in one place. */
+export const BOOTSTRAP_DEFAULTS = {
+  infraKvPath: 'infra',
+  transitMountPath: 'transit-unseal',
+  kubernetesAuthPath: 'kubernetes-main',
+  apiServerAudience: 'https://kubernetes.default.svc.cluster.local',
+  pkiMountPath: 'pki-bootstrap',
+  caCommonName: 'Lab bootstrap CA',
+  certMaxTtlHours: 720,
+  vaultNamespace: 'vault',
+  vaultReplicas: 3,
+  storageSize: '10Gi',
+} as const;
+
+export function transitKeyName(entry: z.infer<typeof transitUnsealedVaultSchema>): string {
+  return entry.keyName ?? `unseal-${entry.environment}`;
+}
+
+export function consumerServiceAccount(consumer: BootstrapConsumerConfig): string {
+  return consumer.serviceAccount ?? `${consumer.name}-bootstrap`;
+}
+
+export function consumerSecretName(consumer: BootstrapConsumerConfig): string {
+  return consumer.secretName ?? consumer.name;
+}

@@ -1,0 +1,114 @@
+import { Mount } from '@cdktf/provider-vault/lib/mount';
+import { PkiSecretBackendRole } from '@cdktf/provider-vault/lib/pki-secret-backend-role';
+import { PkiSecretBackendRootCert } from '@cdktf/provider-vault/lib/pki-secret-backend-root-cert';
+import { Construct } from 'constructs';
+import { invalidProp } from './errors';
+import { validateMountPath } from './kv-v2-mount';
+import { UPDATE } from './policy/capabilities';
+import { IPolicyGrantee } from './vault-policy';
+
+export interface BootstrapPkiProps {
+  /** Mount path of the PKI engine. @default 'pki-bootstrap' */
+  readonly path?: string;
+  /** Common name of the root CA. @default 'Lab bootstrap CA' */
+  readonly caCommonName?: string;
+  /** Lifetime of the root CA, in hours. @default 87600 (10 years) */
+  readonly caTtlHours?: number;
+  /** Name of the role that issues server certificates. @default 'vault-server' */
+  readonly roleName?: string;
+  /** The exact DNS names a certificate may carry: no subdomains, no globs, no wildcards. */
+  readonly allowedDnsNames: readonly string[];
+  /**
+   * Whether IP SANs (e.g. 127.0.0.1 for the Vault CLI inside the pod) may be requested. Vault's PKI
+   * role cannot restrict which IPs; only the holders of `grantIssue` can request any.
+   * @default false
+   */
+  readonly allowIpSans?: boolean;
+  /** Longest certificate lifetime, in hours. @default 720 */
+  readonly certMaxTtlHours?: number;
+}
+
+/**
+ * A small PKI on the bootstrap Vault that issues the main Vault's TLS server certificate, so that
+ * certificate does not wait for cert-manager (which itself waits for secrets). The root key is
+ * generated inside Vault (`type = internal`): Terraform state holds the CA certificate only, and the
+ * server certificate's private key is requested by VSO at runtime, never by Terraform.
+ */
+export class BootstrapPki extends Construct {
+  public readonly mountPath: string;
+  public readonly roleName: string;
+  public readonly mount: Mount;
+  public readonly rootCa: PkiSecretBackendRootCert;
+  public readonly role: PkiSecretBackendRole;
+
+  public constructor(scope: Construct, id: string, props: BootstrapPkiProps) {
+    super(scope, id);
+    const name = 'BootstrapPki';
+    this.mountPath = props.path ?? 'pki-bootstrap';
+    validateMountPath(name, 'path', this.mountPath);
+    const caTtlHours = props.caTtlHours ?? 87600;
+    const certMaxTtlHours = props.certMaxTtlHours ?? 720;
+    if (!Number.isInteger(certMaxTtlHours) || certMaxTtlHours < 1) {
+      throw new Error(invalidProp(name, 'certMaxTtlHours', certMaxTtlHours, 'must be a whole number of hours >= 1'));
+    }
+    if (!Number.isInteger(caTtlHours) || caTtlHours <= certMaxTtlHours) {
+      throw new Error(invalidProp(name, 'caTtlHours', caTtlHours, `must be a whole number of hours greater than 'certMaxTtlHours' (${certMaxTtlHours})`));
+    }
+    if (props.allowedDnsNames.length === 0) {
+      throw new Error(invalidProp(name, 'allowedDnsNames', [], 'must list the exact names of the server'));
+    }
+    for (const dnsName of props.allowedDnsNames) {
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(dnsName)) {
+        throw new Error(invalidProp(name, 'allowedDnsNames', props.allowedDnsNames, `has ${JSON.stringify(dnsName)}: each entry must be an exact lowercase DNS name, no '*' or globs`));
+      }
+    }
+    this.roleName = props.roleName ?? 'vault-server';
+
+    this.mount = new Mount(this, 'Mount', {
+      path: this.mountPath,
+      type: 'pki',
+      description: 'Bootstrap PKI: the main Vault server certificate',
+      maxLeaseTtlSeconds: caTtlHours * 3600,
+    });
+    this.rootCa = new PkiSecretBackendRootCert(this, 'RootCa', {
+      backend: this.mount.path,
+      // internal: the key is generated in Vault and never leaves it (exported would put it in state).
+      type: 'internal',
+      commonName: props.caCommonName ?? 'Lab bootstrap CA',
+      ttl: `${caTtlHours}h`,
+      keyType: 'ec',
+      keyBits: 384,
+      issuerName: 'bootstrap-root',
+    });
+    this.role = new PkiSecretBackendRole(this, 'Role', {
+      backend: this.mount.path,
+      name: this.roleName,
+      issuerRef: this.rootCa.issuerId,
+      allowedDomains: [...props.allowedDnsNames],
+      allowBareDomains: true,
+      allowSubdomains: false,
+      allowGlobDomains: false,
+      allowWildcardCertificates: false,
+      allowLocalhost: false,
+      allowAnyName: false,
+      enforceHostnames: true,
+      allowIpSans: props.allowIpSans ?? false,
+      serverFlag: true,
+      clientFlag: false,
+      keyType: 'ec',
+      keyBits: 256,
+      ttl: `${certMaxTtlHours}h`,
+      maxTtl: `${certMaxTtlHours}h`,
+    });
+  }
+
+  /** `update` on `<mount>/issue/<role>`: request a certificate (and its key) from the role, nothing else. */
+  public grantIssue(grantee: IPolicyGrantee): void {
+    grantee.allow(`${this.mountPath}/issue/${this.roleName}`, UPDATE);
+  }
+
+  /** The root CA certificate (public), to trust the issued certificates. */
+  public get caCertificate(): string {
+    return this.rootCa.certificate;
+  }
+}

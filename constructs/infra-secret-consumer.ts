@@ -1,0 +1,81 @@
+import { GenericEndpoint } from '@cdktf/provider-vault/lib/generic-endpoint';
+import { Construct } from 'constructs';
+import { invalidProp } from './errors';
+import { DNS1123_LABEL_RULE, isDns1123Label } from './names';
+import { IKubernetesAuthBackend } from './kubernetes-auth-backend';
+import { KubernetesAuthRole } from './kubernetes-auth-role';
+import { KvV2Mount } from './kv-v2-mount';
+import { VaultPolicy } from './vault-policy';
+
+export interface InfraSecretConsumerProps {
+  /** The KV v2 engine holding infrastructure secrets. */
+  readonly kv: KvV2Mount;
+  /** Consumer name: policy `infra-<name>`, Kubernetes auth role `<name>`. */
+  readonly consumerName: string;
+  /** Path of the one secret it reads, inside the mount, e.g. `dns/provider`. */
+  readonly secretPath: string;
+  /** Kubernetes auth backend (on this Vault) that trusts the consumer's cluster. */
+  readonly kubernetesAuth: IKubernetesAuthBackend;
+  /** Namespace of the consumer's ServiceAccount. */
+  readonly namespace: string;
+  /** The consumer's ServiceAccount (VSO logs in as it). */
+  readonly serviceAccountName: string;
+  /** Audience the ServiceAccount token must carry. @default 'vault' */
+  readonly audience?: string;
+}
+
+/**
+ * One reader of one infrastructure secret: a policy that reads exactly that secret, a Kubernetes auth
+ * role bound to exactly one ServiceAccount, and the secret's KV v2 metadata (who reads it, who writes
+ * it). The value is never managed here: operators write it with `vault kv put`.
+ */
+export class InfraSecretConsumer extends Construct {
+  public readonly consumerName: string;
+  public readonly secretPath: string;
+  public readonly mountPath: string;
+  public readonly policy: VaultPolicy;
+  public readonly role: KubernetesAuthRole;
+  public readonly metadata: GenericEndpoint;
+
+  public constructor(scope: Construct, id: string, props: InfraSecretConsumerProps) {
+    super(scope, id);
+    const name = 'InfraSecretConsumer';
+    if (!isDns1123Label(props.consumerName)) {
+      throw new Error(invalidProp(name, 'consumerName', props.consumerName, `must be ${DNS1123_LABEL_RULE}`));
+    }
+    if (!/^[a-z0-9][a-z0-9_.\-]*(\/[a-z0-9][a-z0-9_.\-]*)*$/.test(props.secretPath)) {
+      throw new Error(invalidProp(name, 'secretPath', props.secretPath, "must be an exact path such as 'dns/provider': lowercase segments, no globs"));
+    }
+    this.consumerName = props.consumerName;
+    this.secretPath = props.secretPath;
+    this.mountPath = props.kv.mountPath;
+
+    this.policy = new VaultPolicy(this, 'Policy', { policyName: `infra-${props.consumerName}` });
+    props.kv.grantRead(this.policy, props.secretPath);
+
+    this.role = new KubernetesAuthRole(this, 'Role', {
+      backend: props.kubernetesAuth,
+      roleName: props.consumerName,
+      serviceAccountNames: [props.serviceAccountName],
+      namespaces: [props.namespace],
+      policies: [this.policy],
+      audience: props.audience,
+      tokenTtl: 900,
+    });
+
+    // Metadata only: creating it writes no version. Deleting metadata would destroy every version of
+    // the value, so Terraform never deletes it.
+    this.metadata = new GenericEndpoint(this, 'Metadata', {
+      path: props.kv.metadataPath(props.secretPath),
+      dataJson: JSON.stringify({
+        custom_metadata: {
+          reader: `${props.namespace}/${props.serviceAccountName}`,
+          written_by: 'operator: vault kv put (never Terraform)',
+        },
+      }),
+      disableRead: true,
+      disableDelete: true,
+    });
+    this.metadata.node.addDependency(props.kv);
+  }
+}

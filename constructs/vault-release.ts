@@ -1,0 +1,177 @@
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { Construct } from 'constructs';
+import { ChartPin, helmValues } from '../stacks/charts';
+import { invalidProp } from './errors';
+import { DNS1123_LABEL_RULE, isDns1123Label } from './names';
+import { renderVaultServerHcl, TransitSealStanza, VaultServerConfig } from './vault-server-config';
+
+/** Where the server's TLS certificate, key and CA sit in a Kubernetes Secret. */
+export interface VaultTlsSecret {
+  /** Secret name in the release namespace. */
+  readonly secretName: string;
+  /** @default 'tls.crt' */
+  readonly certKey?: string;
+  /** @default 'tls.key' */
+  readonly keyKey?: string;
+  /** Key of the CA that signed the certificate (raft peers verify each other with it). @default 'ca.crt' */
+  readonly caKey?: string;
+}
+
+/** Transit auto-unseal: the stanza (configuration) and the Secret that holds its token. */
+export interface VaultTransitSeal {
+  readonly stanza: TransitSealStanza;
+  /** Kubernetes Secret (release namespace) holding the token. */
+  readonly tokenSecretName: string;
+  /** Key of the token in that Secret. */
+  readonly tokenSecretKey: string;
+}
+
+export interface VaultReleaseProps {
+  /** The pinned hashicorp/vault chart. */
+  readonly chart: ChartPin;
+  /** Namespace of the release (it must exist). */
+  readonly namespace: string;
+  /** Helm release name; also the prefix of the pods and Services (`<name>-0`, `<name>-internal`). @default 'vault' */
+  readonly releaseName?: string;
+  /** Raft voters. @default 3 */
+  readonly replicas?: number;
+  /** The Secret with the server certificate, mounted at `/vault/userconfig/tls` (listener and raft). */
+  readonly tls: VaultTlsSecret;
+  /** @default - Shamir unseal: operators unseal every pod after each restart */
+  readonly transitSeal?: VaultTransitSeal;
+  /**
+   * An isolated Vault (the sandbox) depends on no other Vault, so `transitSeal` is refused.
+   * @default false
+   */
+  readonly isolated?: boolean;
+  /** Size of each pod's raft data volume and audit volume. @default '10Gi' */
+  readonly storageSize?: string;
+}
+
+/** The helm values this construct sets: a typed subset of the chart's values.yaml. */
+export interface VaultHelmValues {
+  readonly global: { readonly enabled: boolean; readonly tlsDisable: boolean };
+  readonly injector: { readonly enabled: boolean };
+  readonly server: {
+    readonly updateStrategyType: 'OnDelete' | 'RollingUpdate';
+    readonly extraSecretEnvironmentVars: ReadonlyArray<{ readonly envName: string; readonly secretName: string; readonly secretKey: string }>;
+    readonly volumes: ReadonlyArray<{ readonly name: string; readonly secret: { readonly secretName: string; readonly defaultMode: number } }>;
+    readonly volumeMounts: ReadonlyArray<{ readonly name: string; readonly mountPath: string; readonly readOnly: boolean }>;
+    readonly dataStorage: { readonly enabled: boolean; readonly size: string };
+    readonly auditStorage: { readonly enabled: boolean; readonly size: string };
+    readonly standalone: { readonly enabled: boolean };
+    readonly ha: {
+      readonly enabled: boolean;
+      readonly replicas: number;
+      readonly apiAddr: string;
+      readonly raft: { readonly enabled: boolean; readonly setNodeId: boolean; readonly config: string };
+      readonly disruptionBudget: { readonly enabled: boolean; readonly maxUnavailable: number };
+    };
+  };
+  readonly ui: { readonly enabled: boolean };
+}
+
+/** Folder inside the pods where the TLS Secret is mounted. */
+export const VAULT_TLS_DIR = '/vault/userconfig/tls';
+
+/**
+ * The hashicorp/vault helm release: HA with integrated raft storage, TLS everywhere (listener and
+ * raft `retry_join`), Kubernetes service registration, a disruption budget, audit storage, the UI,
+ * no injector (VSO delivers secrets), and optionally transit auto-unseal. The server config is
+ * rendered by `renderVaultServerHcl`; the seal token only ever travels as `VAULT_TOKEN` from a Secret.
+ */
+export class VaultRelease extends Construct {
+  public readonly releaseName: string;
+  public readonly namespace: string;
+  public readonly replicas: number;
+  /** The server configuration the release renders (no secrets). */
+  public readonly serverConfig: VaultServerConfig;
+  /** The helm values, as passed to the chart. */
+  public readonly values: VaultHelmValues;
+  public readonly release: Release;
+
+  public constructor(scope: Construct, id: string, props: VaultReleaseProps) {
+    super(scope, id);
+    const name = 'VaultRelease';
+    this.releaseName = props.releaseName ?? 'vault';
+    this.namespace = props.namespace;
+    this.replicas = props.replicas ?? 3;
+    if (!isDns1123Label(props.namespace)) throw new Error(invalidProp(name, 'namespace', props.namespace, `must be ${DNS1123_LABEL_RULE}`));
+    if (!isDns1123Label(this.releaseName)) throw new Error(invalidProp(name, 'releaseName', this.releaseName, `must be ${DNS1123_LABEL_RULE}`));
+    if (!Number.isInteger(this.replicas) || this.replicas < 1) {
+      throw new Error(invalidProp(name, 'replicas', this.replicas, 'must be a whole number >= 1 (3 or 5 for a raft quorum that survives a node)'));
+    }
+    if (props.isolated && props.transitSeal) {
+      throw new Error(
+        invalidProp(name, 'transitSeal', props.transitSeal.stanza.address, "is set on an isolated Vault: the sandbox must never be unsealed by another Vault; drop 'transitSeal' (Shamir unseal)"),
+      );
+    }
+    const tls = { certKey: 'tls.crt', keyKey: 'tls.key', caKey: 'ca.crt', ...props.tls };
+    const caFile = `${VAULT_TLS_DIR}/${tls.caKey}`;
+    const internal = `${this.releaseName}-internal`;
+
+    this.serverConfig = {
+      ui: true,
+      listener: {
+        address: '[::]:8200',
+        clusterAddress: '[::]:8201',
+        tlsCertFile: `${VAULT_TLS_DIR}/${tls.certKey}`,
+        tlsKeyFile: `${VAULT_TLS_DIR}/${tls.keyKey}`,
+        tlsMinVersion: 'tls12',
+      },
+      raft: {
+        path: '/vault/data',
+        retryJoin: Array.from({ length: this.replicas }, (_, i) => ({
+          leaderApiAddr: `https://${this.releaseName}-${i}.${internal}:8200`,
+          leaderCaCertFile: caFile,
+          leaderTlsServername: `${this.releaseName}-${i}.${internal}`,
+        })),
+      },
+      transitSeal: props.transitSeal?.stanza,
+      kubernetesServiceRegistration: true,
+    };
+
+    const storageSize = props.storageSize ?? '10Gi';
+    this.values = {
+      global: { enabled: true, tlsDisable: false },
+      injector: { enabled: false },
+      server: {
+        // With auto-unseal a restarted pod comes back by itself, so certificate rotation may roll the pods.
+        updateStrategyType: props.transitSeal ? 'RollingUpdate' : 'OnDelete',
+        // No VAULT_CACERT here: the transit seal's client reads it too, and would then check the
+        // bootstrap Vault's certificate against this Vault's CA.
+        extraSecretEnvironmentVars: props.transitSeal
+          ? [{ envName: 'VAULT_TOKEN', secretName: props.transitSeal.tokenSecretName, secretKey: props.transitSeal.tokenSecretKey }]
+          : [],
+        volumes: [{ name: 'tls', secret: { secretName: tls.secretName, defaultMode: 0o440 } }],
+        volumeMounts: [{ name: 'tls', mountPath: VAULT_TLS_DIR, readOnly: true }],
+        dataStorage: { enabled: true, size: storageSize },
+        auditStorage: { enabled: true, size: storageSize },
+        standalone: { enabled: false },
+        ha: {
+          enabled: true,
+          replicas: this.replicas,
+          // The chart's default is the pod IP, which no certificate names: standbys would redirect
+          // clients to an address that fails TLS verification. The pod's stable name is in the cert.
+          apiAddr: `https://$(HOSTNAME).${internal}:8200`,
+          raft: { enabled: true, setNodeId: true, config: renderVaultServerHcl(this.serverConfig) },
+          disruptionBudget: { enabled: true, maxUnavailable: 1 },
+        },
+      },
+      ui: { enabled: true },
+    };
+
+    this.release = new Release(this, 'Release', {
+      name: this.releaseName,
+      namespace: props.namespace,
+      repository: props.chart.repository,
+      chart: props.chart.chart,
+      version: props.chart.version,
+      createNamespace: false,
+      // Pods stay unready until `vault operator init` (and, on first install, until the TLS Secret
+      // exists), so helm must not wait for readiness.
+      wait: false,
+      values: helmValues(this.values),
+    });
+  }
+}

@@ -1,0 +1,21 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdktf';
+import { loadLabConfig } from '../config/load';
+import { renderRunbookDiagrams, replaceGeneratedBlock } from '../stacks/bootstrap-diagrams';
+import { buildLab } from '../stacks/lab';
+
+// Rewrites the Mermaid diagrams in docs/runbook.md from the stack model of the example lab; a test
+// fails when the committed diagrams differ from what the model produces now.
+const target = path.join(__dirname, '..', 'docs', 'runbook.md');
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'diagrams-'));
+try {
+  const stacks = buildLab(new App({ outdir, skipValidation: true }), loadLabConfig(path.join(__dirname, '..', 'config', 'lab.yaml')));
+  // Cross-stack references become stack dependencies only when the stacks are prepared.
+  Object.values(stacks).forEach((stack) => stack.prepareStack());
+  fs.writeFileSync(target, replaceGeneratedBlock(fs.readFileSync(target, 'utf8'), renderRunbookDiagrams(stacks)));
+  process.stdout.write(`wrote ${path.relative(process.cwd(), target)}\n`);
+} finally {
+  fs.rmSync(outdir, { recursive: true, force: true });
+}

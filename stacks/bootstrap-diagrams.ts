@@ -1,0 +1,118 @@
+import { LabStacks } from './lab';
+
+/** Markers in docs/runbook.md between which `npm run docs:diagrams` writes the diagrams. */
+export const DIAGRAM_BEGIN = '<!-- BEGIN GENERATED: bootstrap diagrams (npm run docs:diagrams) -->';
+export const DIAGRAM_END = '<!-- END GENERATED: bootstrap diagrams -->';
+
+const nodeId = (text: string) => text.replace(/[^A-Za-z0-9]/g, '_');
+const label = (text: string) => `"${text.replace(/"/g, "'")}"`;
+
+/**
+ * The deploy order of the production chain, read from the stack model: solid arrows are the stacks'
+ * Terraform dependencies (declared or from cross-stack references), dotted arrows are the operator's
+ * manual steps between them.
+ */
+export function renderDeployOrder(stacks: LabStacks): string {
+  const chain = [stacks.qnap, stacks.mainCluster, stacks.mainBootstrap, stacks.main];
+  const lines = ['flowchart TD'];
+  for (const stack of chain) lines.push(`  ${nodeId(stack.node.id)}[${label(`cdktf deploy ${stack.node.id}`)}]`);
+  for (const stack of chain) {
+    for (const dependency of stack.dependencies) {
+      lines.push(`  ${nodeId(dependency.node.id)} -->|${label('Terraform dependency')}| ${nodeId(stack.node.id)}`);
+    }
+  }
+  const q = nodeId(stacks.qnap.node.id);
+  const mc = nodeId(stacks.mainCluster.node.id);
+  const mb = nodeId(stacks.mainBootstrap.node.id);
+  const m = nodeId(stacks.main.node.id);
+  if (stacks.qnap.consumers.length > 0) {
+    const paths = stacks.qnap.consumers.map((c) => `${c.mountPath}/${c.secretPath}`).join(', ');
+    lines.push(`  kv_put[/${label(`operator: vault kv put ${paths}`)}/]`, `  ${q} -.-> kv_put -.-> ${mc}`);
+  }
+  const recovery = stacks.mainCluster.vaultServer.transitTokenSecret ? 'recovery keys' : 'unseal keys';
+  lines.push(
+    `  init[/${label(`operator: vault operator init, once (${recovery})`)}/]`,
+    `  ${mb} -.-> init -.->|${label('root token, then revoke it')}| ${m}`,
+    `  ci[${label('from then on: CI deploys main')}]`,
+    `  ${m} -.-> ci`,
+  );
+  return lines.join('\n');
+}
+
+/** Where each bootstrap secret starts, what carries it, and where it ends, read from the constructs. */
+export function renderSecretFlow(stacks: LabStacks): string {
+  const lines = ['flowchart LR'];
+  const qnap = stacks.qnap.node.id;
+  const release = stacks.mainCluster.vaultServer.release;
+  const vault = `${release.namespace}/${release.releaseName}`;
+  lines.push(`  vault_server[${label(`main Vault pods ${vault} (${stacks.mainCluster.node.id})`)}]`);
+
+  for (const master of stacks.qnap.transitUnsealMasters.values()) {
+    if (master.unsealedVaultName !== stacks.mainCluster.environment) continue;
+    const key = nodeId(`key_${master.keyName}`);
+    lines.push(
+      `  ${key}[(${label(`${qnap}: transit key ${master.sealStanza.mountPath}/${master.keyName}`)})]`,
+      `  ${key} -->|${label(`periodic orphan token, policy ${master.policyName} (in ${qnap} state)`)}| token_secret`,
+    );
+  }
+  const tokenSecret = stacks.mainCluster.vaultServer.transitTokenSecret;
+  if (tokenSecret) {
+    lines.push(
+      `  token_secret[${label(`Secret ${release.namespace}/${release.values.server.extraSecretEnvironmentVars[0]?.secretName}`)}]`,
+      `  token_secret -->|VAULT_TOKEN| vault_server`,
+    );
+  }
+
+  const connection = stacks.mainBootstrap.resources;
+  const pkiSecret = connection.find((r) => r.kind === 'VaultPKISecret');
+  if (pkiSecret) {
+    lines.push(
+      `  pki[(${label(`${qnap}: PKI ${stacks.qnap.pki.mountPath}/issue/${stacks.qnap.pki.roleName}`)})]`,
+      `  pki -->|${label(`VaultPKISecret ${pkiSecret.metadata.namespace}/${pkiSecret.metadata.name} (VSO, renews)`)}| tls_secret`,
+      `  tls_secret[${label(`Secret ${pkiSecret.metadata.namespace}/${pkiSecret.metadata.name}`)}]`,
+      `  tls_secret -->|${label('TLS listener, raft retry_join')}| vault_server`,
+    );
+  }
+  for (const resource of connection.filter((r) => r.kind === 'VaultStaticSecret')) {
+    const consumer = stacks.qnap.consumers.find((c) => c.consumerName === resource.metadata.name);
+    if (!consumer) continue;
+    const source = nodeId(`kv_${consumer.consumerName}`);
+    const target = nodeId(`secret_${consumer.consumerName}`);
+    const destination = (resource.spec.destination as { name: string }).name;
+    lines.push(
+      `  ${source}[(${label(`${qnap}: ${consumer.mountPath}/${consumer.secretPath}`)})]`,
+      `  ${source} -->|${label(`VaultStaticSecret, policy ${consumer.policy.policyName}`)}| ${target}`,
+      `  ${target}[${label(`Secret ${resource.metadata.namespace}/${destination}`)}]`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The generated block of docs/runbook.md, markers included. */
+export function renderRunbookDiagrams(stacks: LabStacks): string {
+  return [
+    DIAGRAM_BEGIN,
+    '',
+    '### Deploy order',
+    '',
+    '```mermaid',
+    renderDeployOrder(stacks),
+    '```',
+    '',
+    '### Secret flow',
+    '',
+    '```mermaid',
+    renderSecretFlow(stacks),
+    '```',
+    '',
+    DIAGRAM_END,
+  ].join('\n');
+}
+
+/** Replaces the generated block in a document; fails if the markers are missing. */
+export function replaceGeneratedBlock(document: string, block: string): string {
+  const begin = document.indexOf(DIAGRAM_BEGIN);
+  const end = document.indexOf(DIAGRAM_END);
+  if (begin < 0 || end < begin) throw new Error(`the document has no generated block: add the lines ${DIAGRAM_BEGIN} and ${DIAGRAM_END}`);
+  return document.slice(0, begin) + block + document.slice(end + DIAGRAM_END.length);
+}

@@ -1,0 +1,108 @@
+import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
+import { Construct } from 'constructs';
+import { ClusterEnvironmentName, LabConfig } from '../config/schema';
+import { BOOTSTRAP_DEFAULTS, consumerServiceAccount } from '../config/schema-bootstrap';
+import { TransitUnsealMaster } from '../constructs/transit-unseal-master';
+import { VaultRelease, VaultTransitSeal } from '../constructs/vault-release';
+import { BOOTSTRAP_NAMES } from './bootstrap-names';
+import { VAULT_CHART } from './charts';
+
+export interface VaultServerParts {
+  readonly release: VaultRelease;
+  readonly namespace: NamespaceV1;
+  /** The Secret holding the transit seal token, when the Vault is auto-unsealed. */
+  readonly transitTokenSecret?: SecretV1;
+}
+
+/**
+ * The in-cluster Vault of `environment`: its namespace, the seal token's Secret (transit unseal only)
+ * and the helm release. The sandbox is built `isolated`, so it can never be handed a transit seal.
+ */
+export function addVaultServer(
+  scope: Construct,
+  config: LabConfig,
+  environment: ClusterEnvironmentName,
+  transitUnseal: TransitUnsealMaster | undefined,
+): VaultServerParts {
+  const server = config.environments[environment].vaultServer;
+  const root = new Construct(scope, 'VaultServer');
+  const namespaceName = server.namespace ?? BOOTSTRAP_DEFAULTS.vaultNamespace;
+  const namespace = new NamespaceV1(root, 'Namespace', { metadata: { name: namespaceName } });
+
+  let transitSeal: VaultTransitSeal | undefined;
+  let transitTokenSecret: SecretV1 | undefined;
+  if (transitUnseal) {
+    // The token arrives by cross-stack reference (a sensitive output of `qnap`, read through its
+    // remote state). It goes into a Secret only: never into helm values, which end in a ConfigMap.
+    transitTokenSecret = new SecretV1(root, 'TransitUnsealToken', {
+      metadata: {
+        name: BOOTSTRAP_NAMES.transitTokenSecretName,
+        namespace: namespace.metadata.name,
+        labels: { 'app.kubernetes.io/part-of': 'vault', 'vault-platform/purpose': 'transit-unseal' },
+      },
+      type: 'Opaque',
+      data: { [BOOTSTRAP_NAMES.transitTokenSecretKey]: transitUnseal.token },
+    });
+    transitSeal = {
+      stanza: transitUnseal.sealStanza,
+      tokenSecretName: BOOTSTRAP_NAMES.transitTokenSecretName,
+      tokenSecretKey: BOOTSTRAP_NAMES.transitTokenSecretKey,
+    };
+  }
+
+  const tls =
+    server.tls.source === 'qnap-pki'
+      ? // VSO's VaultPKISecret writes tls.crt/tls.key and the raw `issuing_ca` field.
+        { secretName: BOOTSTRAP_NAMES.qnapTlsSecretName, caKey: 'issuing_ca' }
+      : { secretName: server.tls.secretName };
+  const release = new VaultRelease(root, 'Release', {
+    chart: VAULT_CHART,
+    namespace: namespaceName,
+    releaseName: BOOTSTRAP_NAMES.vaultReleaseName,
+    replicas: server.replicas ?? BOOTSTRAP_DEFAULTS.vaultReplicas,
+    tls,
+    transitSeal,
+    isolated: environment === 'sandbox',
+    storageSize: server.storageSize ?? BOOTSTRAP_DEFAULTS.storageSize,
+  });
+  release.release.node.addDependency(namespace);
+  if (transitTokenSecret) release.release.node.addDependency(transitTokenSecret);
+  return { release, namespace, transitTokenSecret };
+}
+
+/**
+ * The main cluster's identities that log in to the QNAP Vault: one ServiceAccount per bootstrap
+ * consumer and one for the Vault server certificate. The QNAP Vault reviews their tokens with the
+ * tokens themselves (client JWT as reviewer), so each needs `system:auth-delegator`, and nothing more.
+ */
+export function addBootstrapIdentities(scope: Construct, config: LabConfig, vaultNamespaceResource: NamespaceV1): ServiceAccountV1[] {
+  const root = new Construct(scope, 'BootstrapIdentities');
+  const vaultNamespace = config.environments.main.vaultServer.namespace ?? BOOTSTRAP_DEFAULTS.vaultNamespace;
+  const accounts: Array<{ id: string; namespace: string; name: string }> = [
+    { id: 'VaultServerTls', namespace: vaultNamespace, name: BOOTSTRAP_NAMES.tlsServiceAccount },
+    ...config.environments.qnap.bootstrap.consumers.map((c) => ({ id: `Consumer-${c.name}`, namespace: c.namespace, name: consumerServiceAccount(c) })),
+  ];
+  // Consumer namespaces other than Vault's are created here, so the accounts have a home on first
+  // deploy; accounts reference them by attribute, so Terraform creates each namespace first.
+  const namespaces = new Map<string, string>([[vaultNamespace, vaultNamespaceResource.metadata.name]]);
+  for (const ns of new Set(accounts.map((a) => a.namespace))) {
+    if (ns === vaultNamespace) continue;
+    namespaces.set(ns, new NamespaceV1(root, `Namespace-${ns}`, { metadata: { name: ns } }).metadata.name);
+  }
+  const serviceAccounts = accounts.map(
+    (a) =>
+      new ServiceAccountV1(root, a.id, {
+        metadata: { name: a.name, namespace: namespaces.get(a.namespace)!, labels: { 'vault-platform/purpose': 'qnap-bootstrap' } },
+        automountServiceAccountToken: false,
+      }),
+  );
+  new ClusterRoleBindingV1(root, 'AuthDelegator', {
+    metadata: { name: 'vault-platform-qnap-bootstrap-auth-delegator' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+    subject: accounts.map((a) => ({ kind: 'ServiceAccount', name: a.name, namespace: a.namespace })),
+  });
+  return serviceAccounts;
+}

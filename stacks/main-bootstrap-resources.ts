@@ -1,0 +1,96 @@
+import { LabConfig } from '../config/schema';
+import { BOOTSTRAP_DEFAULTS, consumerSecretName, consumerServiceAccount } from '../config/schema-bootstrap';
+import { BOOTSTRAP_NAMES, vaultServerTlsNames } from './bootstrap-names';
+
+/** A Kubernetes object as applied by `kubernetes_manifest`. */
+export interface BootstrapCustomResource {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace: string };
+  readonly spec: Record<string, unknown>;
+}
+
+const VSO_API = 'secrets.hashicorp.com/v1beta1';
+
+/**
+ * The Vault Secrets Operator resources that pull from the QNAP Vault into the main cluster: a
+ * connection to the QNAP Vault, one VaultAuth per identity (Kubernetes auth on the QNAP Vault), the
+ * main Vault's server certificate (VaultPKISecret, renewed by VSO; its key never passes through
+ * Terraform), and one VaultStaticSecret per infrastructure-secret consumer.
+ */
+export function mainBootstrapResources(config: LabConfig): BootstrapCustomResource[] {
+  const qnap = config.environments.qnap;
+  const bootstrap = qnap.bootstrap;
+  const vaultNamespace = config.environments.main.vaultServer.namespace ?? BOOTSTRAP_DEFAULTS.vaultNamespace;
+  const authMount = bootstrap.mainCluster.authPath ?? BOOTSTRAP_DEFAULTS.kubernetesAuthPath;
+  // With the client JWT as reviewer the API server must accept the token too, hence both audiences.
+  const audiences = [BOOTSTRAP_NAMES.vaultAudience, bootstrap.mainCluster.apiServerAudience ?? BOOTSTRAP_DEFAULTS.apiServerAudience];
+  const connectionRef = `${vaultNamespace}/${BOOTSTRAP_NAMES.qnapConnectionName}`;
+
+  const vaultAuth = (namespace: string, name: string, role: string, serviceAccount: string): BootstrapCustomResource => ({
+    apiVersion: VSO_API,
+    kind: 'VaultAuth',
+    metadata: { name, namespace },
+    spec: {
+      vaultConnectionRef: connectionRef,
+      method: 'kubernetes',
+      mount: authMount,
+      kubernetes: { role, serviceAccount, audiences, tokenExpirationSeconds: 600 },
+    },
+  });
+
+  const resources: BootstrapCustomResource[] = [
+    {
+      apiVersion: VSO_API,
+      kind: 'VaultConnection',
+      metadata: { name: BOOTSTRAP_NAMES.qnapConnectionName, namespace: vaultNamespace },
+      spec: { address: qnap.vault.address, skipTLSVerify: false },
+    },
+  ];
+
+  if (config.environments.main.vaultServer.tls.source === 'qnap-pki') {
+    const names = vaultServerTlsNames(config, 'main');
+    const ttlHours = bootstrap.pki?.certMaxTtlHours ?? BOOTSTRAP_DEFAULTS.certMaxTtlHours;
+    const authName = 'qnap-vault-server-tls';
+    resources.push(vaultAuth(vaultNamespace, authName, BOOTSTRAP_NAMES.tlsRoleName, BOOTSTRAP_NAMES.tlsServiceAccount), {
+      apiVersion: VSO_API,
+      kind: 'VaultPKISecret',
+      metadata: { name: BOOTSTRAP_NAMES.qnapTlsSecretName, namespace: vaultNamespace },
+      spec: {
+        vaultAuthRef: authName,
+        mount: bootstrap.pki?.mountPath ?? BOOTSTRAP_DEFAULTS.pkiMountPath,
+        role: BOOTSTRAP_NAMES.pkiRoleName,
+        commonName: names.commonName,
+        altNames: names.dnsNames.filter((n) => n !== names.commonName),
+        ipSans: names.ipSans,
+        format: 'pem',
+        ttl: `${ttlHours}h`,
+        // Renew with a third of the lifetime left, so a weekend outage of the NAS is survivable.
+        expiryOffset: `${Math.floor(ttlHours / 3)}h`,
+        revoke: true,
+        destination: { name: BOOTSTRAP_NAMES.qnapTlsSecretName, create: true, type: 'kubernetes.io/tls' },
+        // Vault reads its certificate at start: roll the pods (auto-unsealed, they come back alone).
+        rolloutRestartTargets: [{ kind: 'StatefulSet', name: BOOTSTRAP_NAMES.vaultReleaseName }],
+      },
+    });
+  }
+
+  for (const consumer of bootstrap.consumers) {
+    const authName = `qnap-${consumer.name}`;
+    resources.push(vaultAuth(consumer.namespace, authName, consumer.name, consumerServiceAccount(consumer)), {
+      apiVersion: VSO_API,
+      kind: 'VaultStaticSecret',
+      metadata: { name: consumer.name, namespace: consumer.namespace },
+      spec: {
+        vaultAuthRef: authName,
+        type: 'kv-v2',
+        mount: bootstrap.infraKvPath ?? BOOTSTRAP_DEFAULTS.infraKvPath,
+        path: consumer.kvPath,
+        refreshAfter: '1h',
+        hmacSecretData: true,
+        destination: { name: consumerSecretName(consumer), create: true, type: consumer.secretType ?? 'Opaque' },
+      },
+    });
+  }
+  return resources;
+}
