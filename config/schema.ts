@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shardingSchema } from './schema-shards';
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
 
 /**
@@ -139,6 +140,8 @@ export const labConfigSchema = z.strictObject({
     sandbox: clusterEnvironmentSchema,
   }),
   apps: z.array(appSchema),
+  /** Split the apps over several stacks and states (docs/sharding.md). @default - all apps in the environment stack */
+  sharding: shardingSchema.optional(),
 });
 
 export type LabConfig = z.infer<typeof labConfigSchema>;
