@@ -17,6 +17,11 @@ export function fleetAppName(index: number): string {
  * that carry the example app's name are renamed to the generated app's.
  */
 export function generateFleetConfig(size: number, example: LabConfig = loadLabConfig()): LabConfig {
+  return validateLabConfig(generateFleetInput(size, example), `<generated fleet of ${size}>`);
+}
+
+/** The same fleet as `generateFleetConfig`, before validation (the benchmark times validation). */
+export function generateFleetInput(size: number, example: LabConfig = loadLabConfig()): Record<string, unknown> {
   const templates = example.apps.map((a) => JSON.parse(JSON.stringify(a)) as Record<string, unknown>);
   // Every optional feature any example app uses, taken from the first app that uses it.
   const features: Record<string, { value: unknown; owner: string }> = {};
@@ -41,7 +46,7 @@ export function generateFleetConfig(size: number, example: LabConfig = loadLabCo
   const raw = JSON.parse(JSON.stringify(example)) as Record<string, unknown>;
   raw.apps = apps;
   delete raw.sharding;
-  return validateLabConfig(raw, `<generated fleet of ${size}>`);
+  return raw;
 }
 
 /** Deep copy of `value` with the example app's name (as a whole word) replaced by `name`. */
