@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -212,3 +213,39 @@ describe('shard stacks', () => {
     }
   });
 });
+
+describe('npm run shards', () => {
+  const root = path.join(__dirname, '..');
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shards-cli-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function writeConfig(name: string, sharding: unknown): string {
+    const raw = JSON.parse(JSON.stringify(exampleConfig()));
+    raw.sharding = sharding;
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, stringify(raw));
+    return file;
+  }
+
+  test('lists the apps that change stack between two configs and exits with status 2', () => {
+    // GIVEN the deployed config groups webapp alone, and the new one moves notifier in with it
+    const before = writeConfig('before.yaml', { groups: { web: ['webapp'] } });
+    const after = writeConfig('after.yaml', { groups: { web: ['webapp', 'notifier'] } });
+    // WHEN they are compared
+    const result = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/shards.ts', '--compare', before], {
+      cwd: root,
+      env: { ...process.env, LAB_CONFIG: after },
+      encoding: 'utf8',
+    });
+    // THEN only notifier is reported, with both stacks
+    expect(result.stdout).toMatch(/main-apps-web \(2\): webapp, notifier/);
+    expect(result.stdout).toMatch(/1 app\(s\) change stack/);
+    expect(result.stdout).toMatch(/notifier: main -> main-apps-web/);
+    expect(result.stdout).not.toMatch(/webapp: /);
+    expect(result.status).toBe(2);
+  });
+});
+
