@@ -2,7 +2,7 @@ import { TerraformStack } from 'cdktf';
 import { LabConfig } from '../config/schema';
 import { generateFleetConfig } from '../scripts/fleet';
 import { APP_DATA_SOURCE_BUDGET, APP_RESOURCE_BUDGET, appCosts } from '../stacks/resource-budget';
-import { buildTestLab, synthStack } from './support/synth';
+import { buildTestLab, exampleConfig, synthStack } from './support/synth';
 
 function labStacks(config: LabConfig): TerraformStack[] {
   const { app } = buildTestLab(config);
@@ -15,6 +15,21 @@ function countData(stacks: readonly TerraformStack[]): number {
     .map((s) => synthStack(s).data ?? {})
     .reduce((n, data) => n + Object.values(data).reduce((m, byId) => m + Object.keys(byId).length, 0), 0);
 }
+
+describe('the generated fleet', () => {
+  test('gives every app every optional setting an example app uses, and alternates delivery', () => {
+    const example = exampleConfig();
+    const fleet = generateFleetConfig(4, example);
+    const optionalKeys = new Set(example.apps.flatMap((a) => Object.keys(a)));
+    for (const key of ['name', 'namespace', 'serviceAccount', 'repository', 'delivery']) optionalKeys.delete(key);
+    expect(optionalKeys.size).toBeGreaterThan(0);
+    for (const app of fleet.apps) expect(Object.keys(app)).toEqual(expect.arrayContaining([...optionalKeys]));
+    const deliveries = fleet.apps.map((a) => a.delivery);
+    expect(new Set(deliveries)).toEqual(new Set(['vso', 'eso']));
+    deliveries.slice(1).forEach((d, i) => expect(d).not.toBe(deliveries[i]));
+    expect(new Set(fleet.apps.map((a) => a.postgres?.database)).size).toBe(4);
+  });
+});
 
 describe('the per-app resource budget', () => {
   test(`every app of a generated fleet with all features on costs at most ${APP_RESOURCE_BUDGET} resources and ${APP_DATA_SOURCE_BUDGET} data sources per environment`, () => {

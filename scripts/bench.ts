@@ -36,6 +36,8 @@ interface ChildResult {
   readonly totalMs: number;
   /** Best CPU time (user + system) of this process in ms: less sensitive to other load than wall time. */
   readonly cpuMs: number;
+  /** Best CPU time of `app.synth()` alone. */
+  readonly synthCpuMs: number;
   readonly resources: number;
   readonly dataSources: number;
   readonly resourcesPerApp: number;
@@ -92,6 +94,7 @@ function runProject(size: number, iterations: number, outdir: string): ChildResu
   const synthMs: number[] = [];
   const totalMs: number[] = [];
   const cpuMs: number[] = [];
+  const synthCpuMs: number[] = [];
   let stacks: TerraformStack[] = [];
   for (let i = 0; i < iterations; i++) {
     fs.rmSync(outdir, { recursive: true, force: true });
@@ -102,7 +105,9 @@ function runProject(size: number, iterations: number, outdir: string): ChildResu
     const app = new App({ outdir, skipValidation: false });
     buildLab(app, config);
     const t2 = now();
+    const c2 = process.cpuUsage();
     app.synth();
+    synthCpuMs.push(cpuSince(c2));
     const t3 = now();
     configMs.push(t1 - t0);
     constructMs.push(t2 - t1);
@@ -123,6 +128,7 @@ function runProject(size: number, iterations: number, outdir: string): ChildResu
     synthMs: best(synthMs),
     totalMs: best(totalMs),
     cpuMs: best(cpuMs),
+    synthCpuMs: best(synthCpuMs),
     resources: countBlocks(jsons, 'resource'),
     dataSources: countBlocks(jsons, 'data'),
     resourcesPerApp: perApp.reduce((n, c) => n + c.resources, 0) / Math.max(perApp.length, 1),
@@ -236,11 +242,13 @@ function runFloor(size: number, iterations: number, projectOutdir: string, outdi
   const constructMs: number[] = [];
   const synthMs: number[] = [];
   const cpuMs: number[] = [];
+  const synthCpuMs: number[] = [];
   for (let i = 0; i < iterations; i++) {
     fs.rmSync(outdir, { recursive: true, force: true });
     const c0 = process.cpuUsage();
-    const { construct, synth } = synthFloor(plan, outdir);
+    const { construct, synth, synthCpu } = synthFloor(plan, outdir);
     cpuMs.push(cpuSince(c0));
+    synthCpuMs.push(synthCpu);
     constructMs.push(construct);
     synthMs.push(synth);
   }
@@ -259,6 +267,7 @@ function runFloor(size: number, iterations: number, projectOutdir: string, outdi
     synthMs: best(synthMs),
     totalMs: best(constructMs.map((c, i) => c + synthMs[i])),
     cpuMs: best(cpuMs),
+    synthCpuMs: best(synthCpuMs),
     resources,
     dataSources: countBlocks(jsons, 'data'),
     resourcesPerApp: NaN,
@@ -308,7 +317,7 @@ function planFloor(
 }
 
 /** Instantiates a floor plan with the provider classes and synthesizes it. */
-function synthFloor(plan: readonly FloorStack[], outdir: string): { construct: number; synth: number } {
+function synthFloor(plan: readonly FloorStack[], outdir: string): { construct: number; synth: number; synthCpu: number } {
   const t0 = now();
   const app = new App({ outdir, skipValidation: false });
   for (const planned of plan) {
@@ -325,8 +334,9 @@ function synthFloor(plan: readonly FloorStack[], outdir: string): { construct: n
     for (const [key, value] of planned.overrides) stack.addOverride(key, value);
   }
   const t1 = now();
+  const c1 = process.cpuUsage();
   app.synth();
-  return { construct: t1 - t0, synth: now() - t1 };
+  return { construct: t1 - t0, synth: now() - t1, synthCpu: cpuSince(c1) };
 }
 
 // ---------------------------------------------------------------- parent
@@ -392,7 +402,7 @@ function report(pairs: { project: ChildResult; floor: ChildResult }[], cdktf: Cd
   const lines: string[] = [];
   lines.push(`Machine: ${machine()}. Run at ${new Date().toISOString()}.`, '');
   lines.push(
-    '| apps | iterations | wall ms (config + construct + synth) | CPU ms | CPU ms/app | CPU µs/resource | peak RSS MB | resources | data sources | resources/app | data sources/app | JSON KB | floor wall ms (construct + synth) | floor CPU ms | floor peak RSS MB | project/floor CPU | project/floor wall |',
+    '| apps | iterations | wall ms (config + construct + synth) | CPU ms (synth) | CPU ms/app | CPU µs/resource | peak RSS MB | resources | data sources | resources/app | data sources/app | JSON KB | floor wall ms (construct + synth) | floor CPU ms (synth) | floor peak RSS MB | project/floor CPU | project/floor wall |',
     '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|'
   );
   for (const { project: p, floor: f } of pairs) {
@@ -400,7 +410,7 @@ function report(pairs: { project: ChildResult; floor: ChildResult }[], cdktf: Cd
       p.apps,
       p.iterations,
       `${fmt(p.totalMs, 0)} (${fmt(p.configMs, 0)} + ${fmt(p.constructMs, 0)} + ${fmt(p.synthMs, 0)})`,
-      fmt(p.cpuMs, 0),
+      `${fmt(p.cpuMs, 0)} (${fmt(p.synthCpuMs, 0)})`,
       fmt(p.cpuMs / p.apps, 2),
       fmt((p.cpuMs * 1000) / p.resources, 0),
       fmt(p.peakRssMb, 0),
@@ -410,7 +420,7 @@ function report(pairs: { project: ChildResult; floor: ChildResult }[], cdktf: Cd
       fmt(p.dataSourcesPerApp, 1),
       fmt(p.jsonBytes / 1024, 0),
       `${fmt(f.totalMs, 0)} (${fmt(f.constructMs, 0)} + ${fmt(f.synthMs, 0)})`,
-      fmt(f.cpuMs, 0),
+      `${fmt(f.cpuMs, 0)} (${fmt(f.synthCpuMs, 0)})`,
       fmt(f.peakRssMb, 0),
       fmt(p.cpuMs / f.cpuMs, 2),
       fmt(p.totalMs / f.totalMs, 2),

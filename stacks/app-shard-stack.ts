@@ -43,6 +43,8 @@ export class AppShardStack extends TerraformStack {
     addStateBackend(this, id, env.state);
     this.addDependency(props.platform);
 
+    // Every field of VaultPlatformRefs that names a platform object is imported here by path
+    // (never a cross-stack reference, which would add a remote-state read to every plan).
     const imports = new Construct(this, 'Platform');
     const platform: VaultPlatformRefs = {
       environment: this.environment,
