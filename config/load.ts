@@ -7,6 +7,7 @@ import { sandboxIsolationIssues } from './isolation';
 import { bootstrapConfigIssues } from './bootstrap-checks';
 import { CLUSTER_ENVIRONMENTS, LabConfig, labConfigSchema } from './schema';
 import { secretContractIssues } from './secret-contract';
+import { shardingIssues } from './shards';
 
 /** The example lab, used when `LAB_CONFIG` is not set. */
 export const DEFAULT_CONFIG_FILE = path.join(__dirname, 'lab.yaml');
@@ -131,6 +132,7 @@ function crossFieldIssues(config: LabConfig): ConfigIssue[] {
   });
   issues.push(...deliveryIssues(config));
   issues.push(...bootstrapConfigIssues(config));
+  issues.push(...shardingIssues(config));
   return issues;
 }
 
@@ -145,6 +147,11 @@ function toConfigIssues(issue: z.core.$ZodIssue, input: unknown): ConfigIssue[] 
   if (issue.code === 'invalid_union' && issue.path.length > 0) {
     const value = valueAt(input, issue.path);
     return [{ path: formatPath(issue.path), value, message: issue.message }];
+  }
+  if (issue.code === 'invalid_key') {
+    // A record key (a cluster or shard name) broke its rule: say which rule, not just 'Invalid key'.
+    const key = String(issue.path[issue.path.length - 1]);
+    return [{ path: formatPath(issue.path), value: key, message: `the key ${issue.issues.map((i) => `must be ${i.message}`).join('; ')}` }];
   }
   let message = issue.message;
   if (issue.code === 'invalid_value') message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;

@@ -6,6 +6,7 @@ import { appPostgresSchema, postgresClusterSchema } from './schema-postgres';
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, DNS1123_LABEL, DNS1123_LABEL_RULE, RESERVED_APP_NAME_SUFFIXES } from '../constructs/names';
 import { appSecretContractSchema } from './schema-secret-contract';
 import { qnapBootstrapSchema, vaultServerSchema } from './schema-bootstrap';
+import { shardingSchema } from './schema-shards';
 
 /**
  * The lab configuration: one YAML file (`config/lab.yaml`, or the file `LAB_CONFIG` names).
@@ -143,6 +144,8 @@ export const labConfigSchema = z.strictObject({
   ci: labCiSchema.optional(),
   /** Least-privilege rule pack settings (token TTL ceilings). @default - built-in ceilings */
   policy: policyRulesSchema.optional(),
+  /** Split the apps over several stacks and states (docs/sharding.md). @default - all apps in the environment stack */
+  sharding: shardingSchema.optional(),
 });
 
 export { appPostgresSchema, postgresClusterSchema };

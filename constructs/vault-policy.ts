@@ -1,5 +1,5 @@
 import { Policy } from '@cdktf/provider-vault/lib/policy';
-import { Lazy } from 'cdktf';
+import { IResolvable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { invalidProp } from './errors';
 import { Capability } from './policy/capabilities';
@@ -43,7 +43,7 @@ export class VaultPolicy extends Construct implements IPolicyGrantee {
     this.document = new PolicyDocument(props.document?.rules ?? []);
     this.resource = new Policy(this, 'Resource', {
       name: props.policyName,
-      policy: Lazy.stringValue({ produce: () => renderPolicyHcl(this.document.rules) }),
+      policy: Token.asString(new RenderedPolicy(this.document)),
     });
   }
 
@@ -55,5 +55,24 @@ export class VaultPolicy extends Construct implements IPolicyGrantee {
   /** A copy of the rules granted so far. */
   public get rules(): PolicyRule[] {
     return this.document.rules;
+  }
+}
+
+/**
+ * The policy's HCL, rendered when Terraform JSON is produced. Unlike `Lazy.stringValue`, it records
+ * no creation stack trace: capturing one per policy was most of the construction time of a large
+ * fleet (see docs/performance.md), and a rendering error names the policy path anyway.
+ */
+class RenderedPolicy implements IResolvable {
+  public readonly creationStack: string[] = [];
+
+  public constructor(private readonly document: PolicyDocument) {}
+
+  public resolve(): string {
+    return renderPolicyHcl(this.document.rules);
+  }
+
+  public toString(): string {
+    return Token.asString(this);
   }
 }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { LabConfig } from '../config/schema';
 import { buildLab } from './lab';
 
@@ -13,9 +13,11 @@ export function resourceAddresses(config: LabConfig): Record<string, string[]> {
   // App writes its manifest folder on construction; nothing is synthesized into it.
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'addresses-'));
   try {
-    const stacks = buildLab(new App({ outdir, skipValidation: true }), config);
+    const app = new App({ outdir, skipValidation: true });
+    buildLab(app, config);
     const result: Record<string, string[]> = {};
-    for (const stack of Object.values(stacks)) {
+    // Every stack of the app, shard stacks included.
+    for (const stack of app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack)) {
       stack.prepareStack();
       const json = stack.toTerraform() as { resource?: Record<string, Record<string, unknown>> };
       result[stack.node.id] = Object.entries(json.resource ?? {})

@@ -1,6 +1,7 @@
 import { App } from 'cdktf';
 import { LabConfig } from '../config/schema';
 import { applyLabRules } from '../rules/apply';
+import { addAppShardStacks } from './app-shard-stack';
 import { ClusterStack } from './cluster-stack';
 import { MainBootstrapStack } from './main-bootstrap-stack';
 import { QnapStack } from './qnap-stack';
@@ -16,7 +17,10 @@ export interface LabStacks {
   readonly sandboxCluster: ClusterStack;
 }
 
-/** Stack names are API: `cdktf deploy <name>`, state keys and CI jobs all use them. */
+/**
+ * Stack names are API: `cdktf deploy <name>`, state keys and CI jobs all use them. A sharded config
+ * adds `<env>-apps-<shard>` stacks (config/shards.ts `shardStackName`).
+ */
 export const STACK_NAMES = ['qnap', 'main-cluster', 'main-bootstrap', 'main', 'sandbox-cluster', 'sandbox'] as const;
 
 export function buildLab(app: App, config: LabConfig): LabStacks {
@@ -31,6 +35,9 @@ export function buildLab(app: App, config: LabConfig): LabStacks {
   // The Vault stacks hold the operators' custom resources, whose CRDs the cluster stacks install.
   main.addDependency(mainCluster);
   sandbox.addDependency(sandboxCluster);
+  // With `sharding`, apps live in `<env>-apps-<shard>` stacks instead (docs/sharding.md).
+  addAppShardStacks(app, config, main);
+  addAppShardStacks(app, config, sandbox);
   // Least-privilege rules on every stack, isolation on the sandbox ones: violations fail synthesis.
   applyLabRules(app, config);
   return { qnap, main, mainCluster, mainBootstrap, sandbox, sandboxCluster };

@@ -1,6 +1,7 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ClusterEnvironmentName, LabConfig } from '../config/schema';
+import { unshardedApps } from '../config/shards';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
 import { AuditDevice } from '../constructs/audit-device';
 import { CiJwtAuthBackend } from '../constructs/ci-jwt-auth-backend';
@@ -69,7 +70,8 @@ export class VaultEnvironmentStack extends TerraformStack {
     // A namespace construct keeps app ids (`Apps/<name>/…`) apart from the platform's own.
     const appsScope = new Construct(this, 'Apps');
     const apps = new Map<string, AppSecretsModule>();
-    for (const app of props.config.apps) apps.set(app.name, composeApp(appsScope, app, platform));
+    // Sharded apps live in their shard's stack (app-shard-stack.ts).
+    for (const app of unshardedApps(props.config)) apps.set(app.name, composeApp(appsScope, app, platform));
     this.apps = apps;
   }
 }

@@ -1,0 +1,525 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { App, LocalBackend, TerraformDataSource, TerraformElement, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
+import { loadLabConfig, validateLabConfig } from '../config/load';
+import { buildLab } from '../stacks/lab';
+import { appCosts } from '../stacks/resource-budget';
+import { generateFleetInput } from './fleet';
+
+/*
+ * npm run bench [-- --sizes 10,100,1000] [--iterations N] [--write-docs] [--skip-cdktf]
+ *
+ * For each size, one child process synthesizes a generated lab of that many apps (every feature
+ * on) the way main.ts does, and a second child synthesizes the floor: the very same Terraform
+ * blocks, read back from the first child's output and instantiated directly with the provider
+ * classes (no constructs of ours, no config, no lazy policy rendering). Separate processes keep
+ * memory figures clean. Timings are the best of the iterations; nothing here is a test.
+ */
+
+const ROOT = path.join(__dirname, '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const DOCS = path.join(ROOT, 'docs', 'performance.md');
+const BEGIN = '<!-- bench:begin (npm run bench -- --write-docs rewrites this section) -->';
+const END = '<!-- bench:end -->';
+
+interface ChildResult {
+  readonly variant: 'project' | 'floor';
+  readonly apps: number;
+  readonly iterations: number;
+  /** Best wall times in ms. */
+  readonly configMs: number;
+  readonly constructMs: number;
+  readonly synthMs: number;
+  readonly totalMs: number;
+  /** Best CPU time (user + system) of this process in ms: less sensitive to other load than wall time. */
+  readonly cpuMs: number;
+  /** Best CPU time of `app.synth()` alone. */
+  readonly synthCpuMs: number;
+  readonly resources: number;
+  readonly dataSources: number;
+  readonly resourcesPerApp: number;
+  readonly dataSourcesPerApp: number;
+  readonly jsonBytes: number;
+  readonly peakRssMb: number;
+  readonly baselineRssMb: number;
+  /** Floor only: stacks whose JSON differs from the project's (should be 0). */
+  readonly differingStacks?: number;
+}
+
+const now = () => performance.now();
+const cpuSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
+const rssMb = () => process.resourceUsage().maxRSS / 1024;
+
+function stackJsons(outdir: string): Record<string, any> {
+  const dir = path.join(outdir, 'stacks');
+  return Object.fromEntries(fs.readdirSync(dir).map((name) => [name, JSON.parse(fs.readFileSync(path.join(dir, name, 'cdk.tf.json'), 'utf8'))]));
+}
+
+function jsonBytes(outdir: string): number {
+  const dir = path.join(outdir, 'stacks');
+  return fs.readdirSync(dir).reduce((n, name) => n + fs.statSync(path.join(dir, name, 'cdk.tf.json')).size, 0);
+}
+
+function countBlocks(jsons: Record<string, any>, kind: 'resource' | 'data'): number {
+  return Object.values(jsons).reduce(
+    (n, json) => n + Object.values(json[kind] ?? {}).reduce((m: number, byId: any) => m + Object.keys(byId).length, 0),
+    0
+  );
+}
+
+function best(times: number[]): number {
+  return Math.min(...times);
+}
+
+// ---------------------------------------------------------------- project child
+
+function runProject(size: number, iterations: number, outdir: string): ChildResult {
+  const example = loadLabConfig();
+  const input = generateFleetInput(size, example);
+  // Warm the JIT on a small fleet, as the floor child does on a small slice.
+  const warmup = `${outdir}-warmup`;
+  const warmApp = new App({ outdir: warmup, skipValidation: false });
+  buildLab(warmApp, validateLabConfig(generateFleetInput(10, example)));
+  warmApp.synth();
+  fs.rmSync(warmup, { recursive: true, force: true });
+  const baselineRssMb = rssMb();
+  const configMs: number[] = [];
+  const constructMs: number[] = [];
+  const synthMs: number[] = [];
+  const totalMs: number[] = [];
+  const cpuMs: number[] = [];
+  const synthCpuMs: number[] = [];
+  let stacks: TerraformStack[] = [];
+  for (let i = 0; i < iterations; i++) {
+    fs.rmSync(outdir, { recursive: true, force: true });
+    const c0 = process.cpuUsage();
+    const t0 = now();
+    const config = validateLabConfig(JSON.parse(JSON.stringify(input)), '<bench>');
+    const t1 = now();
+    const app = new App({ outdir, skipValidation: false });
+    buildLab(app, config);
+    const t2 = now();
+    const c2 = process.cpuUsage();
+    app.synth();
+    synthCpuMs.push(cpuSince(c2));
+    const t3 = now();
+    configMs.push(t1 - t0);
+    constructMs.push(t2 - t1);
+    synthMs.push(t3 - t2);
+    totalMs.push(t3 - t0);
+    cpuMs.push(cpuSince(c0));
+    stacks = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
+  }
+  const peakRssMb = rssMb();
+  const jsons = stackJsons(outdir);
+  const perApp = [...(appCosts(stacks).get('main')?.values() ?? [])];
+  return {
+    variant: 'project',
+    apps: size,
+    iterations,
+    configMs: best(configMs),
+    constructMs: best(constructMs),
+    synthMs: best(synthMs),
+    totalMs: best(totalMs),
+    cpuMs: best(cpuMs),
+    synthCpuMs: best(synthCpuMs),
+    resources: countBlocks(jsons, 'resource'),
+    dataSources: countBlocks(jsons, 'data'),
+    resourcesPerApp: perApp.reduce((n, c) => n + c.resources, 0) / Math.max(perApp.length, 1),
+    dataSourcesPerApp: perApp.reduce((n, c) => n + c.dataSources, 0) / Math.max(perApp.length, 1),
+    jsonBytes: jsonBytes(outdir),
+    peakRssMb,
+    baselineRssMb,
+  };
+}
+
+// ---------------------------------------------------------------- floor child
+
+type ElementClass = new (scope: TerraformStack, id: string, config: any) => TerraformElement;
+
+/** `vault_kubernetes_auth_backend_role` → the class of `@cdktf/provider-vault/lib/kubernetes-auth-backend-role`. */
+function providerClass(type: string, kind: 'resource' | 'data' | 'provider'): ElementClass {
+  const provider = kind === 'provider' ? type : type.split('_')[0];
+  const rest =
+    kind === 'provider' ? 'provider' : kind === 'data' ? `data-${type.replace(/_/g, '-')}` : type.slice(provider.length + 1).replace(/_/g, '-');
+  const mod = require(`@cdktf/provider-${provider}/lib/${rest}`);
+  const found = Object.values(mod).find((c: any) => typeof c === 'function' && c.tfResourceType === type);
+  if (!found) throw new Error(`no provider class for ${kind} ${type} in @cdktf/provider-${provider}/lib/${rest}`);
+  return found as ElementClass;
+}
+
+const META_ARGUMENTS = new Set(['depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'connection', 'provisioner']);
+
+const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** Snake-case Terraform attributes back to the provider classes' camel-case config. */
+function toConfig(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toConfig);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== '//')
+        .map(([k, v]) => [camel(k), toConfig(v)])
+    );
+  }
+  return value;
+}
+
+/**
+ * Attributes are camel-cased, and so are the keys of nested blocks; the keys of a map attribute
+ * (`options = { file_path = … }`) are data and stay as they are. `mapAttributes` names those.
+ */
+function splitBlock(block: Record<string, unknown>, mapAttributes: ReadonlySet<string>): { config: unknown; meta: [string, unknown][] } {
+  const config = Object.fromEntries(
+    Object.entries(block)
+      .filter(([k]) => !META_ARGUMENTS.has(k) && k !== '//')
+      .map(([k, v]) => [camel(k), mapAttributes.has(k) ? v : toConfig(v)])
+  );
+  return { config, meta: Object.entries(block).filter(([k]) => META_ARGUMENTS.has(k)) };
+}
+
+/**
+ * The attributes of one block that are maps: those whose value comes back wrong from the provider
+ * class when its keys are camel-cased. Found once per type, before the clock starts.
+ */
+function findMapAttributes(kind: 'resource' | 'data', type: string, Class: ElementClass, block: Record<string, any>): Set<string> {
+  const maps = new Set<string>();
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scratch-'));
+  try {
+    const candidates = Object.keys(block).filter((k) => block[k] !== null && typeof block[k] === 'object' && !Array.isArray(block[k]));
+    for (const key of candidates) {
+      const stack = new TerraformStack(new App({ outdir: scratch }), 'scratch');
+      new Class(stack, 'probe', splitBlock(block, maps).config);
+      const rendered = (stack.toTerraform() as any)[kind]?.[type] ?? {};
+      const value = JSON.stringify(Object.values<any>(rendered)[0]?.[key]);
+      if (value !== JSON.stringify(withoutMetadata(block[key]))) maps.add(key);
+    }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  return maps;
+}
+
+function withoutMetadata(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutMetadata);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== '//')
+        .map(([k, v]) => [k, withoutMetadata(v)])
+    );
+  }
+  return value;
+}
+
+function runFloor(size: number, iterations: number, projectOutdir: string, outdir: string): ChildResult {
+  const source = stackJsons(projectOutdir);
+  // Load every provider class before the clock starts, as the project's imports are.
+  const classes = new Map<string, ElementClass>();
+  const mapAttributes = new Map<string, Set<string>>();
+  for (const json of Object.values(source)) {
+    for (const type of Object.keys(json.provider ?? {})) classes.set(`provider:${type}`, providerClass(type, 'provider'));
+    for (const kind of ['resource', 'data'] as const) {
+      for (const [type, byId] of Object.entries<Record<string, any>>(json[kind] ?? {})) {
+        const Class = providerClass(type, kind);
+        classes.set(`${kind}:${type}`, Class);
+        if (!mapAttributes.has(`${kind}:${type}`)) mapAttributes.set(`${kind}:${type}`, findMapAttributes(kind, type, Class, Object.values(byId)[0]));
+      }
+    }
+  }
+  // Warm the JIT on a small slice, as the project child does with a small fleet.
+  const warmup = path.join(path.dirname(outdir), `${path.basename(outdir)}-warmup`);
+  synthFloor(planFloor(source, classes, mapAttributes, 30), warmup);
+  fs.rmSync(warmup, { recursive: true, force: true });
+  const plan = planFloor(source, classes, mapAttributes, Infinity);
+  const baselineRssMb = rssMb();
+  const constructMs: number[] = [];
+  const synthMs: number[] = [];
+  const cpuMs: number[] = [];
+  const synthCpuMs: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    fs.rmSync(outdir, { recursive: true, force: true });
+    const c0 = process.cpuUsage();
+    const { construct, synth, synthCpu } = synthFloor(plan, outdir);
+    cpuMs.push(cpuSince(c0));
+    synthCpuMs.push(synthCpu);
+    constructMs.push(construct);
+    synthMs.push(synth);
+  }
+  const peakRssMb = rssMb();
+  const jsons = stackJsons(outdir);
+  const differingStacks = Object.keys(source).filter(
+    (name) => JSON.stringify(withoutMetadata(jsons[name])) !== JSON.stringify(withoutMetadata(source[name]))
+  ).length;
+  const resources = countBlocks(jsons, 'resource');
+  return {
+    variant: 'floor',
+    apps: size,
+    iterations,
+    configMs: 0,
+    constructMs: best(constructMs),
+    synthMs: best(synthMs),
+    totalMs: best(constructMs.map((c, i) => c + synthMs[i])),
+    cpuMs: best(cpuMs),
+    synthCpuMs: best(synthCpuMs),
+    resources,
+    dataSources: countBlocks(jsons, 'data'),
+    resourcesPerApp: NaN,
+    dataSourcesPerApp: NaN,
+    jsonBytes: jsonBytes(outdir),
+    peakRssMb,
+    baselineRssMb,
+    differingStacks,
+  };
+}
+
+interface FloorStack {
+  readonly name: string;
+  readonly requiredVersion?: string;
+  readonly backend?: Record<string, any>;
+  readonly elements: { Class: ElementClass; id: string; config: unknown; meta: [string, unknown][]; isProvider: boolean }[];
+  readonly overrides: [string, unknown][];
+}
+
+/** Everything the floor instantiates, converted to provider-class config before the clock starts. */
+function planFloor(
+  source: Record<string, any>,
+  classes: ReadonlyMap<string, ElementClass>,
+  mapAttributes: ReadonlyMap<string, ReadonlySet<string>>,
+  limit: number
+): FloorStack[] {
+  return Object.entries(source).map(([name, json]) => {
+    const elements: FloorStack['elements'] = [];
+    for (const [type, blocks] of Object.entries<any[]>(json.provider ?? {})) {
+      for (const block of blocks) {
+        elements.push({ Class: classes.get(`provider:${type}`)!, id: block.alias ?? type, config: toConfig(block), meta: [], isProvider: true });
+      }
+    }
+    for (const kind of ['resource', 'data'] as const) {
+      for (const [type, byId] of Object.entries<Record<string, any>>(json[kind] ?? {})) {
+        const maps = mapAttributes.get(`${kind}:${type}`)!;
+        for (const [id, block] of Object.entries(byId).slice(0, limit)) {
+          elements.push({ Class: classes.get(`${kind}:${type}`)!, id, ...splitBlock(block, maps), isProvider: false });
+        }
+      }
+    }
+    const overrides = Object.keys(json)
+      .filter((k) => !['//', 'terraform', 'provider', 'resource', 'data'].includes(k))
+      .map((k): [string, unknown] => [k, json[k]]);
+    return { name, requiredVersion: json.terraform?.required_version, backend: json.terraform?.backend, elements, overrides };
+  });
+}
+
+/** Instantiates a floor plan with the provider classes and synthesizes it. */
+function synthFloor(plan: readonly FloorStack[], outdir: string): { construct: number; synth: number; synthCpu: number } {
+  const t0 = now();
+  const app = new App({ outdir, skipValidation: false });
+  for (const planned of plan) {
+    const stack = new TerraformStack(app, planned.name);
+    if (planned.requiredVersion) stack.addOverride('terraform.required_version', planned.requiredVersion);
+    if (planned.backend?.local) new LocalBackend(stack, planned.backend.local);
+    else if (planned.backend) stack.addOverride('terraform.backend', planned.backend);
+    for (const { Class, id, config, meta, isProvider } of planned.elements) {
+      const element = new Class(stack, id, config) as TerraformResource | TerraformDataSource | TerraformProvider;
+      if (isProvider) continue;
+      (element as TerraformResource).overrideLogicalId(id);
+      for (const [key, value] of meta) element.addOverride(key, value);
+    }
+    for (const [key, value] of planned.overrides) stack.addOverride(key, value);
+  }
+  const t1 = now();
+  const c1 = process.cpuUsage();
+  app.synth();
+  return { construct: t1 - t0, synth: now() - t1, synthCpu: cpuSince(c1) };
+}
+
+// ---------------------------------------------------------------- parent
+
+function child(args: string[]): ChildResult {
+  const result = spawnSync(TSX, [__filename, '--child', ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`bench child ${args.join(' ')} failed:\n${result.stderr}`);
+  const lines = result.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]) as ChildResult;
+}
+
+interface CdktfSynthResult {
+  readonly cdktfSynthSeconds: number;
+  readonly cdktfSynthPeakRssMb: number;
+  readonly mainTsSeconds: number;
+  readonly typecheckSeconds: number;
+}
+
+/** Wall time and peak RSS of a command, from GNU time when present. */
+function timed(command: string, args: string[], env: Record<string, string>): { seconds: number; peakRssMb: number } {
+  const useGnuTime = fs.existsSync('/usr/bin/time');
+  const start = now();
+  const result = useGnuTime
+    ? spawnSync('/usr/bin/time', ['-f', 'BENCH_TIME %e %M', command, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' })
+    : spawnSync(command, args, { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+  const seconds = (now() - start) / 1000;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+  const match = /BENCH_TIME (\S+) (\d+)/.exec(result.stderr ?? '');
+  return { seconds: match ? Number(match[1]) : seconds, peakRssMb: match ? Number(match[2]) / 1024 : NaN };
+}
+
+function measureCdktfSynth(): CdktfSynthResult {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cdktf-'));
+  try {
+    const env = { CHECKPOINT_DISABLE: '1', LAB_CONFIG: path.join(ROOT, 'config', 'lab.yaml') };
+    const cdktf = timed(path.join(ROOT, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', path.join(dir, 'cdktf')], env);
+    const mainTs = timed(TSX, ['main.ts'], { ...env, CDKTF_OUTDIR: path.join(dir, 'main') });
+    const typecheck = timed(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'tsconfig.json'], {});
+    return {
+      cdktfSynthSeconds: cdktf.seconds,
+      cdktfSynthPeakRssMb: cdktf.peakRssMb,
+      mainTsSeconds: mainTs.seconds,
+      typecheckSeconds: typecheck.seconds,
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function machine(): string {
+  const cpu =
+    /model name\s*:\s*(.+)/.exec(fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '')?.[1] ??
+    os.cpus()[0]?.model ??
+    'unknown';
+  return `${os.availableParallelism()} CPUs (nproc), ${cpu.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${
+    process.version
+  }, ${os.platform()} ${os.release()}`;
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+
+function report(pairs: { project: ChildResult; floor: ChildResult }[], cdktf: CdktfSynthResult | undefined): string {
+  const lines: string[] = [];
+  lines.push(`Machine: ${machine()}. Run at ${new Date().toISOString()}.`, '');
+  lines.push(
+    '| apps | iterations | wall ms (config + construct + synth) | CPU ms (synth) | CPU ms/app | CPU µs/resource | peak RSS MB | resources | data sources | resources/app | data sources/app | JSON KB | floor wall ms (construct + synth) | floor CPU ms (synth) | floor peak RSS MB | project/floor CPU | project/floor wall |',
+    '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|'
+  );
+  for (const { project: p, floor: f } of pairs) {
+    const cells = [
+      p.apps,
+      p.iterations,
+      `${fmt(p.totalMs, 0)} (${fmt(p.configMs, 0)} + ${fmt(p.constructMs, 0)} + ${fmt(p.synthMs, 0)})`,
+      `${fmt(p.cpuMs, 0)} (${fmt(p.synthCpuMs, 0)})`,
+      fmt(p.cpuMs / p.apps, 2),
+      fmt((p.cpuMs * 1000) / p.resources, 0),
+      fmt(p.peakRssMb, 0),
+      p.resources,
+      p.dataSources,
+      fmt(p.resourcesPerApp, 1),
+      fmt(p.dataSourcesPerApp, 1),
+      fmt(p.jsonBytes / 1024, 0),
+      `${fmt(f.totalMs, 0)} (${fmt(f.constructMs, 0)} + ${fmt(f.synthMs, 0)})`,
+      `${fmt(f.cpuMs, 0)} (${fmt(f.synthCpuMs, 0)})`,
+      fmt(f.peakRssMb, 0),
+      fmt(p.cpuMs / f.cpuMs, 2),
+      fmt(p.totalMs / f.totalMs, 2),
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  lines.push('');
+  const fidelity = pairs.map((x) => x.floor.differingStacks ?? 0).reduce((a, b) => a + b, 0);
+  lines.push(
+    `Floor fidelity: ${
+      fidelity === 0
+        ? 'the floor wrote the same Terraform JSON as the project for every stack'
+        : `${fidelity} stack(s) differ from the project's JSON (the floor is then not the same work)`
+    }.`
+  );
+  const sorted = [...pairs].sort((a, b) => a.project.apps - b.project.apps);
+  if (sorted.length >= 2) {
+    const [small, large] = [sorted[sorted.length - 2], sorted[sorted.length - 1]];
+    const perApp = (r: ChildResult) => r.cpuMs / r.apps;
+    lines.push(
+      `Linearity: CPU ms/app at ${large.project.apps} apps ÷ CPU ms/app at ${small.project.apps} apps = ${fmt(
+        perApp(large.project) / perApp(small.project),
+        2
+      )}` + ` (floor: ${fmt(perApp(large.floor) / perApp(small.floor), 2)}); 1.0 is linear, clearly above 1 would be super-linear work.`
+    );
+  }
+  const largest = sorted[sorted.length - 1];
+  if (largest) {
+    const ratio = largest.project.cpuMs / largest.floor.cpuMs;
+    lines.push(
+      `Target: project/floor CPU time ≤ 1.2 at the largest size (${largest.project.apps} apps): ${fmt(ratio, 2)} → ${
+        ratio <= 1.2 ? 'met' : 'NOT met'
+      }.`
+    );
+  }
+  if (cdktf) {
+    lines.push(
+      '',
+      `\`npx cdktf synth\` on config/lab.yaml (CHECKPOINT_DISABLE=1): ${fmt(cdktf.cdktfSynthSeconds, 1)} s wall, peak RSS ${fmt(
+        cdktf.cdktfSynthPeakRssMb,
+        0
+      )} MB;` +
+        ` the app command alone (\`tsx main.ts\`): ${fmt(
+          cdktf.mainTsSeconds,
+          1
+        )} s; a type check (\`tsc --noEmit\`), which the app command does not run: ${fmt(cdktf.typecheckSeconds, 1)} s.`
+    );
+  }
+  return lines.join('\n');
+}
+
+function writeDocs(section: string): void {
+  const text = fs.readFileSync(DOCS, 'utf8');
+  const begin = text.indexOf(BEGIN);
+  const end = text.indexOf(END);
+  if (begin < 0 || end < begin) throw new Error(`${DOCS} lacks the markers ${BEGIN} … ${END}`);
+  fs.writeFileSync(DOCS, `${text.slice(0, begin + BEGIN.length)}\n${section}\n${text.slice(end)}`);
+  process.stdout.write(`wrote ${path.relative(process.cwd(), DOCS)}\n`);
+}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function main(args: string[]): void {
+  if (args[0] === '--child') {
+    const [variant, size, iterations, outdir, projectOutdir] = args.slice(1);
+    const result =
+      variant === 'project'
+        ? runProject(Number(size), Number(iterations), outdir)
+        : runFloor(Number(size), Number(iterations), projectOutdir, outdir);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  const sizes = (option(args, '--sizes') ?? '10,100,1000').split(',').map(Number);
+  const iterationsFor = (size: number) => Number(option(args, '--iterations') ?? (size >= 1000 ? 2 : size >= 100 ? 3 : 5));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  const pairs: { project: ChildResult; floor: ChildResult }[] = [];
+  try {
+    for (const size of sizes) {
+      const projectOut = path.join(work, `project-${size}`);
+      const project = child(['project', String(size), String(iterationsFor(size)), projectOut]);
+      const floor = child(['floor', String(size), String(iterationsFor(size)), path.join(work, `floor-${size}`), projectOut]);
+      pairs.push({ project, floor });
+      process.stdout.write(
+        `${size} apps: project ${fmt(project.totalMs, 0)} ms wall / ${fmt(project.cpuMs, 0)} ms CPU, floor ${fmt(floor.totalMs, 0)} ms wall / ${fmt(
+          floor.cpuMs,
+          0
+        )} ms CPU, CPU ratio ${fmt(project.cpuMs / floor.cpuMs, 2)}\n`
+      );
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  const cdktf = args.includes('--skip-cdktf') ? undefined : measureCdktfSynth();
+  const section = report(pairs, cdktf);
+  process.stdout.write(`\n${section}\n`);
+  if (args.includes('--write-docs')) writeDocs(section);
+}
+
+main(process.argv.slice(2));
