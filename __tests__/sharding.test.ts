@@ -4,13 +4,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
 import { stringify } from 'yaml';
-import { ConfigError, parseLabConfig } from '../config/load';
 import { AppConfig } from '../config/schema';
 import { assignShards, hashedShardOf, unshardedApps } from '../config/shards';
 import { resourceAddresses } from '../stacks/addresses';
 import { appShardStacks } from '../stacks/app-shard-stack';
 import { buildLab } from '../stacks/lab';
-import { buildTestLab, exampleConfig, exampleConfigWith, synthStack } from './support/synth';
+import { buildTestLab, exampleConfig, exampleConfigError, exampleConfigWith, synthStack } from './support/synth';
 
 /** A small seeded PRNG (mulberry32), so a failing generated fleet can be reproduced. */
 function prng(seed: number): () => number {
@@ -38,18 +37,6 @@ function shardByApp(apps: readonly AppConfig[], shards: number): Map<string, str
   const result = new Map<string, string>();
   for (const [shard, members] of assignShards(apps, { shards })) for (const a of members) result.set(a.name, shard);
   return result;
-}
-
-function configError(change: (raw: any) => void): ConfigError {
-  const raw = JSON.parse(JSON.stringify(exampleConfig()));
-  change(raw);
-  try {
-    parseLabConfig(stringify(raw), 'bad.yaml');
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected the config to be rejected');
 }
 
 describe('shard assignment', () => {
@@ -120,27 +107,27 @@ describe('shard assignment', () => {
 
 describe('the sharding config', () => {
   test('fails when a group lists an app that does not exist', () => {
-    const error = configError((c) => (c.sharding = { groups: { web: ['webapp', 'web-app'] } }));
+    const error = exampleConfigError((c) => (c.sharding = { groups: { web: ['webapp', 'web-app'] } }));
     expect(error.message).toMatch(/sharding\.groups\.web\[1\] = "web-app": no app of that name under apps/);
   });
 
   test('fails when an app is listed in two groups', () => {
-    const error = configError((c) => (c.sharding = { groups: { a: ['webapp'], b: ['notifier', 'webapp'] } }));
+    const error = exampleConfigError((c) => (c.sharding = { groups: { a: ['webapp'], b: ['notifier', 'webapp'] } }));
     expect(error.message).toMatch(/sharding\.groups\.b\[1\] = "webapp": the app is already in group 'a'/);
   });
 
   test('fails when a group name is not a DNS-1123 label', () => {
-    const error = configError((c) => (c.sharding = { groups: { Web_Apps: ['webapp'] } }));
+    const error = exampleConfigError((c) => (c.sharding = { groups: { Web_Apps: ['webapp'] } }));
     expect(error.message).toMatch(/sharding\.groups\.Web_Apps.*DNS-1123/);
   });
 
   test('fails when the shard count is not a whole number >= 1', () => {
-    expect(configError((c) => (c.sharding = { shards: 0 })).message).toMatch(/sharding\.shards = 0: must be at least 1/);
-    expect(configError((c) => (c.sharding = { shards: 2.5 })).message).toMatch(/sharding\.shards = 2\.5: must be a whole number/);
+    expect(exampleConfigError((c) => (c.sharding = { shards: 0 })).message).toMatch(/sharding\.shards = 0: must be at least 1/);
+    expect(exampleConfigError((c) => (c.sharding = { shards: 2.5 })).message).toMatch(/sharding\.shards = 2\.5: must be a whole number/);
   });
 
   test('fails when both a shard count and groups are given', () => {
-    const error = configError((c) => (c.sharding = { shards: 2, groups: { web: ['webapp'] } }));
+    const error = exampleConfigError((c) => (c.sharding = { shards: 2, groups: { web: ['webapp'] } }));
     expect(error.message).toMatch(/sharding = .*give exactly one of 'shards' \(a count\) or 'groups'/);
   });
 });

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { App, TerraformStack, Testing } from 'cdktf';
-import { loadLabConfig, parseLabConfig } from '../../config/load';
+import { stringify } from 'yaml';
+import { ConfigError, loadLabConfig, parseLabConfig } from '../../config/load';
 import { LabConfig } from '../../config/schema';
 import { buildLab, LabStacks } from '../../stacks/lab';
 import { addVaultProvider } from '../../stacks/vault-provider';
@@ -65,4 +66,17 @@ export function vaultTestStack(id = 'test'): TerraformStack {
   const stack = new TerraformStack(Testing.app(), id);
   addVaultProvider(stack, 'https://vault.test.example:8200');
   return stack;
+}
+
+/** The error a change to the example config is refused with (as file `bad.yaml`); fails if accepted. */
+export function exampleConfigError(change: (raw: any) => void): ConfigError {
+  const raw = JSON.parse(JSON.stringify(exampleConfig()));
+  change(raw);
+  try {
+    parseLabConfig(stringify(raw), 'bad.yaml');
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected the config to be rejected');
 }
