@@ -1,3 +1,4 @@
+import { loadAppSecretContract } from '../config/secret-contract';
 import { TerraformStack } from 'cdktf';
 import { AuditDevice } from '../constructs/audit-device';
 import { KvV2Mount } from '../constructs/kv-v2-mount';
@@ -6,7 +7,7 @@ import { derivePlatformRules, NON_VAULT_RESOURCE_PREFIXES, VAULT_RESOURCE_RULES 
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { GenericEndpoint } from '@cdktf/provider-vault/lib/generic-endpoint';
 import { parsePolicyHcl } from './support/hcl';
-import { buildTestLab, findResource, synthStack, TerraformJson, vaultTestStack } from './support/synth';
+import { buildTestLab, exampleConfig, findResource, synthStack, TerraformJson, vaultTestStack } from './support/synth';
 
 let mainJson: TerraformJson;
 let mainStack: TerraformStack;
@@ -52,13 +53,24 @@ describe('the platform CI policy (what `cdktf deploy main` needs)', () => {
     expect(deploy['kvv2/config']).toEqual(expect.arrayContaining(['update']));
   });
 
-  test('the deploy policy has no wildcard path and never reads or writes secret values', async () => {
+  test('the deploy policy has no wildcard path and touches secret values only where the stack writes them', async () => {
     const paths = Object.keys(await policyOf(mainJson, 'platform-deploy'));
     expect(paths.filter((p) => p.includes('*') || p.split('/').includes('+'))).toEqual([]);
-    // Only a secret the stack itself writes (vault_kv_secret_v2) would justify a data path.
-    if (!mainJson.resource?.vault_kv_secret_v2) {
-      expect(paths.filter((p) => /^kvv2\/(data|metadata)\//.test(p) || p.startsWith('transit/'))).toEqual([]);
-    }
+    // The only secret values the stack writes: the SecretContract secrets and their generated keys.
+    const written = exampleConfig().apps.flatMap((app) =>
+      (loadAppSecretContract(app)?.secrets ?? []).flatMap((secret) => [
+        `kvv2/data/${app.name}/${secret.name}`,
+        ...secret.generated.map((g) => `kvv2/data/${app.name}/_generated/${secret.name}/${g.key}`),
+      ]),
+    );
+    expect(written.length).toBeGreaterThan(0);
+    expect(paths.filter((p) => /^kvv2\/data\//.test(p)).sort()).toEqual(written.sort());
+    expect(paths.filter((p) => p.startsWith('transit/'))).toEqual([]);
+  });
+
+  test('the diff policy (pull requests run their own code with it) can read no secret value at all', async () => {
+    const diff = await policyOf(mainJson, 'platform-diff');
+    expect(Object.keys(diff).filter((p) => /^[^/]+\/data\//.test(p) || p.includes('/creds/') || p.includes('/decrypt/'))).toEqual([]);
   });
 
   test('every path of the deploy policy belongs to a resource of the stack or to the provider login', async () => {

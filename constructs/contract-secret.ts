@@ -101,9 +101,10 @@ export class ContractSecret extends Construct {
         config: {
           mount: props.kv.mountPath,
           name: stored.name,
-          // Unknown until the value exists, so on the first apply the read waits for the write
-          // (the provider documents mount_id as this deferral switch).
-          mount_id: stored.id,
+          // Unknown during every plan (timestamp() is only known at apply), so the value is read
+          // back at apply only: after the write on a first apply, and never by a plan, whose
+          // identity (a pull request's) must not read secret values.
+          mount_id: `${stored.id}${Fn.substr(Fn.timestamp(), 0, 0)}`,
         },
       });
       return { key: g.key, value: read.attribute('data.value') };

@@ -85,8 +85,17 @@ export const PROVIDER_BASE_RULES: readonly PolicyRule[] = [
   { path: 'auth/token/lookup-self', capabilities: ['read'] },
 ];
 
-/** The read-only share of a rule, for `cdktf diff` (plan reads, never writes). `sudo` stays where a read needs it. */
+/** KV v2 secret values (`<mount>/data/<path>`), the only secret-bearing paths in the table above. */
+const KV_V2_DATA_PATH = /^[^/]+\/data\//;
+
+/**
+ * The read-only share of a rule, for `cdktf diff` (plan reads, never writes). `sudo` stays where a
+ * read needs it. Secret values are left out: a pull request runs its own code with this policy, and
+ * no plan needs them (every `vault_kv_secret_v2` here sets `disable_read`, and contract read-backs
+ * are deferred to apply).
+ */
 export function readOnlyRule(rule: PolicyRule): PolicyRule | undefined {
+  if (KV_V2_DATA_PATH.test(rule.path)) return undefined;
   const caps = rule.capabilities.filter((c) => c === 'read' || c === 'list' || c === 'sudo');
   if (!caps.some((c) => c !== 'sudo')) return undefined;
   return { path: rule.path, capabilities: caps };
