@@ -38,6 +38,7 @@ function k8sRole(stack: TerraformStack, overrides: Record<string, unknown> = {})
     boundServiceAccountNamespaces: ['notifier'],
     tokenPolicies: ['notifier'],
     tokenTtl: 3600,
+    ...('tokenPeriod' in overrides ? {} : { tokenMaxTtl: 3600 }),
     ...overrides,
   });
 }
@@ -52,6 +53,7 @@ function jwtRole(stack: TerraformStack, overrides: Record<string, unknown> = {})
     boundClaims: { repository: 'lab/webapp', ref: 'refs/heads/main' },
     tokenPolicies: ['webapp-ops'],
     tokenTtl: 900,
+    tokenMaxTtl: 900,
     ...overrides,
   });
 }
@@ -131,6 +133,7 @@ describe('VP-POL-1/2/3: app policies', () => {
       namespace: 'notifier',
       kv: new KvV2Mount(stack, 'Kvv2'),
       kubernetesAuth: new KubernetesAuthBackend(stack, 'K8s', { kubernetesHost: 'https://kubernetes.default.svc:443' }),
+      tokenMaxTtl: 3600,
     });
     app.opsPolicy.allow('kvv2/data/*', ['read']);
     expect(synthErrors(stack)).toEqual([expect.objectContaining({ path: 'test/Web/OpsPolicy', message: expect.stringMatching(/^\[VP-POL-2\]/) })]);
@@ -245,6 +248,18 @@ describe('VP-TTL-1: token ceilings from the config', () => {
     expect(synthErrors(stack).map((e) => e.message)).toEqual([expect.stringMatching(/^\[VP-TTL-1\] token_ttl is unset/)]);
   });
 
+  test('fails when a role bounds no renewals: neither token_max_ttl nor token_period', () => {
+    const stack = ruleStack();
+    k8sRole(stack, { tokenMaxTtl: undefined });
+    expect(synthErrors(stack).map((e) => e.message)).toEqual([expect.stringMatching(/^\[VP-TTL-1\] neither token_max_ttl nor token_period is set/)]);
+  });
+
+  test('a periodic role needs no token_max_ttl', () => {
+    const stack = ruleStack();
+    k8sRole(stack, { roleName: 'webapp', tokenPeriod: 3600 });
+    expect(synthErrors(stack)).toEqual([]);
+  });
+
   test('fails when token_max_ttl or token_period exceed the default ceilings (86400s)', () => {
     const stack = ruleStack();
     jwtRole(stack, { tokenMaxTtl: 90000, tokenPeriod: 172800 });
@@ -298,7 +313,7 @@ describe('suppressions', () => {
     const stack = ruleStack();
     const role = k8sRole(stack, { boundServiceAccountNames: ['*'] });
     const other = new KubernetesAuthBackendRole(stack, 'Other', {
-      backend: 'kubernetes', roleName: 'other', boundServiceAccountNames: ['*'], boundServiceAccountNamespaces: ['other'], tokenPolicies: ['other'], tokenTtl: 60,
+      backend: 'kubernetes', roleName: 'other', boundServiceAccountNames: ['*'], boundServiceAccountNamespaces: ['other'], tokenPolicies: ['other'], tokenTtl: 60, tokenMaxTtl: 60,
     });
     RulePack.suppress(role, 'VP-K8S-1', 'legacy role, removed in the next release');
     expect(synthErrors(stack).map((e) => e.path)).toEqual([other.node.path]);

@@ -35,6 +35,12 @@ export interface AppSecretsModuleProps {
    * @default - not periodic
    */
   readonly tokenPeriod?: number;
+  /**
+   * Ceiling on renewals of runtime tokens (seconds), for clients that log in afresh rather than renew
+   * (External Secrets). Not with `tokenPeriod`.
+   * @default - none: the token must then be periodic, or renewals run to the mount's maximum
+   */
+  readonly tokenMaxTtl?: number;
 }
 
 /**
@@ -94,6 +100,7 @@ export class AppSecretsModule extends Construct {
       audience: props.audience,
       tokenTtl: props.tokenTtl,
       tokenPeriod: props.tokenPeriod,
+      tokenMaxTtl: props.tokenMaxTtl,
     });
     this.delivered.push({ kvPath: this.configPath, secretName: `${props.appName}-config` });
   }

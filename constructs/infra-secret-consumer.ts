@@ -61,6 +61,8 @@ export class InfraSecretConsumer extends Construct {
       policies: [this.policy],
       audience: props.audience,
       tokenTtl: 900,
+      // VSO renews the token while the VaultStaticSecret exists; a stale one dies within the period.
+      tokenPeriod: 3600,
     });
 
     // Metadata only: creating it writes no version. Deleting metadata would destroy every version of

@@ -167,7 +167,7 @@ const TTL_KEYS: Array<[string, keyof RuleContext['ceilings']]> = [
 
 export const tokenTtlsUnderCeilings: Rule = {
   id: 'VP-TTL-1',
-  summary: 'auth roles set token_ttl, and every token TTL and period stays under the configured ceilings',
+  summary: 'auth roles set token_ttl and bound renewals (token_max_ttl or token_period), all under the configured ceilings',
   check(construct, { synthesized, ceilings }) {
     if (!(construct instanceof TerraformResource)) return [];
     const block = synthesized.blockOf(construct);
@@ -177,6 +177,11 @@ export const tokenTtlsUnderCeilings: Rule = {
     const ttl = block.token_ttl;
     if (isRole && (ttl === undefined || ttl === 0) && (block.token_period === undefined || block.token_period === 0)) {
       messages.push('token_ttl is unset, so tokens live for the mount default (768h); set token_ttl (or token_period)');
+    }
+    const hasMax = [block.token_max_ttl, block.token_explicit_max_ttl].some((v) => typeof v === 'number' && v > 0);
+    const periodic = typeof block.token_period === 'number' && block.token_period > 0;
+    if (isRole && !hasMax && !periodic) {
+      messages.push('neither token_max_ttl nor token_period is set, so tokens renew up to the mount maximum (768h by default); set token_max_ttl, or token_period for a client that renews (VSO)');
     }
     for (const [key, ceiling] of TTL_KEYS) {
       const value = block[key];

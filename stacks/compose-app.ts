@@ -25,6 +25,9 @@ export interface VaultPlatformRefs {
   readonly postgres?: PostgresEngineRefs;
 }
 
+/** ESO logs in on every reconcile and revokes the token after: it never needs to renew one. */
+const ESO_TOKEN_MAX_TTL_SECONDS = 3600;
+
 /**
  * Builds everything one app of the config needs in one Vault. The construct id is the app name under
  * the given scope, so an app's resource addresses never depend on its position in the list.
@@ -39,6 +42,7 @@ export function composeApp(scope: Construct, app: AppConfig, platform: VaultPlat
     // VSO renews a periodic token forever; a max TTL would expire it and restart every workload at
     // once. ESO logs in per reconcile and revokes, so its role keeps the plain TTL.
     tokenPeriod: app.delivery === 'vso' ? VSO_TOKEN_PERIOD_SECONDS : undefined,
+    tokenMaxTtl: app.delivery === 'vso' ? undefined : ESO_TOKEN_MAX_TTL_SECONDS,
   });
   // Registers delivered secrets: keep it before anything that composes delivery.
   addSecretContract(module, app);

@@ -91,6 +91,8 @@ export class QnapStack extends TerraformStack {
       policies: [tlsPolicy],
       audience: BOOTSTRAP_NAMES.vaultAudience,
       tokenTtl: 900,
+      // VSO renews the token while the VaultPKISecret exists; a stale one dies within the period.
+      tokenPeriod: 3600,
     });
 
     this.transit = new TransitMount(this, 'TransitUnseal', {
