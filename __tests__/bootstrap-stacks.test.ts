@@ -152,10 +152,12 @@ describe('the main-bootstrap stack', () => {
         destination: { name: consumer.secretName ?? consumer.name, create: true, type: consumer.secretType ?? 'Opaque' },
       });
       const auth = resources.find((r) => r.kind === 'VaultAuth' && r.metadata.name === vss.spec.vaultAuthRef && r.metadata.namespace === consumer.namespace)!;
-      expect(auth.spec).toMatchObject({ method: 'kubernetes', mount: 'kubernetes-main', vaultConnectionRef: 'vault/qnap-bootstrap', kubernetes: { role: consumer.name } });
+      // The connection is referenced in the VaultAuth's own namespace, never across namespaces.
+      expect(auth.spec).toMatchObject({ method: 'kubernetes', mount: 'kubernetes-main', vaultConnectionRef: 'qnap-bootstrap', kubernetes: { role: consumer.name } });
+      const connection = resources.find((r) => r.kind === 'VaultConnection' && r.metadata.namespace === consumer.namespace && r.metadata.name === 'qnap-bootstrap')!;
+      expect(connection.spec).toEqual({ address: config.environments.qnap.vault.address, skipTLSVerify: false });
     }
-    const connection = resources.find((r) => r.kind === 'VaultConnection')!;
-    expect(connection.spec).toEqual({ address: config.environments.qnap.vault.address, skipTLSVerify: false });
+    for (const auth of resources.filter((r) => r.kind === 'VaultAuth')) expect(String(auth.spec.vaultConnectionRef)).not.toContain('/');
   });
 
   test("requests the main Vault's server certificate from the QNAP PKI into the Secret the release mounts", () => {

@@ -25,28 +25,29 @@ export function mainBootstrapResources(config: LabConfig): BootstrapCustomResour
   const authMount = bootstrap.mainCluster.authPath ?? BOOTSTRAP_DEFAULTS.kubernetesAuthPath;
   // With the client JWT as reviewer the API server must accept the token too, hence both audiences.
   const audiences = [BOOTSTRAP_NAMES.vaultAudience, bootstrap.mainCluster.apiServerAudience ?? BOOTSTRAP_DEFAULTS.apiServerAudience];
-  const connectionRef = `${vaultNamespace}/${BOOTSTRAP_NAMES.qnapConnectionName}`;
+  // A VaultConnection in every namespace that logs in: VSO reports the cross-namespace
+  // `<ns>/<name>` reference as unresolved in some releases (hashicorp/vault-secrets-operator#670),
+  // and the bootstrap is the one path that must not depend on that.
+  const connection = (namespace: string): BootstrapCustomResource => ({
+    apiVersion: VSO_API,
+    kind: 'VaultConnection',
+    metadata: { name: BOOTSTRAP_NAMES.qnapConnectionName, namespace },
+    spec: { address: qnap.vault.address, skipTLSVerify: false },
+  });
 
   const vaultAuth = (namespace: string, name: string, role: string, serviceAccount: string): BootstrapCustomResource => ({
     apiVersion: VSO_API,
     kind: 'VaultAuth',
     metadata: { name, namespace },
     spec: {
-      vaultConnectionRef: connectionRef,
+      vaultConnectionRef: BOOTSTRAP_NAMES.qnapConnectionName,
       method: 'kubernetes',
       mount: authMount,
       kubernetes: { role, serviceAccount, audiences, tokenExpirationSeconds: 600 },
     },
   });
 
-  const resources: BootstrapCustomResource[] = [
-    {
-      apiVersion: VSO_API,
-      kind: 'VaultConnection',
-      metadata: { name: BOOTSTRAP_NAMES.qnapConnectionName, namespace: vaultNamespace },
-      spec: { address: qnap.vault.address, skipTLSVerify: false },
-    },
-  ];
+  const resources: BootstrapCustomResource[] = [connection(vaultNamespace)];
 
   if (config.environments.main.vaultServer.tls.source === 'qnap-pki') {
     const names = vaultServerTlsNames(config, 'main');
@@ -77,6 +78,9 @@ export function mainBootstrapResources(config: LabConfig): BootstrapCustomResour
 
   for (const consumer of bootstrap.consumers) {
     const authName = `qnap-${consumer.name}`;
+    if (!resources.some((r) => r.kind === 'VaultConnection' && r.metadata.namespace === consumer.namespace)) {
+      resources.push(connection(consumer.namespace));
+    }
     resources.push(vaultAuth(consumer.namespace, authName, consumer.name, consumerServiceAccount(consumer)), {
       apiVersion: VSO_API,
       kind: 'VaultStaticSecret',
