@@ -52,6 +52,26 @@ describeWithSchemas('generated workflows against the Actions workflow schema', (
 });
 
 describe('generated workflows', () => {
+  test('each cdktf step gets its own kubeconfig (read-only identity for pull requests), never the whole job', () => {
+    const workflow = platformWorkflow(exampleConfig()) as any;
+    for (const [mode, stack] of [['diff', 'main'], ['diff', 'sandbox'], ['deploy', 'main'], ['deploy', 'sandbox']]) {
+      const job = workflow.jobs[`${mode}-${stack}`];
+      const step = job.steps.find((st: any) => String(st.name).startsWith('cdktf'));
+      expect(step.env).toEqual({ KUBECONFIG_CONTENT: `\${{ secrets.KUBECONFIG_${stack.toUpperCase()}_${mode.toUpperCase()} }}` });
+      expect(JSON.stringify(job.env)).not.toContain('KUBECONFIG');
+      expect(step.run).toMatch(/umask 077[\s\S]*KUBE_CONFIG_PATH="\$\(mktemp\)"[\s\S]*trap 'rm -f "\$KUBE_CONFIG_PATH"' EXIT/);
+    }
+  });
+
+  test('an environment delivered through GitOps files needs no cluster access in CI', () => {
+    const config = exampleConfigWith((c) => {
+      c.environments.sandbox.delivery = { ...c.environments.sandbox.delivery, mode: 'gitops' };
+    });
+    const workflow = platformWorkflow(config) as any;
+    expect(JSON.stringify(workflow.jobs['diff-sandbox'])).not.toContain('KUBECONFIG');
+    expect(JSON.stringify(workflow.jobs['diff-main'])).toContain('KUBECONFIG_MAIN_DIFF');
+  });
+
   test('the committed files are what the generator produces from config/lab.yaml now', () => {
     for (const [file, content] of generated()) {
       expect(fs.readFileSync(path.join(ROOT, file), 'utf8')).toBe(content);

@@ -63,7 +63,34 @@ function oidcJobFields(config: LabConfig, env: ClusterEnvironmentName): Record<s
   return (config.environments[env].ci.oidc.claims?.profile ?? 'forgejo') === 'forgejo' ? { 'enable-openid-connect': true } : {};
 }
 
+/** The forge secret holding the kubeconfig a job of `mode` uses for `stack`, e.g. `KUBECONFIG_MAIN_DIFF`. */
+export function kubeconfigSecretName(stack: ClusterEnvironmentName, mode: 'diff' | 'deploy'): string {
+  return `KUBECONFIG_${stack.toUpperCase()}_${mode.toUpperCase()}`;
+}
+
+/**
+ * With Terraform-managed delivery the stack holds `kubernetes_manifest` resources, which need the
+ * cluster's API even to plan. The kubeconfig reaches only the cdktf step (not `npm ci` and its install
+ * scripts), as a file readable by the job's user alone, removed when the step ends. A pull request's
+ * diff gets its own, read-only identity: it runs the pull request's code.
+ */
+function kubeAccess(config: LabConfig, stack: ClusterEnvironmentName, mode: 'diff' | 'deploy'): { env: Record<string, string>; script: string[] } {
+  if ((config.environments[stack].delivery?.mode ?? 'terraform') !== 'terraform') return { env: {}, script: [] };
+  return {
+    env: { KUBECONFIG_CONTENT: `\${{ secrets.${kubeconfigSecretName(stack, mode)} }}` },
+    script: [
+      'umask 077',
+      'KUBE_CONFIG_PATH="$(mktemp)"',
+      'export KUBE_CONFIG_PATH',
+      'trap \'rm -f "$KUBE_CONFIG_PATH"\' EXIT',
+      'printf \'%s\' "$KUBECONFIG_CONTENT" > "$KUBE_CONFIG_PATH"',
+      'unset KUBECONFIG_CONTENT',
+    ],
+  };
+}
+
 function cdktfJob(config: LabConfig, stack: ClusterEnvironmentName, mode: 'diff' | 'deploy'): Record<string, unknown> {
+  const kube = kubeAccess(config, stack, mode);
   const oidc = config.environments[stack].ci.oidc;
   const command = mode === 'diff' ? `npx cdktf diff ${stack}` : `npx cdktf deploy ${stack} --auto-approve`;
   return {
@@ -90,8 +117,10 @@ function cdktfJob(config: LabConfig, stack: ClusterEnvironmentName, mode: 'diff'
       {
         name: `cdktf ${mode} ${stack}`,
         shell: 'bash',
+        ...(Object.keys(kube.env).length > 0 ? { env: kube.env } : {}),
         run: [
           'set -euo pipefail',
+          ...kube.script,
           ID_TOKEN_FUNCTION,
           '# The Vault provider logs in with this token (auth_login_jwt); it is never printed.',
           'TERRAFORM_VAULT_AUTH_JWT="$(id_token "$VAULT_AUDIENCE")"',
