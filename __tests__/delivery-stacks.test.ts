@@ -253,6 +253,17 @@ describe('delivery in the Vault stacks (Terraform mode)', () => {
     expect(manifestsOf(synthStack(buildTestLab().stacks.main), 'Apps_webapp_').find((m) => m.kind === 'ServiceAccount').metadata).toMatchObject({ name: 'webapp', namespace: 'webapp' });
   });
 
+  test('no operator resource asks to revoke leases: no identity here holds sys/leases/revoke or a pki revoke right', async () => {
+    const { stacks } = buildTestLab();
+    for (const stack of [stacks.main, stacks.sandbox, stacks.mainBootstrap]) {
+      const json = synthStack(stack);
+      const manifests = Object.values(resourcesOf(json, 'kubernetes_manifest')).map((r) => r.manifest);
+      expect(manifests.filter((m) => m.spec?.revoke === true).map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([]);
+      const policies = Object.values(resourcesOf(json, 'vault_policy')).map((p) => p.policy as string);
+      expect(policies.filter((p) => /sys\/leases\/revoke|\/revoke"/.test(p))).toEqual([]);
+    }
+  });
+
   test('no Kubernetes Secret and no secret value is ever in the synthesized JSON', () => {
     const json = synthStack(buildTestLab().stacks.main);
     const manifests = Object.values(resourcesOf(json, 'kubernetes_manifest')).map((r) => r.manifest);

@@ -181,7 +181,9 @@ export function vsoObjects(m: VsoDeliveryModel): KubernetesObject[] {
         path: `creds/${m.postgres.role}`,
         renewalPercent: DYNAMIC_RENEWAL_PERCENT,
         // Deleting the resource revokes the lease, so the database login disappears with it.
-        revoke: true,
+        // Revoking needs sys/leases/revoke, which the app's policy must not have: Vault cannot limit it
+        // to the app's own leases by path. The login expires at its TTL instead.
+        revoke: false,
         destination: { name: m.postgres.secretName, create: true, overwrite: false, labels: labels(m.appName) },
         ...restart,
       },

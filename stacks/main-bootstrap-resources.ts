@@ -68,7 +68,8 @@ export function mainBootstrapResources(config: LabConfig): BootstrapCustomResour
         ttl: `${ttlHours}h`,
         // Renew with a third of the lifetime left, so a weekend outage of the NAS is survivable.
         expiryOffset: `${Math.floor(ttlHours / 3)}h`,
-        revoke: true,
+        // Revoking needs pki revoke rights the issuing policy deliberately lacks; the short TTL bounds it.
+        revoke: false,
         destination: { name: BOOTSTRAP_NAMES.qnapTlsSecretName, create: true, type: 'kubernetes.io/tls' },
         // Vault reads its certificate at start: roll the pods (auto-unsealed, they come back alone).
         rolloutRestartTargets: [{ kind: 'StatefulSet', name: BOOTSTRAP_NAMES.vaultReleaseName }],
