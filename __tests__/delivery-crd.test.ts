@@ -9,14 +9,13 @@ import { KvV2Mount } from '../constructs/kv-v2-mount';
 import { VsoDelivery } from '../constructs/vso-delivery';
 import { LabConfig } from '../config/schema';
 import { VSO_CHART } from '../stacks/charts';
-import { VSO_VALUES } from '../stacks/secret-operators';
+import { vsoValues } from '../stacks/secret-operators';
 import { validateAgainstCrd } from './support/crd';
 import { describeWithSchemas, schemaPath } from './support/schemas';
 import { buildTestLab, exampleConfig, exampleConfigWith, resourcesOf, synthStack, vaultTestStack } from './support/synth';
 
 /** The upstream CRD file of each custom resource kind the project generates. */
 const CRD_FILES: Record<string, string> = {
-  VaultConnection: 'vso/VaultConnection.yaml',
   VaultAuth: 'vso/VaultAuth.yaml',
   VaultStaticSecret: 'vso/VaultStaticSecret.yaml',
   VaultDynamicSecret: 'vso/VaultDynamicSecret.yaml',
@@ -100,7 +99,7 @@ describeWithSchemas('delivery objects against the operators\' upstream CRDs', ()
     const a = make('a');
     const b = make('b');
     // WHEN each is delivered
-    const vso = new VsoDelivery(a, 'Delivery', { app: a, vaultAddress: 'https://vault.test:8200' });
+    const vso = new VsoDelivery(a, 'Delivery', { app: a });
     const eso = new EsoDelivery(b, 'Delivery', { app: b, vaultAddress: 'https://vault.test:8200' });
     const objects = [...vso.objects, ...eso.objects].map((object) => ({ where: object.metadata.name, object }));
     // THEN each operator has one resource per delivered secret, all valid
@@ -133,7 +132,7 @@ describeWithSchemas('delivery objects against the operators\' upstream CRDs', ()
     }
   });
 
-  test('the VSO chart values the lab sets exist in the chart\'s values.yaml', () => {
+  test.each(['main', 'sandbox'] as const)('the VSO chart values the lab sets for %s exist in the chart\'s values.yaml, with the same types', (environment) => {
     const upstream = parse(fs.readFileSync(schemaPath('vso-helm', 'values.yaml'), 'utf8'));
     const missing: string[] = [];
     const walk = (ours: any, theirs: any, at: string) => {
@@ -143,8 +142,20 @@ describeWithSchemas('delivery objects against the operators\' upstream CRDs', ()
         else expect(typeof v).toBe(typeof theirs[k]);
       }
     };
-    walk(VSO_VALUES, upstream, '');
+    walk(vsoValues(exampleConfig(), environment), upstream, '');
     expect(missing).toEqual([]);
+  });
+
+  test('a VaultAuth without vaultConnectionRef uses the default connection the chart creates in the operator\'s namespace', () => {
+    // GIVEN the VaultAuth CRD and the chart's values.yaml as published
+    const crd = parseAllDocuments(fs.readFileSync(schemaPath('vso/VaultAuth.yaml'), 'utf8')).map((d) => d.toJS()).find((d) => d?.kind === 'CustomResourceDefinition');
+    const spec = crd.spec.versions[0].schema.openAPIV3Schema.properties.spec;
+    const values = fs.readFileSync(schemaPath('vso-helm', 'values.yaml'), 'utf8');
+    // THEN the reference is optional, its absence means `default` in the operator's namespace, and
+    // that is the name and namespace of the connection `defaultVaultConnection` creates
+    expect(spec.required ?? []).not.toContain('vaultConnectionRef');
+    expect(spec.properties.vaultConnectionRef.description).toMatch(/no value is specified for VaultConnectionRef[\s\S]*default to the `default` VaultConnection, configured in the operator's namespace/);
+    expect(values).toMatch(/default VaultConnection CR[^\n]*\n# if they do not specify a VaultConnection reference\. The name is 'default' and will\n# always be installed in the same namespace as the operator\.[\s\S]*?^defaultVaultConnection:/m);
   });
 
   test('the pinned VSO chart version is the one the CRDs were taken from', () => {
@@ -160,7 +171,6 @@ describeWithSchemas('delivery objects against the operators\' upstream CRDs', ()
       kubernetesAuth: { mountPath: 'k8s/lab', role: 'solo', audience: 'https://vault.test' },
       kvMountPath: 'kvv2',
       secrets: [{ kvPath: 'solo/config', secretName: 'solo-config' }],
-      vaultAddress: 'https://vault.test:8200',
     });
     expect(crdErrors(objects.map((object) => ({ where: object.kind, object })))).toEqual([]);
   });

@@ -58,7 +58,7 @@ describe('delivery settings in the lab config', () => {
 describe('delivery construct props', () => {
   test('fails when the delivery namespace differs from the ServiceAccount\'s, naming the app and field', () => {
     const app = webapp();
-    expect(() => new VsoDelivery(app, 'Delivery', { app, namespace: 'other', vaultAddress: 'https://vault.test:8200' })).toThrow(
+    expect(() => new VsoDelivery(app, 'Delivery', { app, namespace: 'other' })).toThrow(
       /delivery of app 'webapp': 'namespace' \("other"\) differs from the ServiceAccount's namespace 'webapp'/,
     );
   });
@@ -71,7 +71,7 @@ describe('delivery construct props', () => {
   test('fails when a restart target kind is not one VSO supports (props bypassing the config)', () => {
     const app = webapp();
     const targets = [{ kind: 'Deployment', name: 'ok' }, { kind: 'Job', name: 'migrate' }] as unknown as RolloutRestartTarget[];
-    expect(() => new VsoDelivery(app, 'Delivery', { app, rolloutRestartTargets: targets, vaultAddress: 'https://vault.test:8200' })).toThrow(
+    expect(() => new VsoDelivery(app, 'Delivery', { app, rolloutRestartTargets: targets })).toThrow(
       /delivery of app 'webapp': 'rolloutRestartTargets\[1\]\.kind' \("Job"\) is not a kind the Vault Secrets Operator can restart/,
     );
   });
@@ -85,7 +85,7 @@ describe('delivery construct props', () => {
 
   test('fails at synth when a secret is added after the delivery was composed', () => {
     const app = webapp();
-    new VsoDelivery(app, 'Delivery', { app, vaultAddress: 'https://vault.test:8200' });
+    new VsoDelivery(app, 'Delivery', { app });
     app.addDeliveredSecret('late', 'webapp-late');
     expect(() => synthStack(app.node.scope as TerraformStack)).toThrow(/webapp\/late was added to app 'webapp' after its delivery was composed/);
   });

@@ -13,7 +13,7 @@ import { EsoDelivery } from '../constructs/eso-delivery';
 import { VsoDelivery } from '../constructs/vso-delivery';
 import { ESO_CHART, VSO_CHART } from '../stacks/charts';
 import { buildLab } from '../stacks/lab';
-import { ESO_VALUES, VSO_VALUES } from '../stacks/secret-operators';
+import { ESO_VALUES, vsoValues } from '../stacks/secret-operators';
 import { synthesizeLab } from '../stacks/synth';
 import { buildTestLab, exampleConfig, exampleConfigWith, findResource, resourcesOf, synthStack, TerraformJson } from './support/synth';
 
@@ -64,6 +64,24 @@ function manifestsOf(json: TerraformJson, prefix: string): any[] {
     .map(([, r]) => r.manifest);
 }
 
+/**
+ * References between delivery objects that leave the referring object's namespace: a `namespace/name`
+ * form, or a VSO `vaultAuthRef` that names no VaultAuth of the same namespace.
+ */
+function foreignReferences(objects: readonly any[]): string[] {
+  const auths = new Set(objects.filter((o) => o.kind === 'VaultAuth').map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
+  const found: string[] = [];
+  for (const o of objects) {
+    const where = `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`;
+    for (const [field, value] of Object.entries(o.spec ?? {})) {
+      if (!field.endsWith('Ref') || typeof value !== 'string') continue;
+      if (value.includes('/')) found.push(`${where}: ${field} "${value}" names another namespace`);
+      else if (field === 'vaultAuthRef' && !auths.has(`${o.metadata.namespace}/${value}`)) found.push(`${where}: ${field} "${value}" names no VaultAuth in namespace ${o.metadata.namespace}`);
+    }
+  }
+  return found;
+}
+
 const byKindAndName = (a: any, b: any) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`);
 
 describe('the cluster stacks install the secret operators', () => {
@@ -72,7 +90,7 @@ describe('the cluster stacks install the secret operators', () => {
     const vso = findResource(json, 'helm_release', { chart: VSO_CHART.chart });
     expect(vso).toMatchObject({ repository: VSO_CHART.repository, version: VSO_CHART.version, namespace: 'vault-secrets-operator-system', create_namespace: true });
     expect(vso.values).toHaveLength(1);
-    expect(parse(vso.values[0])).toEqual(VSO_VALUES);
+    expect(parse(vso.values[0])).toEqual(vsoValues(exampleConfig(), 'main'));
     const eso = findResource(json, 'helm_release', { chart: ESO_CHART.chart });
     expect(eso.version).toBe('2.9.0');
     expect(parse(eso.values[0])).toEqual(ESO_VALUES);
@@ -157,14 +175,50 @@ describe('delivery in the Vault stacks (Terraform mode)', () => {
     }
   });
 
-  test('a VSO app reaches its environment\'s Vault through a VaultConnection in its own namespace', () => {
+  test.each(['main', 'sandbox'] as const)('the %s cluster\'s VSO release points its default VaultConnection at that environment\'s Vault, with its CA', (environment) => {
+    // GIVEN the example lab, whose environments name a CA Secret
     const config = exampleConfig();
-    const objects = manifestsOf(synthStack(buildTestLab(config).stacks.sandbox), 'Apps_webapp_');
-    const connection = objects.find((m) => m.kind === 'VaultConnection');
-    const auth = objects.find((m) => m.kind === 'VaultAuth');
-    expect(connection.metadata.namespace).toBe(auth.metadata.namespace);
-    expect(auth.spec.vaultConnectionRef).toBe(connection.metadata.name);
-    expect(connection.spec).toEqual({ address: config.environments.sandbox.vault.address, skipTLSVerify: false, caCertSecretRef: 'vault-ca' });
+    const { stacks } = buildTestLab(config);
+    const cluster = environment === 'main' ? stacks.mainCluster : stacks.sandboxCluster;
+    // WHEN the cluster stack is synthesized
+    const values = parse(findResource(synthStack(cluster), 'helm_release', { chart: VSO_CHART.chart }).values[0]);
+    // THEN the chart creates one connection, to this environment's Vault, verifying TLS with the CA,
+    // and still no default VaultAuth that namespaces could log in with
+    expect(values.defaultVaultConnection).toEqual({
+      enabled: true,
+      address: config.environments[environment].vault.address,
+      caCertSecret: config.environments[environment].delivery!.vaultCaSecret,
+      skipTLSVerify: false,
+    });
+    expect(values.defaultAuthMethod).toEqual({ enabled: false });
+  });
+
+  test('without vaultCaSecret the default VaultConnection trusts the system CAs and still verifies TLS', () => {
+    const config = exampleConfigWith((c) => delete c.environments.main.delivery.vaultCaSecret);
+    const values = parse(findResource(synthStack(buildTestLab(config).stacks.mainCluster), 'helm_release', { chart: VSO_CHART.chart }).values[0]);
+    expect(values.defaultVaultConnection).toMatchObject({ caCertSecret: '', skipTLSVerify: false });
+  });
+
+  test('no VSO app has a VaultConnection of its own or references another namespace\'s object', () => {
+    // GIVEN the example lab WHEN its Vault stacks are synthesized
+    const { stacks } = buildTestLab();
+    const objects = [stacks.main, stacks.sandbox].flatMap((stack) => Object.values(resourcesOf(synthStack(stack), 'kubernetes_manifest')).map((r) => r.manifest));
+    const vso = objects.filter((o) => String(o.apiVersion).startsWith(`${VSO_API_GROUP}/`));
+    expect(vso.some((o) => o.kind === 'VaultAuth')).toBe(true);
+    // THEN they hold no connection, no VaultAuth names one (so each uses the operator's default),
+    // and every reference stays inside the object's own namespace
+    expect(vso.map((o) => o.kind)).not.toContain('VaultConnection');
+    expect(vso.filter((o) => o.kind === 'VaultAuth' && 'vaultConnectionRef' in o.spec)).toEqual([]);
+    expect(foreignReferences(objects)).toEqual([]);
+  });
+
+  test('fails when a VSO object names a connection or VaultAuth of another namespace', () => {
+    const auth = { apiVersion: `${VSO_API_GROUP}/v1beta1`, kind: 'VaultAuth', metadata: { name: 'a', namespace: 'a' }, spec: { vaultConnectionRef: 'vault-secrets-operator-system/default' } };
+    const vss = { apiVersion: `${VSO_API_GROUP}/v1beta1`, kind: 'VaultStaticSecret', metadata: { name: 's', namespace: 'a' }, spec: { vaultAuthRef: 'b' } };
+    expect(foreignReferences([auth, vss])).toEqual([
+      expect.stringMatching(/VaultAuth a\/a: vaultConnectionRef "vault-secrets-operator-system\/default" names another namespace/),
+      expect.stringMatching(/VaultStaticSecret a\/s: vaultAuthRef "b" names no VaultAuth in namespace a/),
+    ]);
   });
 
   test('a VSO app logs in with its own role, ServiceAccount, mount and the audience its Vault role requires', () => {
@@ -172,7 +226,6 @@ describe('delivery in the Vault stacks (Terraform mode)', () => {
     const role = findResource(json, 'vault_kubernetes_auth_backend_role', { role_name: 'webapp' });
     const auth = manifestsOf(json, 'Apps_webapp_').find((m) => m.kind === 'VaultAuth');
     expect(auth.spec).toEqual({
-      vaultConnectionRef: 'webapp',
       method: 'kubernetes',
       mount: 'kubernetes',
       kubernetes: { role: 'webapp', serviceAccount: role.bound_service_account_names[0], audiences: [role.audience] },
@@ -240,10 +293,16 @@ describe('delivery in the Vault stacks (Terraform mode)', () => {
   });
 
   test('the sandbox never points an operator at the production Vault', () => {
+    // GIVEN the example lab WHEN the sandbox's Vault and cluster stacks are synthesized
     const config = exampleConfig();
-    const text = JSON.stringify(resourcesOf(synthStack(buildTestLab(config).stacks.sandbox), 'kubernetes_manifest'));
-    expect(text).toContain(config.environments.sandbox.vault.address);
-    expect(text).not.toContain(`"${config.environments.main.vault.address}"`);
+    const { stacks } = buildTestLab(config);
+    const manifests = JSON.stringify(resourcesOf(synthStack(stacks.sandbox), 'kubernetes_manifest'));
+    const releases = JSON.stringify(resourcesOf(synthStack(stacks.sandboxCluster), 'helm_release'));
+    // THEN ESO stores and the VSO default connection name the sandbox Vault, never the main one
+    for (const text of [manifests, releases]) {
+      expect(text).toContain(config.environments.sandbox.vault.address);
+      expect(text).not.toContain(config.environments.main.vault.address);
+    }
   });
 
   test('createServiceAccount: false leaves the ServiceAccount to the app\'s chart but still logs in as it', () => {

@@ -11,8 +11,9 @@ export const environmentDeliverySchema = z.strictObject({
   /** @default 'terraform' */
   mode: z.enum(['terraform', 'gitops']).optional(),
   /**
-   * Name of a Secret holding the Vault CA as `ca.crt`, in each app's namespace (both operators read
-   * it next to the VaultConnection or SecretStore).
+   * Name of a Secret holding the Vault CA as `ca.crt`. VSO reads it in its own namespace
+   * (`vault-secrets-operator-system`, next to its default VaultConnection); ESO reads it in each
+   * ESO app's namespace (a namespaced SecretStore can read no other namespace).
    * @default - the operators trust the system CA bundle
    */
   vaultCaSecret: z.string().max(253).regex(DNS1123_LABEL, { message: DNS1123_LABEL_RULE }).optional(),

@@ -64,12 +64,12 @@ export interface AppDeliveryModel {
   readonly secrets: readonly DeliveredSecretModel[];
   /** @default DEFAULT_REFRESH_INTERVAL */
   readonly refreshInterval?: string;
-  /** Address of the environment's Vault. */
-  readonly vaultAddress: string;
-  /** Secret in the app's namespace holding the Vault CA as `ca.crt`. @default - system CAs */
-  readonly vaultCaSecret?: string;
 }
 
+/**
+ * VSO apps name no Vault address: their VaultAuth uses the operator's default VaultConnection,
+ * which the environment's chart release points at the environment's Vault.
+ */
 export interface VsoDeliveryModel extends AppDeliveryModel {
   /** @default - none */
   readonly rolloutRestartTargets?: readonly RolloutRestartTarget[];
@@ -77,7 +77,12 @@ export interface VsoDeliveryModel extends AppDeliveryModel {
   readonly postgres?: { readonly mountPath: string; readonly role: string; readonly secretName: string };
 }
 
-export type EsoDeliveryModel = AppDeliveryModel;
+export interface EsoDeliveryModel extends AppDeliveryModel {
+  /** Address of the environment's Vault. */
+  readonly vaultAddress: string;
+  /** Secret in the app's namespace holding the Vault CA as `ca.crt`. @default - system CAs */
+  readonly vaultCaSecret?: string;
+}
 
 function deliveryError(appName: string, field: string, value: unknown, expected: string): Error {
   return new Error(invalidDelivery(appName, field, value, expected));
@@ -116,14 +121,15 @@ function serviceAccountObjects(m: AppDeliveryModel): KubernetesObject[] {
 }
 
 /**
- * ServiceAccount, VaultConnection, VaultAuth, one VaultStaticSecret per delivered secret, and a
- * VaultDynamicSecret for Postgres.
+ * ServiceAccount, VaultAuth, one VaultStaticSecret per delivered secret, and a VaultDynamicSecret
+ * for Postgres.
  *
- * The VaultConnection sits in the app's namespace, next to the VaultAuth that names it. A shared one
- * in the operator's namespace would save an object per app, but a namespace-prefixed
- * `vaultConnectionRef` is resolved only by some operator releases (hashicorp/vault-secrets-operator
- * issues 564 and 670 report it failing); a same-namespace reference resolves in every release, and
- * each app's objects stay self-contained (one GitOps file applies on its own).
+ * The VaultAuth names no `vaultConnectionRef`: VSO then uses the VaultConnection `default` in the
+ * operator's namespace (the CRD's documented fallback, resolved the same way in every release),
+ * which the chart creates from `defaultVaultConnection` (stacks/secret-operators.ts). One connection
+ * per environment, none per app, and no app object names another namespace's connection. The
+ * connection carries only the address and the CA: logins still use the app's own ServiceAccount
+ * and role, and the chart's default VaultAuth stays off.
  */
 export function vsoObjects(m: VsoDeliveryModel): KubernetesObject[] {
   validateCommon(m);
@@ -135,16 +141,9 @@ export function vsoObjects(m: VsoDeliveryModel): KubernetesObject[] {
     ...serviceAccountObjects(m),
     {
       apiVersion: VSO_API_VERSION,
-      kind: 'VaultConnection',
-      metadata: meta(m.appName),
-      spec: { address: m.vaultAddress, skipTLSVerify: false, ...(m.vaultCaSecret ? { caCertSecretRef: m.vaultCaSecret } : {}) },
-    },
-    {
-      apiVersion: VSO_API_VERSION,
       kind: 'VaultAuth',
       metadata: meta(m.appName),
       spec: {
-        vaultConnectionRef: m.appName,
         method: 'kubernetes',
         mount: m.kubernetesAuth.mountPath,
         kubernetes: { role: m.kubernetesAuth.role, serviceAccount: m.serviceAccount.name, audiences: [m.kubernetesAuth.audience] },

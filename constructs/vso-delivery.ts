@@ -6,10 +6,6 @@ import { DeliveryOutput, renderKubernetesObjects, requireAllSecretsDelivered } f
 export interface VsoDeliveryProps {
   /** The app whose delivered secrets (config first) reach its namespace. */
   readonly app: AppSecretsModule;
-  /** Address of the Vault VSO logs in to, e.g. https://vault.lab.example.net:8200. */
-  readonly vaultAddress: string;
-  /** Secret in the app's namespace holding the Vault CA as `ca.crt`. @default - system CAs */
-  readonly vaultCaSecret?: string;
   /**
    * Namespace of the custom resources; must be the ServiceAccount's (the app's) namespace.
    * @default - the app's namespace
@@ -32,11 +28,12 @@ export interface VsoDeliveryProps {
 }
 
 /**
- * Delivers an app's secrets with the Vault Secrets Operator: its ServiceAccount, a VaultConnection to
- * the environment's Vault, a VaultAuth logging
+ * Delivers an app's secrets with the Vault Secrets Operator: its ServiceAccount, a VaultAuth logging
  * in as the app's Kubernetes role, a VaultStaticSecret per delivered KV secret and, with Postgres, a
- * VaultDynamicSecret. Give the app's role a `tokenPeriod`: VSO renews its token for as long as the
- * VaultAuth exists, where a max TTL would expire every lease and restart every workload at once.
+ * VaultDynamicSecret. Which Vault it reaches (address, CA) is the operator's default VaultConnection,
+ * set per environment by the operator's chart release (`addSecretOperators`), not per app.
+ * Give the app's role a `tokenPeriod`: VSO renews its token for as long as the VaultAuth exists,
+ * where a max TTL would expire every lease and restart every workload at once.
  */
 export class VsoDelivery extends Construct {
   private readonly model: KubernetesObject[];
@@ -54,8 +51,6 @@ export class VsoDelivery extends Construct {
       kvMountPath: app.kv.mountPath,
       secrets,
       refreshInterval: props.refreshInterval ?? DEFAULT_REFRESH_INTERVAL,
-      vaultAddress: props.vaultAddress,
-      vaultCaSecret: props.vaultCaSecret,
       rolloutRestartTargets: props.rolloutRestartTargets,
       postgres: props.postgres ? { mountPath: props.postgres.mountPath ?? 'postgres', role: app.appName, secretName: `${app.appName}-postgres` } : undefined,
     });

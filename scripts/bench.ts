@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { App, LocalBackend, TerraformDataSource, TerraformElement, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
+import { App, DataTerraformRemoteStateLocal, LocalBackend, TerraformDataSource, TerraformElement, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
 import { loadLabConfig, validateLabConfig } from '../config/load';
 import { buildLab } from '../stacks/lab';
 import { appCosts } from '../stacks/resource-budget';
@@ -143,8 +143,18 @@ function runProject(size: number, iterations: number, outdir: string): ChildResu
 
 type ElementClass = new (scope: TerraformStack, id: string, config: any) => TerraformElement;
 
+/**
+ * `data.terraform_remote_state` (cross-stack references, e.g. main-cluster reading the qnap state)
+ * is Terraform's own data source, not a provider's: built with cdktf's class for its backend.
+ */
+function remoteStateFloor(stack: TerraformStack, id: string, config: any): TerraformElement {
+  if (config.backend !== 'local') throw new Error(`floor: terraform_remote_state with backend '${config.backend}' is not supported`);
+  return new DataTerraformRemoteStateLocal(stack, id, { ...config.config, workspace: config.workspace });
+}
+
 /** `vault_kubernetes_auth_backend_role` → the class of `@cdktf/provider-vault/lib/kubernetes-auth-backend-role`. */
 function providerClass(type: string, kind: 'resource' | 'data' | 'provider'): ElementClass {
+  if (kind === 'data' && type === 'terraform_remote_state') return remoteStateFloor as unknown as ElementClass;
   const provider = kind === 'provider' ? type : type.split('_')[0];
   const rest =
     kind === 'provider' ? 'provider' : kind === 'data' ? `data-${type.replace(/_/g, '-')}` : type.slice(provider.length + 1).replace(/_/g, '-');
@@ -282,6 +292,8 @@ function runFloor(size: number, iterations: number, projectOutdir: string, outdi
 interface FloorStack {
   readonly name: string;
   readonly requiredVersion?: string;
+  /** The project's block as written, version overrides included (e.g. the random provider's range). */
+  readonly requiredProviders?: Record<string, any>;
   readonly backend?: Record<string, any>;
   readonly elements: { Class: ElementClass; id: string; config: unknown; meta: [string, unknown][]; isProvider: boolean }[];
   readonly overrides: [string, unknown][];
@@ -312,7 +324,7 @@ function planFloor(
     const overrides = Object.keys(json)
       .filter((k) => !['//', 'terraform', 'provider', 'resource', 'data'].includes(k))
       .map((k): [string, unknown] => [k, json[k]]);
-    return { name, requiredVersion: json.terraform?.required_version, backend: json.terraform?.backend, elements, overrides };
+    return { name, requiredVersion: json.terraform?.required_version, requiredProviders: json.terraform?.required_providers, backend: json.terraform?.backend, elements, overrides };
   });
 }
 
@@ -323,6 +335,7 @@ function synthFloor(plan: readonly FloorStack[], outdir: string): { construct: n
   for (const planned of plan) {
     const stack = new TerraformStack(app, planned.name);
     if (planned.requiredVersion) stack.addOverride('terraform.required_version', planned.requiredVersion);
+    if (planned.requiredProviders) stack.addOverride('terraform.required_providers', planned.requiredProviders);
     if (planned.backend?.local) new LocalBackend(stack, planned.backend.local);
     else if (planned.backend) stack.addOverride('terraform.backend', planned.backend);
     for (const { Class, id, config, meta, isProvider } of planned.elements) {

@@ -47,6 +47,9 @@ export function generateFleetInput(size: number, example: LabConfig = loadLabCon
     for (const [key, { value, owner }] of Object.entries(features)) app[key] = renamed(value, owner, name);
     // ESO restarts no workloads, so the config refuses restart targets on an ESO app.
     if (app.delivery === 'eso') delete app.rolloutRestartTargets;
+    // `createServiceAccount: false` (an example app whose chart owns its ServiceAccount) switches a
+    // per-app object off; "every feature on" means the lab creates it.
+    if ('createServiceAccount' in app) app.createServiceAccount = true;
     if (features.secretContract) app.secretContract = fleetContract(features.secretContract.value as { file: string }, features.secretContract.owner, name);
     return app;
   });

@@ -33,7 +33,7 @@ export class ClusterStack extends TerraformStack {
     new KubernetesProvider(this, 'kubernetes', { configContext: env.kubernetes.context });
     new HelmProvider(this, 'helm', { kubernetes: { configContext: env.kubernetes.context } });
     addStateBackend(this, id, env.state);
-    addSecretOperators(this, props.config);
+    addSecretOperators(this, props.config, props.environment);
     this.vaultServer = addVaultServer(this, props.config, props.environment, props.transitUnseal);
     if (props.environment === 'main') addBootstrapIdentities(this, props.config, this.vaultServer.namespace);
   }

@@ -31,14 +31,7 @@ export function addDeliveryPlatform(stack: Construct, config: LabConfig, environ
 export function composeDelivery(module: AppSecretsModule, app: AppConfig, config: LabConfig, environment: ClusterEnvironmentName): VsoDelivery | EsoDelivery {
   const env = config.environments[environment];
   const output = deliveryOutput(config, environment, app.name);
-  const common = {
-    app: module,
-    vaultAddress: env.vault.address,
-    vaultCaSecret: env.delivery?.vaultCaSecret,
-    createServiceAccount: app.createServiceAccount,
-    refreshInterval: app.refreshInterval,
-    output,
-  };
+  const common = { app: module, createServiceAccount: app.createServiceAccount, refreshInterval: app.refreshInterval, output };
   if (app.delivery === 'eso') {
     if (app.postgres) {
       // ESO revokes its login token after each read, and the database lease would go with it.
@@ -46,8 +39,9 @@ export function composeDelivery(module: AppSecretsModule, app: AppConfig, config
         `app '${app.name}' has postgres but delivery: eso; its dynamic database login is not delivered to the cluster (use delivery: vso, or let the app log in to Vault itself)`,
       );
     }
-    return new EsoDelivery(module, 'Delivery', common);
+    return new EsoDelivery(module, 'Delivery', { ...common, vaultAddress: env.vault.address, vaultCaSecret: env.delivery?.vaultCaSecret });
   }
+  // The Vault address and CA come from the operator's default VaultConnection (addSecretOperators).
   return new VsoDelivery(module, 'Delivery', {
     ...common,
     rolloutRestartTargets: app.rolloutRestartTargets,

@@ -1,14 +1,27 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Construct } from 'constructs';
-import { LabConfig } from '../config/schema';
+import { ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { ESO_NAMESPACE, VSO_NAMESPACE } from '../constructs/delivery-model';
 import { ChartPin, ESO_CHART, helmValues, VSO_CHART } from './charts';
+
+/**
+ * The chart's `defaultVaultConnection`: the VaultConnection `default` in the operator's namespace,
+ * used by every VaultAuth that names no `vaultConnectionRef` (every app's). It holds where Vault is
+ * and how to trust it, no credential.
+ */
+export interface VsoDefaultVaultConnection {
+  readonly enabled: boolean;
+  /** The environment's Vault: a cluster's operator only ever reaches its own environment's Vault. */
+  readonly address: string;
+  /** Secret in the operator's namespace holding the Vault CA as `ca.crt`; '' = system CAs. */
+  readonly caCertSecret: string;
+  readonly skipTLSVerify: boolean;
+}
 
 /** The VSO chart values the lab sets (keys of the chart's values.yaml). */
 export interface VsoChartValues {
   readonly controller: { readonly replicas: number };
-  /** Off: each app's VaultAuth names its own VaultConnection; nothing falls back to a default. */
-  readonly defaultVaultConnection: { readonly enabled: boolean };
+  readonly defaultVaultConnection: VsoDefaultVaultConnection;
   /** Off: a default VaultAuth would let any namespace without its own VaultAuth log in with it. */
   readonly defaultAuthMethod: { readonly enabled: boolean };
 }
@@ -21,11 +34,15 @@ export interface EsoChartValues {
   readonly processClusterExternalSecret: boolean;
 }
 
-export const VSO_VALUES: VsoChartValues = {
-  controller: { replicas: 1 },
-  defaultVaultConnection: { enabled: false },
-  defaultAuthMethod: { enabled: false },
-};
+/** The VSO values of one environment's cluster: its Vault's address and CA in the default connection. */
+export function vsoValues(config: LabConfig, environment: ClusterEnvironmentName): VsoChartValues {
+  const env = config.environments[environment];
+  return {
+    controller: { replicas: 1 },
+    defaultVaultConnection: { enabled: true, address: env.vault.address, caCertSecret: env.delivery?.vaultCaSecret ?? '', skipTLSVerify: false },
+    defaultAuthMethod: { enabled: false },
+  };
+}
 
 export const ESO_VALUES: EsoChartValues = { installCRDs: true, processClusterStore: false, processClusterExternalSecret: false };
 
@@ -35,12 +52,15 @@ export function usesEso(config: LabConfig): boolean {
 }
 
 /**
- * Installs the secret operators into a cluster stack: VSO always (the default delivery), ESO only
- * where an app uses it. Their CRDs come with the releases, so no custom resource may live in this
- * stack (`kubernetes_manifest` needs the CRD at plan time); the Vault configuration stack holds them.
+ * Installs the secret operators into an environment's cluster stack: VSO always (the default
+ * delivery, with its default VaultConnection to that environment's Vault), ESO only where an app
+ * uses it. Their CRDs come with the releases, so no custom resource may live in this stack
+ * (`kubernetes_manifest` needs the CRD at plan time); the Vault configuration stack holds them.
+ * The chart's own default VaultConnection is a template of the release, not a custom resource of
+ * this stack's plan, so it follows the CRDs the same release installs.
  */
-export function addSecretOperators(scope: Construct, config: LabConfig): void {
-  release(scope, 'VaultSecretsOperator', VSO_CHART, VSO_NAMESPACE, VSO_VALUES);
+export function addSecretOperators(scope: Construct, config: LabConfig, environment: ClusterEnvironmentName): void {
+  release(scope, 'VaultSecretsOperator', VSO_CHART, VSO_NAMESPACE, vsoValues(config, environment));
   if (usesEso(config)) release(scope, 'ExternalSecrets', ESO_CHART, ESO_NAMESPACE, ESO_VALUES);
 }
 
