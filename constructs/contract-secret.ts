@@ -84,6 +84,8 @@ export class ContractSecret extends Construct {
     // A KV secret must not be written before its engine is mounted in the same apply.
     const dependsOn: ITerraformDependable[] = props.kv instanceof KvV2Mount ? [props.kv.mount] : [];
 
+    // One token for every key's read below: creating a cdktf token records a stack trace.
+    const unknownUntilApply = Fn.substr(Fn.timestamp(), 0, 0);
     const generatedScope = new Construct(this, 'Generated');
     const generatedValues = generatedKeys.map((g) => {
       const scopeOfKey = new Construct(generatedScope, g.key);
@@ -104,7 +106,7 @@ export class ContractSecret extends Construct {
           // Unknown during every plan (timestamp() is only known at apply), so the value is read
           // back at apply only: after the write on a first apply, and never by a plan, whose
           // identity (a pull request's) must not read secret values.
-          mount_id: `${stored.id}${Fn.substr(Fn.timestamp(), 0, 0)}`,
+          mount_id: `${stored.id}${unknownUntilApply}`,
         },
       });
       return { key: g.key, value: read.attribute('data.value') };

@@ -2,6 +2,7 @@ import { Annotations, IAspect, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { LabConfig } from '../config/schema';
 import { TokenCeilings, tokenCeilings } from '../config/schema-rules';
+import { SandboxIsolation } from './sandbox-isolation';
 import { SynthesizedStack } from './synthesized';
 
 /** What a rule sees: the construct under test, its stack's resolved JSON, the lab's settings. */
@@ -69,7 +70,8 @@ export class RulePack implements IAspect {
     if (!TerraformStack.isStack(node) || this.checked.has(node)) return;
     this.checked.add(node);
     const context: RuleContext = {
-      synthesized: new SynthesizedStack(node),
+      // A sandbox stack's isolation checks come next and reuse this rendering.
+      synthesized: SandboxIsolation.isSandbox(node) ? SynthesizedStack.renderForAspects(node) : new SynthesizedStack(node),
       config: this.config,
       ceilings: tokenCeilings(this.config.policy),
     };

@@ -34,7 +34,7 @@ export class SandboxIsolation implements IAspect {
   public visit(node: IConstruct): void {
     if (!TerraformStack.isStack(node) || this.checked.has(node)) return;
     this.checked.add(node);
-    for (const v of isolationViolations(node, this.config)) {
+    for (const v of isolationViolations(node, this.config, SynthesizedStack.take(node))) {
       Annotations.of(v.construct).addError(`[${v.ruleId}] ${v.message}`);
     }
   }
@@ -46,9 +46,15 @@ export interface IsolationViolation {
   readonly message: string;
 }
 
-/** Every way `stack` reaches production, computed from its resolved JSON and dependencies. */
-export function isolationViolations(stack: TerraformStack, config: LabConfig): IsolationViolation[] {
-  const synthesized = new SynthesizedStack(stack);
+/**
+ * Every way `stack` reaches production, computed from its resolved JSON and dependencies.
+ * `synthesized` defaults to a fresh rendering of `stack`.
+ */
+export function isolationViolations(
+  stack: TerraformStack,
+  config: LabConfig,
+  synthesized: SynthesizedStack = new SynthesizedStack(stack),
+): IsolationViolation[] {
   const violations: IsolationViolation[] = [];
   const endpoints = productionEndpoints(config);
 

@@ -15,6 +15,28 @@ export interface StackJson {
  * Terraform will really receive and still report the construct path a developer can act on.
  */
 export class SynthesizedStack {
+  /**
+   * The rule pack's rendering of a stack, handed to the isolation checks that visit the same stack
+   * node right after it (`applyLabRules` adds them in that order; aspects do not change the tree in
+   * between). `toTerraform()` of a 1000-app stack costs seconds: rendering it once saves that per
+   * sandbox stack.
+   */
+  private static readonly handedOver = new WeakMap<TerraformStack, SynthesizedStack>();
+
+  /** Renders `stack` and keeps the result for the next `take(stack)`. */
+  public static renderForAspects(stack: TerraformStack): SynthesizedStack {
+    const synthesized = new SynthesizedStack(stack);
+    SynthesizedStack.handedOver.set(stack, synthesized);
+    return synthesized;
+  }
+
+  /** The rendering `renderForAspects` kept for `stack` (once), else a fresh one. */
+  public static take(stack: TerraformStack): SynthesizedStack {
+    const kept = SynthesizedStack.handedOver.get(stack);
+    SynthesizedStack.handedOver.delete(stack);
+    return kept ?? new SynthesizedStack(stack);
+  }
+
   public readonly json: StackJson;
   private readonly owners = new Map<string, IConstruct>();
 
