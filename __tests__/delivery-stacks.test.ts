@@ -276,7 +276,8 @@ describe('delivery in the Vault stacks (Terraform mode)', () => {
   test('the example lab synthesizes without a single warning', () => {
     const { stacks } = buildTestLab();
     Object.values(stacks).forEach((stack) => synthStack(stack)); // runs the aspects, which warn too
-    const warnings = Object.values(stacks).flatMap((stack) =>
+    const stackList: TerraformStack[] = Object.values(stacks);
+    const warnings = stackList.flatMap((stack) =>
       stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => `${c.node.path}: ${String(m.data)}`)),
     );
     expect(warnings).toEqual([]);
