@@ -12,6 +12,7 @@ export * from './policy/render-hcl';
 export * from './audit-device';
 export * from './delivery-model';
 export * from './kubernetes-objects';
+export * from './app-delivery';
 export * from './vso-delivery';
 export * from './eso-delivery';
 export * from './ci-jwt-auth-backend';
