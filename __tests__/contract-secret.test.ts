@@ -32,7 +32,7 @@ describe('EphemeralResource', () => {
   test('synthesizes a top-level ephemeral block, not a resource, and references resolve to ephemeral.<type>.<id>', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const random = new EphemeralResource(stack, 'Pw', { type: 'random_password', config: { length: 12 } });
-    new EphemeralResource(stack, 'Uses', { type: 'random_password', config: { length: 12, override_special: random.attribute('result') } });
+    new EphemeralResource(stack, 'Uses', { type: 'random_password', config: { length: 12, override_special: random.attribute('result').interpolation() } });
     const json = synthStack(stack);
     expect(ephemeralOf(json, 'random_password').Pw).toEqual({ length: 12 });
     expect(ephemeralOf(json, 'random_password').Uses.override_special).toBe('${ephemeral.random_password.Pw.result}');

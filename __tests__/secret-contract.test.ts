@@ -1,3 +1,6 @@
+import * as path from 'path';
+import * as os from 'os';
+import * as fs from 'fs';
 import { stringify } from 'yaml';
 import { ConfigError } from '../config/load';
 import { appContractIssues, loadSecretContract, parseSecretContract, SecretContract, SecretContractError } from '../config/secret-contract';
@@ -32,6 +35,21 @@ describe('SecretContract files', () => {
     const session = contract.secrets.find((s) => s.name === 'session')!;
     expect(session.generated).toContainEqual({ key: 'instance_id', generate: 'uuid', length: 36 });
     expect(session.generated).toContainEqual({ key: 'signing_key', generate: 'hex', length: 64 });
+  });
+
+  test('a contract file is read again each time: an edited file is never answered from an earlier parse', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'contract-'));
+    try {
+      const example = fs.readFileSync('config/contracts/webapp.secrets.yaml', 'utf8');
+      fs.writeFileSync(path.join(root, 'c.yaml'), example);
+      const first = loadSecretContract('c.yaml', root);
+      expect(loadSecretContract('c.yaml', root)).toEqual(first);
+      fs.writeFileSync(path.join(root, 'c.yaml'), example.replace('value: "5432"', 'value: "6432"'));
+      const edited = loadSecretContract('c.yaml', root).secrets.find((s) => s.name === 'db-seed')!;
+      expect(edited.staticData).toContainEqual({ key: 'port', value: '6432' });
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test('token and hex default to 32 characters like passwords', () => {

@@ -68,9 +68,17 @@ const CLUSTER_RELATIVE = /(^|\.)(svc|cluster\.local)$|^localhost$|^127\./;
 
 /** True when `text` names `endpoint` as a whole name (`vault.lab.example.net` is not in `vault.lab.example.net.evil`). */
 export function mentionsEndpoint(text: string, endpoint: string): boolean {
-  const escaped = endpoint.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![A-Za-z0-9_.-])${escaped}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`, 'i').test(text);
+  let pattern = endpointPatterns.get(endpoint);
+  if (!pattern) {
+    const escaped = endpoint.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    pattern = new RegExp(`(?<![A-Za-z0-9_.-])${escaped}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`, 'i');
+    endpointPatterns.set(endpoint, pattern);
+  }
+  return pattern.test(text);
 }
+
+/** Compiled once per endpoint: the isolation check tests every string of every sandbox stack. */
+const endpointPatterns = new Map<string, RegExp>();
 
 /**
  * Where a backend keeps the states of an environment, as one comparable string: two environments

@@ -180,8 +180,18 @@ export function loadSecretContract(file: string, projectRoot?: string): SecretCo
   } catch (e) {
     throw new SecretContractError(file, [{ field: '(file)', message: `cannot read it (${(e as Error).message}); the path is relative to the project root` }]);
   }
-  return parseSecretContract(text, file);
+  // A contract is read by the config check and again by each environment's stack: parse it once.
+  const key = `${file}\0${text}`;
+  let contract = parsedContracts.get(key);
+  if (!contract) {
+    contract = parseSecretContract(text, file);
+    parsedContracts.set(key, contract);
+  }
+  return contract;
 }
+
+/** Parsed contracts by file name and text (the same text always parses the same way). */
+const parsedContracts = new Map<string, SecretContract>();
 
 /**
  * The rules that tie a contract to its app: it names the app, lives in the app's namespace (the app's

@@ -1,6 +1,5 @@
 import { createHash } from 'crypto';
 import { KvSecretV2 } from '@cdktf/provider-vault/lib/kv-secret-v2';
-import { Fn, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { GeneratorKind } from '../config/secret-contract';
 import { EphemeralResource } from './ephemeral-resource';
@@ -8,6 +7,7 @@ import { invalidProp } from './errors';
 import { MOUNT_PATH } from './names';
 import { IKvV2Mount, KvV2Mount } from './kv-v2-mount';
 import { GeneratedValue } from './secret-generator';
+import { TerraformExpression } from './terraform-expression';
 
 export interface ContractSecretStaticKey {
   /** Data key of the secret. */
@@ -82,10 +82,10 @@ export class ContractSecret extends Construct {
       }
     }
     // A KV secret must not be written before its engine is mounted in the same apply.
-    const dependsOn: ITerraformDependable[] = props.kv instanceof KvV2Mount ? [props.kv.mount] : [];
+    const dependsOn = props.kv instanceof KvV2Mount ? [TerraformExpression.address(props.kv.mount)] : undefined;
 
-    // One token for every key's read below: creating a cdktf token records a stack trace.
-    const unknownUntilApply = Fn.substr(Fn.timestamp(), 0, 0);
+    // Expressions as text, not cdktf tokens: see TerraformExpression.
+    const unknownUntilApply = TerraformExpression.call('substr', TerraformExpression.call('timestamp'), 0, 0);
     const generatedScope = new Construct(this, 'Generated');
     const generatedValues = generatedKeys.map((g) => {
       const scopeOfKey = new Construct(generatedScope, g.key);
@@ -93,20 +93,20 @@ export class ContractSecret extends Construct {
       const stored = new KvSecretV2(scopeOfKey, 'Value', {
         mount: props.kv.mountPath,
         name: `${props.generatedPath}/${g.key}`,
-        dataJsonWo: Fn.jsonencode({ value: fresh.value }),
+        dataJsonWo: TerraformExpression.call('jsonencode', TerraformExpression.object({ value: fresh.value })).interpolation(),
         dataJsonWoVersion: g.version,
         disableRead: true,
-        dependsOn,
       });
+      stored.dependsOn = dependsOn;
       const read = new EphemeralResource(scopeOfKey, 'Read', {
         type: 'vault_kv_secret_v2',
         config: {
           mount: props.kv.mountPath,
-          name: stored.name,
+          name: TerraformExpression.attribute(stored, 'name').interpolation(),
           // Unknown during every plan (timestamp() is only known at apply), so the value is read
           // back at apply only: after the write on a first apply, and never by a plan, whose
           // identity (a pull request's) must not read secret values.
-          mount_id: `${stored.id}${unknownUntilApply}`,
+          mount_id: `${TerraformExpression.attribute(stored, 'id').interpolation()}${unknownUntilApply.interpolation()}`,
         },
       });
       return { key: g.key, value: read.attribute('data.value') };
@@ -118,8 +118,8 @@ export class ContractSecret extends Construct {
       dataJsonWo: jsonTemplate(staticKeys, generatedValues),
       dataJsonWoVersion: contentVersion(staticKeys, generatedKeys),
       disableRead: true,
-      dependsOn,
     });
+    this.secret.dependsOn = dependsOn;
   }
 }
 
@@ -128,11 +128,11 @@ export class ContractSecret extends Construct {
  * ephemeral values through `jsonencode`. Terraform template markers (`${`, `%{`) in a static value
  * are escaped so they stay text.
  */
-function jsonTemplate(staticKeys: readonly ContractSecretStaticKey[], ephemeral: ReadonlyArray<{ key: string; value: string }>): string {
+function jsonTemplate(staticKeys: readonly ContractSecretStaticKey[], ephemeral: ReadonlyArray<{ key: string; value: TerraformExpression }>): string {
   const escapeTemplate = (json: string) => json.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
   const members = [
     ...staticKeys.map((s) => escapeTemplate(`${JSON.stringify(s.key)}:${JSON.stringify(s.value)}`)),
-    ...ephemeral.map((e) => `${escapeTemplate(JSON.stringify(e.key))}:${Fn.jsonencode(e.value)}`),
+    ...ephemeral.map((e) => `${escapeTemplate(JSON.stringify(e.key))}:${TerraformExpression.call('jsonencode', e.value).interpolation()}`),
   ];
   return `{${members.join(',')}}`;
 }

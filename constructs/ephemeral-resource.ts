@@ -1,7 +1,7 @@
-import { TerraformElement, Token } from 'cdktf';
-import { ref } from 'cdktf/lib/tfExpression';
+import { TerraformElement } from 'cdktf';
 import { Construct } from 'constructs';
 import { invalidProp } from './errors';
+import { TerraformExpression } from './terraform-expression';
 
 export interface EphemeralResourceProps {
   /** Terraform type of the ephemeral resource, e.g. `random_password`. */
@@ -31,9 +31,9 @@ export class EphemeralResource extends TerraformElement {
     this.config = props.config;
   }
 
-  /** A reference to one of its attributes, e.g. `result`; an ephemeral value. */
-  public attribute(name: string): string {
-    return Token.asString(ref(`ephemeral.${this.terraformType}.${this.friendlyUniqueId}.${name}`, this.cdktfStack));
+  /** A reference to one of its attributes, e.g. `result`; an ephemeral value (same stack only). */
+  public attribute(name: string): TerraformExpression {
+    return TerraformExpression.attribute(this, name);
   }
 
   public toTerraform(): any {

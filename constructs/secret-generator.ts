@@ -1,8 +1,8 @@
-import { Fn, Op, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { EphemeralResource } from './ephemeral-resource';
 import { GeneratorKind, MIN_PASSWORD_LENGTH } from '../config/secret-contract';
 import { invalidProp } from './errors';
+import { TerraformExpression } from './terraform-expression';
 
 /** The hostk8s character set of each generator kind, as the hashicorp/random provider's options. */
 const PASSWORD_SPECIALS = '!@#$%^&*';
@@ -29,10 +29,11 @@ function randomPasswordArguments(kind: GeneratorKind, length: number): Record<st
  * A UUID v4 (RFC 9562 / 4122 layout `xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx`, V one of 8, 9, a, b) as a
  * Terraform expression over 31 random hex digits. Terraform's own `uuid()` sets no version bits.
  */
-export function uuidFromHex(hex: string): string {
-  const part = (offset: number, length: number) => Fn.substr(hex, offset, length);
-  const variant = Fn.substr('89ab', Op.mod(Fn.parseint(part(30, 1), 16), 4), 1);
-  return Token.asString(Fn.format('%s-%s-4%s-%s%s-%s', [part(0, 8), part(8, 4), part(12, 3), variant, part(15, 3), part(18, 12)]));
+export function uuidFromHex(hex: TerraformExpression): TerraformExpression {
+  const call = TerraformExpression.call;
+  const part = (offset: number, length: number) => call('substr', hex, offset, length);
+  const variant = call('substr', '89ab', call('parseint', part(30, 1), 16).mod(4), 1);
+  return call('format', '%s-%s-4%s-%s%s-%s', part(0, 8), part(8, 4), part(12, 3), variant, part(15, 3), part(18, 12));
 }
 
 export interface GeneratedValueProps {
@@ -48,7 +49,7 @@ export interface GeneratedValueProps {
  */
 export class GeneratedValue extends Construct {
   /** The value, an ephemeral Terraform expression. */
-  public readonly value: string;
+  public readonly value: TerraformExpression;
 
   public constructor(scope: Construct, id: string, props: GeneratedValueProps) {
     super(scope, id);

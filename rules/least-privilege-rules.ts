@@ -6,6 +6,7 @@ import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { TransitSecretBackendKey } from '@cdktf/provider-vault/lib/transit-secret-backend-key';
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { LabConfig } from '../config/schema';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
 import { VaultPolicy } from '../constructs/vault-policy';
 import { Rule, RuleContext } from './rule-pack';
@@ -193,13 +194,25 @@ export const tokenTtlsUnderCeilings: Rule = {
   },
 };
 
+const vsoAppsByConfig = new WeakMap<LabConfig, ReadonlySet<string>>();
+
+/** Names of the apps delivered by VSO (once per config: there is a role per app to check). */
+function vsoAppNames(config: LabConfig): ReadonlySet<string> {
+  let names = vsoAppsByConfig.get(config);
+  if (!names) {
+    names = new Set(config.apps.filter((a) => a.delivery === 'vso').map((a) => a.name));
+    vsoAppsByConfig.set(config, names);
+  }
+  return names;
+}
+
 export const vsoRolesPeriodic: Rule = {
   id: 'VP-VSO-1',
   summary: "roles used by the Vault Secrets Operator issue periodic tokens (token_period), never token_max_ttl",
   check(construct, { synthesized, config }) {
     if (!(construct instanceof KubernetesAuthBackendRole)) return [];
     const block = synthesized.blockOf(construct) ?? {};
-    const vsoApps = new Set(config.apps.filter((a) => a.delivery === 'vso').map((a) => a.name));
+    const vsoApps = vsoAppNames(config);
     const names = Array.isArray(block.bound_service_account_names) ? block.bound_service_account_names : [];
     const isVso = vsoApps.has(String(block.role_name)) || names.some((n) => String(n).startsWith('vault-secrets-operator'));
     if (!isVso) return [];
@@ -232,9 +245,14 @@ export const auditDeviceOnEveryVault: Rule = {
   check(construct) {
     if (!(construct instanceof VaultProvider) || construct.alias !== undefined) return [];
     const address = construct.address;
-    const stacks = construct.node.root.node.findAll().filter(TerraformStack.isStack);
-    const sameVault = stacks.filter((s) => s.node.findAll().some((c) => c instanceof VaultProvider && c.alias === undefined && c.address === address));
-    const audited = sameVault.some((s) => s.node.findAll().some((c) => c instanceof Audit));
+    // One walk of the whole app: the stacks configuring this Vault, and the stacks with an audit device.
+    const configuring = new Set<TerraformStack>();
+    const auditing = new Set<TerraformStack>();
+    for (const c of construct.node.root.node.findAll()) {
+      if (c instanceof VaultProvider && c.alias === undefined && c.address === address) configuring.add(TerraformStack.of(c));
+      else if (c instanceof Audit) auditing.add(TerraformStack.of(c));
+    }
+    const audited = [...configuring].some((stack) => auditing.has(stack));
     return audited ? [] : [`no stack configuring the Vault at ${address} enables an audit device; add an AuditDevice`];
   },
 };

@@ -2,7 +2,6 @@ import { Annotations, IAspect, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { LabConfig } from '../config/schema';
 import { TokenCeilings, tokenCeilings } from '../config/schema-rules';
-import { SandboxIsolation } from './sandbox-isolation';
 import { SynthesizedStack } from './synthesized';
 
 /** What a rule sees: the construct under test, its stack's resolved JSON, the lab's settings. */
@@ -54,6 +53,7 @@ export class RulePack implements IAspect {
     suppressions.set(construct, list);
   }
 
+  private readonly registered = new WeakSet<TerraformStack>();
   private readonly checked = new WeakSet<TerraformStack>();
 
   public constructor(
@@ -66,17 +66,21 @@ export class RulePack implements IAspect {
   }
 
   public visit(node: IConstruct): void {
-    // The whole stack is checked once, when the aspect reaches the stack itself.
-    if (!TerraformStack.isStack(node) || this.checked.has(node)) return;
-    this.checked.add(node);
-    const context: RuleContext = {
-      // A sandbox stack's isolation checks come next and reuse this rendering.
-      synthesized: SandboxIsolation.isSandbox(node) ? SynthesizedStack.renderForAspects(node) : new SynthesizedStack(node),
-      config: this.config,
-      ceilings: tokenCeilings(this.config.policy),
-    };
+    if (!TerraformStack.isStack(node)) return;
+    SynthesizedStack.forget(node);
+    if (this.registered.has(node)) return;
+    this.registered.add(node);
+    // Checked as a validation: after every aspect, on the rendering synthesis writes. Once per
+    // stack, so synthesizing twice does not repeat the annotations.
+    node.node.addValidation({ validate: () => (this.checked.has(node) ? [] : this.check(node)) });
+  }
+
+  private check(stack: TerraformStack): string[] {
+    this.checked.add(stack);
+    const context: RuleContext = { synthesized: SynthesizedStack.of(stack), config: this.config, ceilings: tokenCeilings(this.config.policy) };
     const used = new Set<Suppression>();
-    for (const construct of node.node.findAll()) {
+    const constructs = stack.node.findAll();
+    for (const construct of constructs) {
       for (const rule of this.rules) {
         for (const message of rule.check(construct, context)) {
           const suppression = findSuppression(construct, rule.id);
@@ -90,11 +94,13 @@ export class RulePack implements IAspect {
       }
     }
     // A suppression nothing needs any more would silently cover a future violation: say so.
-    for (const construct of node.node.findAll()) {
+    for (const construct of constructs) {
       for (const s of suppressions.get(construct) ?? []) {
         if (!used.has(s)) Annotations.of(construct).addWarning(`[${s.ruleId}] suppression no longer needed (${s.reason}); remove it`);
       }
     }
+    // Violations are error annotations, which fail synthesis naming each construct's path.
+    return [];
   }
 }
 

@@ -27,16 +27,28 @@ export class SandboxIsolation implements IAspect {
     return SandboxIsolation.sandboxStacks.has(stack);
   }
 
+  private readonly registered = new WeakSet<TerraformStack>();
   private readonly checked = new WeakSet<TerraformStack>();
 
   public constructor(private readonly config: LabConfig) {}
 
   public visit(node: IConstruct): void {
-    if (!TerraformStack.isStack(node) || this.checked.has(node)) return;
-    this.checked.add(node);
-    for (const v of isolationViolations(node, this.config, SynthesizedStack.take(node))) {
-      Annotations.of(v.construct).addError(`[${v.ruleId}] ${v.message}`);
-    }
+    if (!TerraformStack.isStack(node)) return;
+    SynthesizedStack.forget(node);
+    if (this.registered.has(node)) return;
+    this.registered.add(node);
+    // Checked as a validation: after every aspect, on the rendering synthesis writes. Once per
+    // stack, so synthesizing twice does not repeat the annotations.
+    node.node.addValidation({
+      validate: () => {
+        if (this.checked.has(node)) return [];
+        this.checked.add(node);
+        for (const v of isolationViolations(node, this.config, SynthesizedStack.of(node))) {
+          Annotations.of(v.construct).addError(`[${v.ruleId}] ${v.message}`);
+        }
+        return [];
+      },
+    });
   }
 }
 

@@ -11,37 +11,49 @@ export interface StackJson {
 }
 
 /**
+ * The renderings of this synthesis, one per stack. Rendering a 1000-app stack costs seconds, so the
+ * checks share one rendering and a `CheckedStack` writes it instead of rendering a third time.
+ */
+const renderings = new WeakMap<TerraformStack, SynthesizedStack>();
+
+/**
  * The resolved JSON of a stack, with the construct behind each block, so rules can check what
  * Terraform will really receive and still report the construct path a developer can act on.
  */
 export class SynthesizedStack {
   /**
-   * The rule pack's rendering of a stack, handed to the isolation checks that visit the same stack
-   * node right after it (`applyLabRules` adds them in that order; aspects do not change the tree in
-   * between). `toTerraform()` of a 1000-app stack costs seconds: rendering it once saves that per
-   * sandbox stack.
+   * Starts a new synthesis of `stack`: its next `of` renders afresh. The checks' aspects call it;
+   * aspects run at the start of every synthesis, before any validation.
    */
-  private static readonly handedOver = new WeakMap<TerraformStack, SynthesizedStack>();
-
-  /** Renders `stack` and keeps the result for the next `take(stack)`. */
-  public static renderForAspects(stack: TerraformStack): SynthesizedStack {
-    const synthesized = new SynthesizedStack(stack);
-    SynthesizedStack.handedOver.set(stack, synthesized);
-    return synthesized;
+  public static forget(stack: TerraformStack): void {
+    renderings.delete(stack);
   }
 
-  /** The rendering `renderForAspects` kept for `stack` (once), else a fresh one. */
-  public static take(stack: TerraformStack): SynthesizedStack {
-    const kept = SynthesizedStack.handedOver.get(stack);
-    SynthesizedStack.handedOver.delete(stack);
-    return kept ?? new SynthesizedStack(stack);
+  /**
+   * The rendering of `stack` in this synthesis, made on first use. The checks run as validations,
+   * after every aspect (some aspects still add policy rules), so it is what synthesis writes.
+   */
+  public static of(stack: TerraformStack): SynthesizedStack {
+    let rendering = renderings.get(stack);
+    if (!rendering) {
+      rendering = new SynthesizedStack(stack);
+      renderings.set(stack, rendering);
+    }
+    return rendering;
+  }
+
+  /** Takes the rendering `of` made in this synthesis, if any, so it is written at most once. */
+  public static take(stack: TerraformStack): StackJson | undefined {
+    const rendering = renderings.get(stack);
+    renderings.delete(stack);
+    return rendering?.json;
   }
 
   public readonly json: StackJson;
   private readonly owners = new Map<string, IConstruct>();
 
   public constructor(public readonly stack: TerraformStack) {
-    this.json = stack.toTerraform() as StackJson;
+    this.json = (stack instanceof CheckedStack ? stack.render() : stack.toTerraform()) as StackJson;
     const providerCount = new Map<string, number>();
     for (const c of stack.node.findAll()) {
       if (c instanceof TerraformProvider) {
@@ -84,4 +96,19 @@ export class SynthesizedStack {
 
 function sectionOf(element: TerraformResource | TerraformDataSource): 'resource' | 'data' {
   return element instanceof TerraformDataSource ? 'data' : 'resource';
+}
+
+/**
+ * A stack that writes the rendering its checks ran on (see `SynthesizedStack.of`): nothing changes
+ * the tree between the checks and the write, so rendering again would only repeat the same work.
+ */
+export class CheckedStack extends TerraformStack {
+  public toTerraform(): any {
+    return SynthesizedStack.take(this) ?? this.render();
+  }
+
+  /** A fresh rendering. */
+  public render(): any {
+    return super.toTerraform();
+  }
 }

@@ -1,4 +1,5 @@
-import { App, TerraformStack } from 'cdktf';
+import { App } from 'cdktf';
+import { CheckedStack } from '../rules/synthesized';
 import { Construct } from 'constructs';
 import { AppConfig, ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { assignShards, shardStackName } from '../config/shards';
@@ -33,7 +34,7 @@ export interface AppShardStackProps {
  * referenced across stacks, so planning a shard reads no other state. Apps keep the construct path
  * `Apps/<name>/…` they have in the environment stack, hence the same resource addresses.
  */
-export class AppShardStack extends TerraformStack {
+export class AppShardStack extends CheckedStack {
   public readonly environment: ClusterEnvironmentName;
   public readonly shard: string;
   /** Apps by name. */

@@ -1,6 +1,6 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { TerraformStack } from 'cdktf';
+import { CheckedStack } from '../rules/synthesized';
 import { Construct } from 'constructs';
 import { ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { addSecretOperators } from './secret-operators';
@@ -21,7 +21,7 @@ export interface ClusterStackProps {
  * configuration stacks because custom resources need their CRDs installed before they are planned.
  * The kubeconfig file comes from `KUBE_CONFIG_PATH`; only the context name is written.
  */
-export class ClusterStack extends TerraformStack {
+export class ClusterStack extends CheckedStack {
   public readonly environment: ClusterEnvironmentName;
   public readonly vaultServer: VaultServerParts;
 

@@ -1,6 +1,6 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { TerraformStack } from 'cdktf';
+import { CheckedStack } from '../rules/synthesized';
 import { Construct } from 'constructs';
 import { LabConfig } from '../config/schema';
 import { BootstrapCustomResource, mainBootstrapResources } from './main-bootstrap-resources';
@@ -16,7 +16,7 @@ export interface MainBootstrapStackProps {
  * its own: `kubernetes_manifest` needs the CRDs at plan time, so these cannot live in `main-cluster`
  * (which installs VSO), and they must not wait for `main` (which needs the initialized main Vault).
  */
-export class MainBootstrapStack extends TerraformStack {
+export class MainBootstrapStack extends CheckedStack {
   public readonly resources: readonly BootstrapCustomResource[];
 
   public constructor(scope: Construct, id: string, props: MainBootstrapStackProps) {

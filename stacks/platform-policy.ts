@@ -143,17 +143,26 @@ export class PlatformPolicyAspect implements IAspect {
  */
 export function derivePlatformRules(stack: TerraformStack, unmapped: Set<string> = new Set()): PolicyRule[] {
   const resources = resourcesOf(stack);
-  const attributesByAddress = new Map<string, Record<string, unknown>>();
-  for (const { resource, address } of resources) {
-    attributesByAddress.set(address, (resource as unknown as { synthesizeAttributes(): Record<string, unknown> }).synthesizeAttributes());
-  }
+  const byAddress = new Map(resources.map(({ resource, address }) => [address, resource]));
+  // Attributes are rendered on demand: only Vault resources and their references need them.
+  const rendered = new Map<string, Record<string, unknown>>();
+  const attributesOf = (address: string): Record<string, unknown> | undefined => {
+    const resource = byAddress.get(address);
+    if (!resource) return undefined;
+    let attributes = rendered.get(address);
+    if (!attributes) {
+      attributes = (resource as unknown as { synthesizeAttributes(): Record<string, unknown> }).synthesizeAttributes();
+      rendered.set(address, attributes);
+    }
+    return attributes;
+  };
   // A reference such as `${vault_auth_backend.X.path}` reads the literal of that resource's attribute.
   const literal = (value: unknown, depth = 0): string => {
     const resolved = value === undefined ? undefined : Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
     if (typeof resolved !== 'string' || resolved === '') return '+';
     const ref = /^\$\{([a-z0-9_]+\.[A-Za-z0-9_\-]+)\.([a-z_]+)\}$/.exec(resolved);
     if (ref) {
-      const target = attributesByAddress.get(ref[1]);
+      const target = attributesOf(ref[1]);
       return target && depth < 3 ? literal(target[ref[2]], depth + 1) : '+';
     }
     return /^[A-Za-z0-9_.\-/]+$/.test(resolved) ? resolved : '+';
@@ -163,7 +172,7 @@ export function derivePlatformRules(stack: TerraformStack, unmapped: Set<string>
     const type = resource.terraformResourceType;
     const derive = VAULT_RESOURCE_RULES[type];
     if (derive) {
-      const attrs = attributesByAddress.get(address) ?? {};
+      const attrs = attributesOf(address) ?? {};
       rules.push(...derive((attribute) => literal(attrs[attribute])));
     } else if (!NON_VAULT_RESOURCE_PREFIXES.some((p) => type.startsWith(p))) {
       unmapped.add(type);

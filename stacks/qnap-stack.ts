@@ -1,4 +1,5 @@
-import { Annotations, TerraformStack } from 'cdktf';
+import { Annotations } from 'cdktf';
+import { CheckedStack } from '../rules/synthesized';
 import { Construct } from 'constructs';
 import { LabConfig } from '../config/schema';
 import { BOOTSTRAP_DEFAULTS, consumerServiceAccount, transitKeyName } from '../config/schema-bootstrap';
@@ -26,7 +27,7 @@ export interface QnapStackProps {
  * cluster, and the transit keys and tokens that auto-unseal the main Vault. Its state holds the seal
  * tokens (sensitive): see docs/bootstrap.md for how to protect it.
  */
-export class QnapStack extends TerraformStack {
+export class QnapStack extends CheckedStack {
   public readonly infraKv: KvV2Mount;
   public readonly kubernetesAuth: KubernetesAuthBackend;
   public readonly pki: BootstrapPki;

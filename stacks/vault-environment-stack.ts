@@ -1,4 +1,4 @@
-import { TerraformStack } from 'cdktf';
+import { CheckedStack } from '../rules/synthesized';
 import { Construct } from 'constructs';
 import { ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { unshardedApps } from '../config/shards';
@@ -28,7 +28,7 @@ export interface VaultEnvironmentStackProps {
  * backend, and one `AppSecretsModule` per app. Both environments build the same constructs, so the
  * sandbox has the same role and policy names as production.
  */
-export class VaultEnvironmentStack extends TerraformStack {
+export class VaultEnvironmentStack extends CheckedStack {
   public readonly environment: ClusterEnvironmentName;
   public readonly kv: KvV2Mount;
   public readonly kvV1: KvV1Mount;

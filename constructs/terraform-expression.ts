@@ -1,0 +1,61 @@
+import { TerraformResource } from 'cdktf';
+import { EphemeralResource } from './ephemeral-resource';
+
+/**
+ * A Terraform expression written as text, for values built once per generated contract key.
+ * cdktf's `Fn.*` calls and attribute references are tokens, and creating a token records a full
+ * stack trace: a large fleet made tens of thousands of them. Text `${…}` passes through synthesis
+ * unchanged. Refer only to blocks of the same stack (text gets no cross-stack output).
+ */
+export class TerraformExpression {
+  /** Attribute `name` of a resource (`vault_kv_secret_v2.X.id`) or an ephemeral block (`ephemeral.…`). */
+  public static attribute(block: TerraformResource | EphemeralResource, name: string): TerraformExpression {
+    if (!/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$/.test(name)) {
+      throw new Error(`TerraformExpression.attribute: 'name' (${JSON.stringify(name)}) must be an attribute path such as 'data.value'`);
+    }
+    const type = block instanceof EphemeralResource ? `ephemeral.${block.terraformType}` : block.terraformResourceType;
+    return new TerraformExpression(`${type}.${block.friendlyUniqueId}.${name}`);
+  }
+
+  /** The address of a resource (`vault_mount.X`), as `depends_on` lists it. */
+  public static address(resource: TerraformResource): string {
+    return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+  }
+
+  /** A string or number literal; template markers in a string stay text. */
+  public static literal(value: string | number): TerraformExpression {
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw new Error(`TerraformExpression.literal: 'value' (${value}) must be a finite number`);
+      return new TerraformExpression(String(value));
+    }
+    return new TerraformExpression(JSON.stringify(value).replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{'));
+  }
+
+  /** A call of Terraform's built-in function `name`. */
+  public static call(name: string, ...args: ReadonlyArray<TerraformExpression | string | number>): TerraformExpression {
+    if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`TerraformExpression.call: 'name' (${JSON.stringify(name)}) must be a Terraform function name`);
+    return new TerraformExpression(`${name}(${args.map((a) => TerraformExpression.of(a).text).join(', ')})`);
+  }
+
+  /** An object `{"key" = value, …}`. */
+  public static object(entries: Readonly<Record<string, TerraformExpression | string | number>>): TerraformExpression {
+    const members = Object.entries(entries).map(([key, value]) => `${TerraformExpression.literal(key).text} = ${TerraformExpression.of(value).text}`);
+    return new TerraformExpression(`{${members.join(', ')}}`);
+  }
+
+  private static of(value: TerraformExpression | string | number): TerraformExpression {
+    return value instanceof TerraformExpression ? value : TerraformExpression.literal(value);
+  }
+
+  private constructor(public readonly text: string) {}
+
+  /** `this % divisor`. */
+  public mod(divisor: TerraformExpression | number): TerraformExpression {
+    return new TerraformExpression(`(${this.text} % ${TerraformExpression.of(divisor).text})`);
+  }
+
+  /** The expression as an attribute value: `${…}`. */
+  public interpolation(): string {
+    return `\${${this.text}}`;
+  }
+}
