@@ -180,18 +180,8 @@ export function loadSecretContract(file: string, projectRoot?: string): SecretCo
   } catch (e) {
     throw new SecretContractError(file, [{ field: '(file)', message: `cannot read it (${(e as Error).message}); the path is relative to the project root` }]);
   }
-  // A contract is read by the config check and again by each environment's stack: parse it once.
-  const key = `${file}\0${text}`;
-  let contract = parsedContracts.get(key);
-  if (!contract) {
-    contract = parseSecretContract(text, file);
-    parsedContracts.set(key, contract);
-  }
-  return contract;
+  return parseSecretContract(text, file);
 }
-
-/** Parsed contracts by file name and text (the same text always parses the same way). */
-const parsedContracts = new Map<string, SecretContract>();
 
 /**
  * The rules that tie a contract to its app: it names the app, lives in the app's namespace (the app's
@@ -237,11 +227,21 @@ export function appContractIssues(app: AppConfig, contract: SecretContract): Con
 /** Loads an app's contract and checks it against the app; throws a SecretContractError. */
 export function loadAppSecretContract(app: AppConfig, projectRoot?: string): SecretContract | undefined {
   if (!app.secretContract) return undefined;
+  const loaded = contractsByApp.get(app);
+  if (loaded) return loaded;
   const contract = loadSecretContract(app.secretContract.file, projectRoot);
   const issues = appContractIssues(app, contract);
   if (issues.length > 0) throw new SecretContractError(app.secretContract.file, issues);
+  contractsByApp.set(app, contract);
   return contract;
 }
+
+/**
+ * The contract each loaded app config was checked with. Validation reads it, then each environment's
+ * stack builds from it: one read and parse per loaded config, and the stacks build exactly what was
+ * checked. A new load of the config reads the file again.
+ */
+const contractsByApp = new WeakMap<AppConfig, SecretContract>();
 
 /** The rotation version of a generated key: what the lab config says, else 1. */
 export function generatedVersion(app: AppConfig, secretName: string, key: string): number {
