@@ -7,7 +7,7 @@ import { invalidProp } from './errors';
 import { MOUNT_PATH } from './names';
 import { IKvV2Mount, KvV2Mount } from './kv-v2-mount';
 import { GeneratedValue } from './secret-generator';
-import { TerraformExpression } from './terraform-expression';
+import { escapeTemplateMarkers, TerraformExpression } from './terraform-expression';
 
 export interface ContractSecretStaticKey {
   /** Data key of the secret. */
@@ -129,10 +129,9 @@ export class ContractSecret extends Construct {
  * are escaped so they stay text.
  */
 function jsonTemplate(staticKeys: readonly ContractSecretStaticKey[], ephemeral: ReadonlyArray<{ key: string; value: TerraformExpression }>): string {
-  const escapeTemplate = (json: string) => json.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
   const members = [
-    ...staticKeys.map((s) => escapeTemplate(`${JSON.stringify(s.key)}:${JSON.stringify(s.value)}`)),
-    ...ephemeral.map((e) => `${escapeTemplate(JSON.stringify(e.key))}:${TerraformExpression.call('jsonencode', e.value).interpolation()}`),
+    ...staticKeys.map((s) => escapeTemplateMarkers(`${JSON.stringify(s.key)}:${JSON.stringify(s.value)}`)),
+    ...ephemeral.map((e) => `${escapeTemplateMarkers(JSON.stringify(e.key))}:${TerraformExpression.call('jsonencode', e.value).interpolation()}`),
   ];
   return `{${members.join(',')}}`;
 }

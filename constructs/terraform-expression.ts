@@ -13,8 +13,8 @@ export class TerraformExpression {
     if (!/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$/.test(name)) {
       throw new Error(`TerraformExpression.attribute: 'name' (${JSON.stringify(name)}) must be an attribute path such as 'data.value'`);
     }
-    const type = block instanceof EphemeralResource ? `ephemeral.${block.terraformType}` : block.terraformResourceType;
-    return new TerraformExpression(`${type}.${block.friendlyUniqueId}.${name}`);
+    const address = block instanceof EphemeralResource ? `ephemeral.${block.terraformType}.${block.friendlyUniqueId}` : TerraformExpression.address(block);
+    return new TerraformExpression(`${address}.${name}`);
   }
 
   /** The address of a resource (`vault_mount.X`), as `depends_on` lists it. */
@@ -28,7 +28,7 @@ export class TerraformExpression {
       if (!Number.isFinite(value)) throw new Error(`TerraformExpression.literal: 'value' (${value}) must be a finite number`);
       return new TerraformExpression(String(value));
     }
-    return new TerraformExpression(JSON.stringify(value).replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{'));
+    return new TerraformExpression(escapeTemplateMarkers(JSON.stringify(value)));
   }
 
   /** A call of Terraform's built-in function `name`. */
@@ -58,4 +58,9 @@ export class TerraformExpression {
   public interpolation(): string {
     return `\${${this.text}}`;
   }
+}
+
+/** Escapes Terraform template markers (`${`, `%{`) so that `text` stays text inside a template. */
+export function escapeTemplateMarkers(text: string): string {
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
