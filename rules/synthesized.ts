@@ -1,4 +1,15 @@
-import { TerraformBackend, TerraformDataSource, TerraformElement, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
+import {
+  DefaultTokenResolver,
+  StringConcat,
+  TerraformBackend,
+  TerraformDataSource,
+  TerraformElement,
+  TerraformProvider,
+  TerraformResource,
+  TerraformStack,
+  Token,
+  Tokenization,
+} from 'cdktf';
 import { IConstruct } from 'constructs';
 
 /** A stack's Terraform JSON as `toTerraform()` resolves it (overrides and escape hatches applied). */
@@ -101,8 +112,21 @@ function sectionOf(element: TerraformResource | TerraformDataSource): 'resource'
 /**
  * A stack that writes the rendering its checks ran on (see `SynthesizedStack.of`): nothing changes
  * the tree between the checks and the write, so rendering again would only repeat the same work.
+ *
+ * It also prepares cheaply. Before any stack is rendered, cdktf resolves every value of every block
+ * once in "preparing" mode, only so that a token of another stack can add an output there and a
+ * remote-state read here. Plain values cannot do that, so a CheckedStack resolves just the values
+ * that hold a token: the same outputs and remote-state reads, without a full extra resolution of a
+ * large fleet.
  */
 export class CheckedStack extends TerraformStack {
+  public prepareStack(): void {
+    this.ensureBackendExists();
+    for (const element of this.node.findAll()) {
+      if (element instanceof TerraformElement && TerraformStack.of(element) === this) prepareTokens(this, element.toTerraform());
+    }
+  }
+
   public toTerraform(): any {
     return SynthesizedStack.take(this) ?? this.render();
   }
@@ -111,4 +135,29 @@ export class CheckedStack extends TerraformStack {
   public render(): any {
     return super.toTerraform();
   }
+}
+
+const PREPARING_RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** Resolves, in preparing mode, each part of `value` that holds a token (a whole list or map when one of its elements or keys does). */
+function prepareTokens(stack: TerraformStack, value: unknown): void {
+  if (holdsToken(value)) {
+    Tokenization.resolve(value, { scope: stack, preparing: true, resolver: PREPARING_RESOLVER });
+  } else if (Array.isArray(value)) {
+    if (value.some(holdsToken)) Tokenization.resolve(value, { scope: stack, preparing: true, resolver: PREPARING_RESOLVER });
+    else value.forEach((v) => prepareTokens(stack, v));
+  } else if (value !== null && typeof value === 'object') {
+    if (Object.keys(value).some(holdsToken)) Tokenization.resolve(value, { scope: stack, preparing: true, resolver: PREPARING_RESOLVER });
+    else Object.values(value).forEach((v) => prepareTokens(stack, v));
+  }
+}
+
+/**
+ * A string with an encoded token (string, list or map marker, or a number token written as text:
+ * those are huge negative doubles such as -1.888e+289), a number token, or a resolvable object.
+ */
+function holdsToken(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('TfToken[') || value.includes('e+');
+  if (typeof value === 'number') return Token.isUnresolved(value);
+  return value !== null && typeof value === 'object' && Tokenization.isResolvable(value);
 }

@@ -16,7 +16,8 @@ import { generateFleetInput } from './fleet';
  * on) the way main.ts does, and a second child synthesizes the floor: the very same Terraform
  * blocks, read back from the first child's output and instantiated directly with the provider
  * classes (no constructs of ours, no config, no lazy policy rendering). Separate processes keep
- * memory figures clean. Timings are the best of the iterations; nothing here is a test.
+ * memory figures clean; each child times one synthesis, and the two variants alternate for as many
+ * iterations as asked. Timings are the best of the iterations; nothing here is a test.
  */
 
 const ROOT = path.join(__dirname, '..');
@@ -50,6 +51,11 @@ interface ChildResult {
 }
 
 const now = () => performance.now();
+/**
+ * Apps of the untimed warm-up synthesis each child runs first, so that what is timed is code the
+ * JIT has already optimized, as in a long-running process, at every size.
+ */
+const warmupApps = (size: number) => Math.min(size, 100);
 const cpuSince = (start: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1000;
@@ -73,62 +79,45 @@ function countBlocks(jsons: Record<string, any>, kind: 'resource' | 'data'): num
   );
 }
 
-function best(times: number[]): number {
-  return Math.min(...times);
-}
-
 // ---------------------------------------------------------------- project child
 
-function runProject(size: number, iterations: number, outdir: string): ChildResult {
+function runProject(size: number, outdir: string): ChildResult {
   const example = loadLabConfig();
   const input = generateFleetInput(size, example);
-  // Warm the JIT on a small fleet, as the floor child does on a small slice.
+  // Warm the JIT on a smaller fleet, as the floor child does on the same share of its blocks.
   const warmup = `${outdir}-warmup`;
   const warmApp = new App({ outdir: warmup, skipValidation: false });
-  buildLab(warmApp, validateLabConfig(generateFleetInput(10, example)));
+  buildLab(warmApp, validateLabConfig(generateFleetInput(warmupApps(size), example)));
   warmApp.synth();
   fs.rmSync(warmup, { recursive: true, force: true });
   const baselineRssMb = rssMb();
-  const configMs: number[] = [];
-  const constructMs: number[] = [];
-  const synthMs: number[] = [];
-  const totalMs: number[] = [];
-  const cpuMs: number[] = [];
-  const synthCpuMs: number[] = [];
-  let stacks: TerraformStack[] = [];
-  for (let i = 0; i < iterations; i++) {
-    fs.rmSync(outdir, { recursive: true, force: true });
-    const c0 = process.cpuUsage();
-    const t0 = now();
-    const config = validateLabConfig(JSON.parse(JSON.stringify(input)), '<bench>');
-    const t1 = now();
-    const app = new App({ outdir, skipValidation: false });
-    buildLab(app, config);
-    const t2 = now();
-    const c2 = process.cpuUsage();
-    app.synth();
-    synthCpuMs.push(cpuSince(c2));
-    const t3 = now();
-    configMs.push(t1 - t0);
-    constructMs.push(t2 - t1);
-    synthMs.push(t3 - t2);
-    totalMs.push(t3 - t0);
-    cpuMs.push(cpuSince(c0));
-    stacks = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
-  }
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const c0 = process.cpuUsage();
+  const t0 = now();
+  const config = validateLabConfig(JSON.parse(JSON.stringify(input)), '<bench>');
+  const t1 = now();
+  const app = new App({ outdir, skipValidation: false });
+  buildLab(app, config);
+  const t2 = now();
+  const c2 = process.cpuUsage();
+  app.synth();
+  const synthCpuMs = cpuSince(c2);
+  const t3 = now();
+  const cpuMs = cpuSince(c0);
   const peakRssMb = rssMb();
+  const stacks = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
   const jsons = stackJsons(outdir);
   const perApp = [...(appCosts(stacks).get('main')?.values() ?? [])];
   return {
     variant: 'project',
     apps: size,
-    iterations,
-    configMs: best(configMs),
-    constructMs: best(constructMs),
-    synthMs: best(synthMs),
-    totalMs: best(totalMs),
-    cpuMs: best(cpuMs),
-    synthCpuMs: best(synthCpuMs),
+    iterations: 1,
+    configMs: t1 - t0,
+    constructMs: t2 - t1,
+    synthMs: t3 - t2,
+    totalMs: t3 - t0,
+    cpuMs,
+    synthCpuMs,
     resources: countBlocks(jsons, 'resource'),
     dataSources: countBlocks(jsons, 'data'),
     resourcesPerApp: perApp.reduce((n, c) => n + c.resources, 0) / Math.max(perApp.length, 1),
@@ -228,7 +217,7 @@ function withoutMetadata(value: unknown): unknown {
   return value;
 }
 
-function runFloor(size: number, iterations: number, projectOutdir: string, outdir: string): ChildResult {
+function runFloor(size: number, projectOutdir: string, outdir: string): ChildResult {
   const source = stackJsons(projectOutdir);
   // Load every provider class before the clock starts, as the project's imports are.
   const classes = new Map<string, ElementClass>();
@@ -245,23 +234,14 @@ function runFloor(size: number, iterations: number, projectOutdir: string, outdi
   }
   // Warm the JIT on a small slice, as the project child does with a small fleet.
   const warmup = path.join(path.dirname(outdir), `${path.basename(outdir)}-warmup`);
-  synthFloor(planFloor(source, classes, mapAttributes, 30), warmup);
+  synthFloor(planFloor(source, classes, mapAttributes, warmupApps(size) / size), warmup);
   fs.rmSync(warmup, { recursive: true, force: true });
-  const plan = planFloor(source, classes, mapAttributes, Infinity);
+  const plan = planFloor(source, classes, mapAttributes, 1);
   const baselineRssMb = rssMb();
-  const constructMs: number[] = [];
-  const synthMs: number[] = [];
-  const cpuMs: number[] = [];
-  const synthCpuMs: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    fs.rmSync(outdir, { recursive: true, force: true });
-    const c0 = process.cpuUsage();
-    const { construct, synth, synthCpu } = synthFloor(plan, outdir);
-    cpuMs.push(cpuSince(c0));
-    synthCpuMs.push(synthCpu);
-    constructMs.push(construct);
-    synthMs.push(synth);
-  }
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const c0 = process.cpuUsage();
+  const { construct, synth, synthCpu } = synthFloor(plan, outdir);
+  const cpuMs = cpuSince(c0);
   const peakRssMb = rssMb();
   const jsons = stackJsons(outdir);
   const differingStacks = Object.keys(source).filter(
@@ -271,13 +251,13 @@ function runFloor(size: number, iterations: number, projectOutdir: string, outdi
   return {
     variant: 'floor',
     apps: size,
-    iterations,
+    iterations: 1,
     configMs: 0,
-    constructMs: best(constructMs),
-    synthMs: best(synthMs),
-    totalMs: best(constructMs.map((c, i) => c + synthMs[i])),
-    cpuMs: best(cpuMs),
-    synthCpuMs: best(synthCpuMs),
+    constructMs: construct,
+    synthMs: synth,
+    totalMs: construct + synth,
+    cpuMs,
+    synthCpuMs: synthCpu,
     resources,
     dataSources: countBlocks(jsons, 'data'),
     resourcesPerApp: NaN,
@@ -304,7 +284,8 @@ function planFloor(
   source: Record<string, any>,
   classes: ReadonlyMap<string, ElementClass>,
   mapAttributes: ReadonlyMap<string, ReadonlySet<string>>,
-  limit: number
+  /** The share of each type's blocks to take (1: all). */
+  share: number
 ): FloorStack[] {
   return Object.entries(source).map(([name, json]) => {
     const elements: FloorStack['elements'] = [];
@@ -316,7 +297,8 @@ function planFloor(
     for (const kind of ['resource', 'data'] as const) {
       for (const [type, byId] of Object.entries<Record<string, any>>(json[kind] ?? {})) {
         const maps = mapAttributes.get(`${kind}:${type}`)!;
-        for (const [id, block] of Object.entries(byId).slice(0, limit)) {
+        const blocks = Object.entries(byId);
+        for (const [id, block] of blocks.slice(0, Math.ceil(blocks.length * share))) {
           elements.push({ Class: classes.get(`${kind}:${type}`)!, id, ...splitBlock(block, maps), isProvider: false });
         }
       }
@@ -359,6 +341,23 @@ function child(args: string[]): ChildResult {
   if (result.status !== 0) throw new Error(`bench child ${args.join(' ')} failed:\n${result.stderr}`);
   const lines = result.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]) as ChildResult;
+}
+
+/** The best timings of several runs of one variant; counts from the first, peak memory the highest. */
+function bestOf(runs: readonly ChildResult[]): ChildResult {
+  const min = (field: keyof ChildResult) => Math.min(...runs.map((r) => r[field] as number));
+  return {
+    ...runs[0],
+    iterations: runs.length,
+    configMs: min('configMs'),
+    constructMs: min('constructMs'),
+    synthMs: min('synthMs'),
+    totalMs: min('totalMs'),
+    cpuMs: min('cpuMs'),
+    synthCpuMs: min('synthCpuMs'),
+    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
+    differingStacks: runs[0].differingStacks === undefined ? undefined : Math.max(...runs.map((r) => r.differingStacks ?? 0)),
+  };
 }
 
 interface CdktfSynthResult {
@@ -503,11 +502,8 @@ function main(args: string[]): void {
   if (args[0] === '--child') {
     // As main.ts runs: no source-mapped stack traces (both variants, so the ratio compares like with like).
     process.setSourceMapsEnabled(false);
-    const [variant, size, iterations, outdir, projectOutdir] = args.slice(1);
-    const result =
-      variant === 'project'
-        ? runProject(Number(size), Number(iterations), outdir)
-        : runFloor(Number(size), Number(iterations), projectOutdir, outdir);
+    const [variant, size, outdir, projectOutdir] = args.slice(1);
+    const result = variant === 'project' ? runProject(Number(size), outdir) : runFloor(Number(size), projectOutdir, outdir);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
@@ -518,8 +514,16 @@ function main(args: string[]): void {
   try {
     for (const size of sizes) {
       const projectOut = path.join(work, `project-${size}`);
-      const project = child(['project', String(size), String(iterationsFor(size)), projectOut]);
-      const floor = child(['floor', String(size), String(iterationsFor(size)), path.join(work, `floor-${size}`), projectOut]);
+      // Project and floor alternate, one iteration per child, so a machine that slows down or speeds
+      // up during the run weighs on both alike.
+      const projects: ChildResult[] = [];
+      const floors: ChildResult[] = [];
+      for (let round = 0; round < iterationsFor(size); round++) {
+        projects.push(child(['project', String(size), projectOut]));
+        floors.push(child(['floor', String(size), path.join(work, `floor-${size}`), projectOut]));
+      }
+      const project = bestOf(projects);
+      const floor = bestOf(floors);
       pairs.push({ project, floor });
       process.stdout.write(
         `${size} apps: project ${fmt(project.totalMs, 0)} ms wall / ${fmt(project.cpuMs, 0)} ms CPU, floor ${fmt(floor.totalMs, 0)} ms wall / ${fmt(

@@ -101,12 +101,17 @@ export function readOnlyRule(rule: PolicyRule): PolicyRule | undefined {
   return { path: rule.path, capabilities: caps };
 }
 
-/** Every Terraform resource of a stack with its type and address. */
+/** Every Terraform resource of a stack (not of stacks nested in it) with its address. */
 function resourcesOf(stack: TerraformStack): Array<{ resource: TerraformResource; address: string }> {
-  return stack.node
-    .findAll()
-    .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && TerraformStack.of(c) === stack)
-    .map((resource) => ({ resource, address: `${resource.terraformResourceType}.${stack.getLogicalId(resource)}` }));
+  const found: Array<{ resource: TerraformResource; address: string }> = [];
+  const visit = (construct: IConstruct): void => {
+    if (TerraformResource.isTerraformResource(construct)) {
+      found.push({ resource: construct, address: `${construct.terraformResourceType}.${construct.friendlyUniqueId}` });
+    }
+    for (const child of construct.node.children) if (!TerraformStack.isStack(child)) visit(child);
+  };
+  visit(stack);
+  return found;
 }
 
 /**
