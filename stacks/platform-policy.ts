@@ -1,4 +1,4 @@
-import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
+import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformResource, TerraformStack, Token, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { IPolicyGrantee } from '../constructs/vault-policy';
 import { Capability } from '../constructs/policy/capabilities';
@@ -142,6 +142,8 @@ export class PlatformPolicyAspect implements IAspect {
   }
 }
 
+const LITERAL_RESOLVER = new DefaultTokenResolver(new StringConcat());
+
 /**
  * The rules deploying `stack` needs. Resource types neither mapped nor known to need nothing from
  * Vault are added to `unmapped`.
@@ -163,7 +165,7 @@ export function derivePlatformRules(stack: TerraformStack, unmapped: Set<string>
   };
   // A reference such as `${vault_auth_backend.X.path}` reads the literal of that resource's attribute.
   const literal = (value: unknown, depth = 0): string => {
-    const resolved = value === undefined ? undefined : Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+    const resolved = value === undefined || !Token.isUnresolved(value) ? value : Tokenization.resolve(value, { scope: stack, resolver: LITERAL_RESOLVER });
     if (typeof resolved !== 'string' || resolved === '') return '+';
     const ref = /^\$\{([a-z0-9_]+\.[A-Za-z0-9_\-]+)\.([a-z_]+)\}$/.exec(resolved);
     if (ref) {
