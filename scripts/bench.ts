@@ -508,7 +508,7 @@ function main(args: string[]): void {
     return;
   }
   const sizes = (option(args, '--sizes') ?? '10,100,1000').split(',').map(Number);
-  const iterationsFor = (size: number) => Number(option(args, '--iterations') ?? (size >= 1000 ? 2 : size >= 100 ? 3 : 5));
+  const iterationsFor = (size: number) => Number(option(args, '--iterations') ?? (size >= 100 ? 3 : 5));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const pairs: { project: ChildResult; floor: ChildResult }[] = [];
   try {
