@@ -139,17 +139,19 @@ export class CheckedStack extends TerraformStack {
 
 const PREPARING_RESOLVER = new DefaultTokenResolver(new StringConcat());
 
-/** Resolves, in preparing mode, each part of `value` that holds a token (a whole list or map when one of its elements or keys does). */
+/** Resolves, in preparing mode, each part of `value` that holds a token. */
 function prepareTokens(stack: TerraformStack, value: unknown): void {
-  if (holdsToken(value)) {
+  if (holdsToken(value) || holdsTokenElementOrKey(value)) {
     Tokenization.resolve(value, { scope: stack, preparing: true, resolver: PREPARING_RESOLVER });
-  } else if (Array.isArray(value)) {
-    if (value.some(holdsToken)) Tokenization.resolve(value, { scope: stack, preparing: true, resolver: PREPARING_RESOLVER });
-    else value.forEach((v) => prepareTokens(stack, v));
   } else if (value !== null && typeof value === 'object') {
-    if (Object.keys(value).some(holdsToken)) Tokenization.resolve(value, { scope: stack, preparing: true, resolver: PREPARING_RESOLVER });
-    else Object.values(value).forEach((v) => prepareTokens(stack, v));
+    for (const part of Object.values(value)) prepareTokens(stack, part);
   }
+}
+
+/** A list with a token element or a map with a token key: cdktf resolves those whole (list and map tokens). */
+function holdsTokenElementOrKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(holdsToken);
+  return value !== null && typeof value === 'object' && Object.keys(value).some(holdsToken);
 }
 
 /**
