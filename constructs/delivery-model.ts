@@ -115,9 +115,14 @@ function labels(appName: string): Record<string, string> {
   return { 'app.kubernetes.io/part-of': appName, 'app.kubernetes.io/managed-by': 'vault-platform' };
 }
 
+/** Metadata of an object the platform creates for an app: in the app's namespace, labelled as the app's. */
+function metadata(m: AppDeliveryModel, name: string): KubernetesObject['metadata'] {
+  return { name, namespace: m.namespace, labels: labels(m.appName) };
+}
+
 function serviceAccountObjects(m: AppDeliveryModel): KubernetesObject[] {
   if (!m.serviceAccount.create) return [];
-  return [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: m.serviceAccount.name, namespace: m.namespace, labels: labels(m.appName) } }];
+  return [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(m, m.serviceAccount.name) }];
 }
 
 /**
@@ -135,14 +140,13 @@ export function vsoObjects(m: VsoDeliveryModel): KubernetesObject[] {
   validateCommon(m);
   const restartTargets = m.rolloutRestartTargets ?? [];
   validateRestartTargets(m.appName, restartTargets);
-  const meta = (name: string) => ({ name, namespace: m.namespace, labels: labels(m.appName) });
   const restart = restartTargets.length > 0 ? { rolloutRestartTargets: restartTargets.map((t) => ({ kind: t.kind, name: t.name })) } : {};
   const objects: KubernetesObject[] = [
     ...serviceAccountObjects(m),
     {
       apiVersion: VSO_API_VERSION,
       kind: 'VaultAuth',
-      metadata: meta(m.appName),
+      metadata: metadata(m, m.appName),
       spec: {
         method: 'kubernetes',
         mount: m.kubernetesAuth.mountPath,
@@ -154,7 +158,7 @@ export function vsoObjects(m: VsoDeliveryModel): KubernetesObject[] {
     objects.push({
       apiVersion: VSO_API_VERSION,
       kind: 'VaultStaticSecret',
-      metadata: meta(secret.secretName),
+      metadata: metadata(m, secret.secretName),
       spec: {
         vaultAuthRef: m.appName,
         type: 'kv-v2',
@@ -173,7 +177,7 @@ export function vsoObjects(m: VsoDeliveryModel): KubernetesObject[] {
     objects.push({
       apiVersion: VSO_API_VERSION,
       kind: 'VaultDynamicSecret',
-      metadata: meta(m.postgres.secretName),
+      metadata: metadata(m, m.postgres.secretName),
       spec: {
         vaultAuthRef: m.appName,
         mount: m.postgres.mountPath,
@@ -201,13 +205,12 @@ export function vsoObjects(m: VsoDeliveryModel): KubernetesObject[] {
  */
 export function esoObjects(m: EsoDeliveryModel): KubernetesObject[] {
   validateCommon(m);
-  const meta = (name: string) => ({ name, namespace: m.namespace, labels: labels(m.appName) });
   const objects: KubernetesObject[] = [
     ...serviceAccountObjects(m),
     {
       apiVersion: ESO_API_VERSION,
       kind: 'SecretStore',
-      metadata: meta(m.appName),
+      metadata: metadata(m, m.appName),
       spec: {
         provider: {
           vault: {
@@ -231,7 +234,7 @@ export function esoObjects(m: EsoDeliveryModel): KubernetesObject[] {
     objects.push({
       apiVersion: ESO_API_VERSION,
       kind: 'ExternalSecret',
-      metadata: meta(secret.secretName),
+      metadata: metadata(m, secret.secretName),
       spec: {
         refreshInterval: m.refreshInterval ?? DEFAULT_REFRESH_INTERVAL,
         secretStoreRef: { kind: 'SecretStore', name: m.appName },

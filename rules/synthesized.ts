@@ -137,12 +137,13 @@ export class CheckedStack extends TerraformStack {
   }
 }
 
-const PREPARING_RESOLVER = new DefaultTokenResolver(new StringConcat());
+/** The resolver cdktf itself renders with: tokens to `${…}` text, fragments concatenated. */
+export const DEFAULT_TOKEN_RESOLVER = new DefaultTokenResolver(new StringConcat());
 
 /** Resolves, in preparing mode, each part of `value` that holds a token. */
 function prepareTokens(stack: TerraformStack, value: unknown): void {
   if (holdsToken(value) || holdsTokenElementOrKey(value)) {
-    Tokenization.resolve(value, { scope: stack, preparing: true, resolver: PREPARING_RESOLVER });
+    Tokenization.resolve(value, { scope: stack, preparing: true, resolver: DEFAULT_TOKEN_RESOLVER });
   } else if (value !== null && typeof value === 'object') {
     for (const part of Object.values(value)) prepareTokens(stack, part);
   }

@@ -157,18 +157,23 @@ const META_ARGUMENTS = new Set(['depends_on', 'lifecycle', 'provider', 'count', 
 
 const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-/** Snake-case Terraform attributes back to the provider classes' camel-case config. */
-function toConfig(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toConfig);
+/** A deep copy of `value` without cdktf's `//` metadata keys, every other key renamed by `rename`. */
+function mapKeys(value: unknown, rename: (key: string) => string): unknown {
+  if (Array.isArray(value)) return value.map((v) => mapKeys(v, rename));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value)
         .filter(([k]) => k !== '//')
-        .map(([k, v]) => [camel(k), toConfig(v)])
+        .map(([k, v]) => [rename(k), mapKeys(v, rename)])
     );
   }
   return value;
 }
+
+/** Snake-case Terraform attributes back to the provider classes' camel-case config. */
+const toConfig = (value: unknown) => mapKeys(value, camel);
+
+const withoutMetadata = (value: unknown) => mapKeys(value, (key) => key);
 
 /**
  * Attributes are camel-cased, and so are the keys of nested blocks; the keys of a map attribute
@@ -203,18 +208,6 @@ function findMapAttributes(kind: 'resource' | 'data', type: string, Class: Eleme
     fs.rmSync(scratch, { recursive: true, force: true });
   }
   return maps;
-}
-
-function withoutMetadata(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutMetadata);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([k]) => k !== '//')
-        .map(([k, v]) => [k, withoutMetadata(v)])
-    );
-  }
-  return value;
 }
 
 function runFloor(size: number, projectOutdir: string, outdir: string): ChildResult {

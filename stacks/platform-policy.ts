@@ -1,8 +1,9 @@
-import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformResource, TerraformStack, Token, Tokenization } from 'cdktf';
+import { Annotations, IAspect, TerraformResource, TerraformStack, Token, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { IPolicyGrantee } from '../constructs/vault-policy';
 import { Capability } from '../constructs/policy/capabilities';
 import { PolicyRule } from '../constructs/policy/policy-document';
+import { DEFAULT_TOKEN_RESOLVER } from '../rules/synthesized';
 
 /**
  * What `cdktf deploy` needs from Vault, derived from the resources a stack manages: each Terraform
@@ -142,8 +143,6 @@ export class PlatformPolicyAspect implements IAspect {
   }
 }
 
-const LITERAL_RESOLVER = new DefaultTokenResolver(new StringConcat());
-
 /**
  * The rules deploying `stack` needs. Resource types neither mapped nor known to need nothing from
  * Vault are added to `unmapped`.
@@ -165,7 +164,7 @@ export function derivePlatformRules(stack: TerraformStack, unmapped: Set<string>
   };
   // A reference such as `${vault_auth_backend.X.path}` reads the literal of that resource's attribute.
   const literal = (value: unknown, depth = 0): string => {
-    const resolved = value === undefined || !Token.isUnresolved(value) ? value : Tokenization.resolve(value, { scope: stack, resolver: LITERAL_RESOLVER });
+    const resolved = value === undefined || !Token.isUnresolved(value) ? value : Tokenization.resolve(value, { scope: stack, resolver: DEFAULT_TOKEN_RESOLVER });
     if (typeof resolved !== 'string' || resolved === '') return '+';
     const ref = /^\$\{([a-z0-9_]+\.[A-Za-z0-9_\-]+)\.([a-z_]+)\}$/.exec(resolved);
     if (ref) {
