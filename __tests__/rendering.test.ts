@@ -1,0 +1,125 @@
+import { Mount } from '@cdktf/provider-vault/lib/mount';
+import { Policy } from '@cdktf/provider-vault/lib/policy';
+import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
+import { App, Fn, Lazy, TerraformIterator, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable, Testing, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { generateFleetConfig } from '../scripts/fleet';
+import { CheckedStack } from '../rules/synthesized';
+import { buildLab } from '../stacks/lab';
+import { exampleConfig } from './support/synth';
+
+/**
+ * A CheckedStack renders with one resolution where cdktf resolves every block and then the whole
+ * merged document again. What it returns must be exactly what cdktf's own `toTerraform` returns
+ * for the same stack: same values, same keys in the same order, nothing left undefined.
+ */
+
+/** cdktf's own rendering of `stack`, bypassing CheckedStack's. */
+function cdktfRendering(stack: TerraformStack): unknown {
+  return TerraformStack.prototype.toTerraform.call(stack);
+}
+
+function expectSameRendering(stack: CheckedStack): void {
+  const ours = stack.render();
+  const theirs = cdktfRendering(stack);
+  expect(ours).toStrictEqual(theirs);
+  // Key order too: the written file and the checks see the document in this order.
+  expect(JSON.stringify(ours)).toBe(JSON.stringify(theirs));
+}
+
+function labStacks(app: App): CheckedStack[] {
+  return app.node.children.filter((c): c is CheckedStack => c instanceof CheckedStack);
+}
+
+describe('the lab', () => {
+  test.each([
+    ['the example config', () => exampleConfig()],
+    ['a generated fleet with every feature', () => generateFleetConfig(6, exampleConfig())],
+  ])('renders every stack of %s exactly as cdktf does', (_name, config) => {
+    const app = Testing.app();
+    buildLab(app, config());
+    // Synthesized first: the platform CI policy aspect adds its rules then, as in `cdktf synth`.
+    app.synth();
+    const stacks = labStacks(app);
+    expect(stacks.map((s) => s.node.id)).toEqual(expect.arrayContaining(['qnap', 'main', 'sandbox']));
+    for (const stack of stacks) expectSameRendering(stack);
+  });
+});
+
+/** A stack with a value of every shape cdktf resolves: tokens, overrides, outputs, iterators. */
+function edgeCaseStack(): CheckedStack {
+  const app = Testing.app();
+  const stack = new CheckedStack(app, 'edges');
+  new VaultProvider(stack, 'vault', {});
+  const source = new Mount(stack, 'Source', { path: 'source', type: 'kv', defaultLeaseTtlSeconds: 60 });
+  const scope = new Construct(stack, 'Nested');
+  const policy = new Policy(scope, 'Policy', {
+    name: 'plain ${not a token} and 1e+5 written as text',
+    policy: Lazy.stringValue({ produce: () => `# after ${source.path}` }),
+  });
+  new Policy(stack, 'NumberAsText', { name: 'number-as-text', policy: `# ttl ${source.defaultLeaseTtlSeconds}` });
+  const mount = new Mount(stack, 'Copy', {
+    path: Fn.join('-', [source.path, 'copy']),
+    type: 'kv',
+    description: 'dropped by a deletion override',
+    defaultLeaseTtlSeconds: source.defaultLeaseTtlSeconds,
+    allowedResponseHeaders: Token.asList(Fn.split(',', source.path)),
+    auditNonHmacRequestKeys: ['plain', source.type],
+    passthroughRequestHeaders: ['plain', undefined as unknown as string, 'after an undefined'],
+    options: { [policy.name]: 'token key', plain: 'plain key' },
+  });
+  mount.addOverride('max_lease_ttl_seconds', source.defaultLeaseTtlSeconds);
+  mount.addOverride('seal_wrap', null);
+  const regions = new TerraformVariable(stack, 'regions', { type: 'list(string)' });
+  const each = TerraformIterator.fromList(regions.listValue);
+  new Mount(stack, 'PerRegion', { forEach: each, path: Token.asString(each.value), type: 'kv' });
+  new TerraformLocal(stack, 'joined', Fn.join(',', regions.listValue));
+  new TerraformOutput(scope, 'policy_name', { value: policy.name });
+  new TerraformOutput(stack, 'options', { value: Token.asStringMap(mount.options) });
+  stack.addOverride('terraform.required_version', '>= 1.10');
+  stack.addOverride('locals.from_token', source.path);
+  stack.addOverride('locals.nested', { plain: 'x', token: source.id, list: ['a', source.type] });
+  stack.addOverride('locals.token_keys', { [source.path]: 'value' });
+  stack.addOverride(`resource.vault_mount.${mount.friendlyUniqueId}.description`, undefined);
+  return stack;
+}
+
+describe('a stack with every shape of value', () => {
+  test('renders exactly as cdktf does', () => {
+    const stack = edgeCaseStack();
+    stack.prepareStack();
+    expectSameRendering(stack);
+  });
+
+  test('resolves what the overrides put in, and applies their deletions', () => {
+    const stack = edgeCaseStack();
+    const json = stack.render();
+    expect(json.locals.from_token).toBe('${vault_mount.Source.path}');
+    expect(json.locals.nested).toEqual({ plain: 'x', token: '${vault_mount.Source.id}', list: ['a', '${vault_mount.Source.type}'] });
+    expect(json.locals.token_keys).toEqual({ '${vault_mount.Source.path}': 'value' });
+    const copy = json.resource.vault_mount.Copy;
+    expect(copy).not.toHaveProperty('description');
+    expect(copy.audit_non_hmac_request_keys).toEqual(['plain', '${vault_mount.Source.type}']);
+    expect(copy.passthrough_request_headers).toEqual(['plain', 'after an undefined']);
+    const policy = stack.node.findChild('Nested').node.findChild('Policy') as Policy;
+    expect(copy.options).toEqual({ [`\${vault_policy.${policy.friendlyUniqueId}.name}`]: 'token key', plain: 'plain key' });
+    expect(json.resource.vault_policy[policy.friendlyUniqueId].name).toBe('plain ${not a token} and 1e+5 written as text');
+  });
+
+  test('shares no object with the constructs it renders, so checks cannot change them', () => {
+    const stack = edgeCaseStack();
+    const first = stack.render();
+    first.locals.nested.list.push('changed');
+    first.resource.vault_mount.Copy.passthrough_request_headers.push('changed');
+    expectSameRendering(stack);
+  });
+
+  test('fails as cdktf does on a value that is not data', () => {
+    const stack = edgeCaseStack();
+    stack.addOverride('locals.not_data', () => 'a function');
+    // Same error from cdktf's resolver; only the location it names is relative to the value here.
+    const notData = /Trying to resolve a non-data object \(e\.g\., a function\) at '[^']*': \(\) => 'a function'/;
+    expect(() => cdktfRendering(stack)).toThrow(notData);
+    expect(() => stack.render()).toThrow(notData);
+  });
+});
