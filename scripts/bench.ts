@@ -460,6 +460,15 @@ function report(pairs: { project: ChildResult; floor: ChildResult }[], cdktf: Cd
         ratio <= 1.2 ? 'met' : 'NOT met'
       }.`
     );
+    // The ratio is end to end; say where the project costs more and where it saves.
+    const building = (r: ChildResult) => r.cpuMs - r.synthCpuMs;
+    const { project: p, floor: f } = largest;
+    lines.push(
+      `Phases at ${p.apps} apps, project vs floor CPU: config + construct tree ${fmt(building(p), 0)} vs ${fmt(building(f), 0)} ms (${fmt(
+        building(p) / building(f),
+        2
+      )}); synthesis ${fmt(p.synthCpuMs, 0)} vs ${fmt(f.synthCpuMs, 0)} ms (${fmt(p.synthCpuMs / f.synthCpuMs, 2)}).`
+    );
   }
   if (cdktf) {
     lines.push(
