@@ -142,6 +142,18 @@ describe('the fixed per-app cost (every feature on, no SecretContract)', () => {
     expect(kinds.length).toBeLessThanOrEqual(APP_RESOURCE_BUDGET);
   });
 
+  test.each(['vso', 'eso'] as const)('with GitOps delivery a %s app costs only its Vault side: its Kubernetes objects go to a file, not to state', (delivery) => {
+    // GIVEN the same full app, with main's delivery objects written for a GitOps controller
+    const config = exampleConfigWith((c) => {
+      c.apps = [fullApp('full', delivery)];
+      c.environments.main.delivery = { ...c.environments.main.delivery, mode: 'gitops' };
+    });
+    // WHEN main is built
+    const kinds = resourceKinds(buildTestLab(config).stacks.main, 'full');
+    // THEN it holds the Vault objects and no kubernetes_manifest
+    expect(kinds).toEqual([...VAULT_SIDE].sort());
+  });
+
   test('the budget is tight: one more per-app resource exceeds it', () => {
     // The most expensive delivery (VSO) uses the whole budget, so the budget test catches any
     // resource added per app; lowering the cost means lowering the constant too.
