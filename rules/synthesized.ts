@@ -160,7 +160,7 @@ export class CheckedStack extends TerraformStack {
 function elementsOf(stack: TerraformStack): TerraformElement[] {
   const elements: TerraformElement[] = [];
   const visit = (construct: IConstruct): void => {
-    if (construct instanceof TerraformElement) elements.push(construct);
+    if (TerraformElement.isTerraformElement(construct)) elements.push(construct);
     for (const child of construct.node.children) if (!TerraformStack.isStack(child)) visit(child);
   };
   visit(stack);
