@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
-import { App, Fn, Lazy, TerraformStack, Token } from 'cdktf';
+import { App, Fn, Lazy, TerraformLocal, TerraformStack, Token } from 'cdktf';
 import { CheckedStack } from '../rules/synthesized';
 import { buildLab } from '../stacks/lab';
 import { exampleConfig } from './support/synth';
@@ -47,6 +47,7 @@ function synthTwoStacks(Stack: StackClass, outdir: string): Record<string, any> 
     auditNonHmacRequestKeys: ['plain', mount.type],
   });
   new Policy(consumer, 'NumberInString', { name: 'number-in-string', policy: `# ttl ${mount.defaultLeaseTtlSeconds}` });
+  new TerraformLocal(consumer, 'NumberList', Token.asNumberList(Fn.tolist([mount.defaultLeaseTtlSeconds])));
   new Policy(consumer, 'Local', { name: 'local', policy: '# no token of another stack' });
   app.synth();
   return readStacks(outdir);
@@ -72,6 +73,7 @@ describe('values of another stack', () => {
     expect(String(mounts.InNumberAndList.allowed_response_headers)).toMatch(read);
     expect(mounts.InNumberAndList.audit_non_hmac_request_keys[0]).toBe('plain');
     expect(mounts.InNumberAndList.audit_non_hmac_request_keys[1]).toMatch(read);
+    expect(checked.consumer.locals.NumberList).toMatch(read);
     expect(policies.Local.policy).toBe('# no token of another stack');
     expect(Object.keys(checked.producer.output ?? {}).length).toBeGreaterThanOrEqual(4);
   });

@@ -1,7 +1,7 @@
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
-import { App, Fn, Lazy, TerraformIterator, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable, Testing, Token } from 'cdktf';
+import { App, CloudBackend, Fn, Lazy, NamedCloudWorkspace, TerraformIterator, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable, Testing, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { generateFleetConfig } from '../scripts/fleet';
 import { CheckedStack } from '../rules/synthesized';
@@ -57,7 +57,10 @@ function edgeCaseStack(): CheckedStack {
     name: 'plain ${not a token} and 1e+5 written as text',
     policy: Lazy.stringValue({ produce: () => `# after ${source.path}` }),
   });
+  // A cloud backend fills the `cloud` metadata cdktf reserves a place for, before the overrides.
+  new CloudBackend(stack, { organization: 'lab', workspaces: new NamedCloudWorkspace('edges') });
   new Policy(stack, 'NumberAsText', { name: 'number-as-text', policy: `# ttl ${source.defaultLeaseTtlSeconds}` });
+  new Policy(stack, 'NumberAsTextWithoutPlus', { name: 'number-as-text-2', policy: `# ttl ${String(source.defaultLeaseTtlSeconds).replace('e+', 'e')}` });
   const mount = new Mount(stack, 'Copy', {
     path: Fn.join('-', [source.path, 'copy']),
     type: 'kv',
@@ -74,6 +77,7 @@ function edgeCaseStack(): CheckedStack {
   const each = TerraformIterator.fromList(regions.listValue);
   new Mount(stack, 'PerRegion', { forEach: each, path: Token.asString(each.value), type: 'kv' });
   new TerraformLocal(stack, 'joined', Fn.join(',', regions.listValue));
+  new TerraformLocal(stack, 'numbers', Token.asNumberList(Fn.tolist([source.defaultLeaseTtlSeconds])));
   new TerraformOutput(scope, 'policy_name', { value: policy.name });
   new TerraformOutput(stack, 'options', { value: Token.asStringMap(mount.options) });
   stack.addOverride('terraform.required_version', '>= 1.10');
@@ -81,6 +85,8 @@ function edgeCaseStack(): CheckedStack {
   stack.addOverride('locals.nested', { plain: 'x', token: source.id, list: ['a', source.type] });
   stack.addOverride('locals.token_keys', { [source.path]: 'value' });
   stack.addOverride(`resource.vault_mount.${mount.friendlyUniqueId}.description`, undefined);
+  // Deleting a key that is also an Object.prototype name deletes nothing, and resolves nothing.
+  stack.addOverride('locals.constructor', undefined);
   return stack;
 }
 
@@ -104,6 +110,9 @@ describe('a stack with every shape of value', () => {
     const policy = stack.node.findChild('Nested').node.findChild('Policy') as Policy;
     expect(copy.options).toEqual({ [`\${vault_policy.${policy.friendlyUniqueId}.name}`]: 'token key', plain: 'plain key' });
     expect(json.resource.vault_policy[policy.friendlyUniqueId].name).toBe('plain ${not a token} and 1e+5 written as text');
+    expect(json.resource.vault_policy.NumberAsTextWithoutPlus.policy).toBe('# ttl ${vault_mount.Source.default_lease_ttl_seconds}');
+    expect(json.locals.numbers).toBe('${tolist([vault_mount.Source.default_lease_ttl_seconds])}');
+    expect(Object.keys(json['//'].metadata)).toEqual(['version', 'stackName', 'backend', 'cloud', 'overrides']);
   });
 
   test('shares no object with the constructs it renders, so checks cannot change them', () => {
@@ -114,12 +123,27 @@ describe('a stack with every shape of value', () => {
     expectSameRendering(stack);
   });
 
-  test('fails as cdktf does on a value that is not data', () => {
+  const nested = (depth: number, leaf: unknown = 'leaf'): unknown => (depth === 0 ? leaf : { n: nested(depth - 1, leaf) });
+  test.each([
+    ['a function', (stack: CheckedStack) => stack.addOverride('locals.not_data', () => 'a function'), /non-data object \(e\.g\., a function\)/],
+    ['an object shaped like a construct', (stack: CheckedStack) => stack.addOverride('locals.like_a_construct', { _children: 'a', _metadata: 'b' }), /resolve\(\)' a Construct/],
+    ['number text in the range of number tokens', (stack: CheckedStack) => stack.addOverride('locals.big', 'big -8.2e298'), /unknown number Token/i],
+    ['a tree deeper than cdktf resolves', (stack: CheckedStack) => stack.addOverride('locals.deep', nested(210)), /circular reference/],
+    [
+      'a token that resolves deeper than cdktf resolves',
+      (stack: CheckedStack) => stack.addOverride('locals.deep', nested(50, Lazy.anyValue({ produce: () => nested(160) }))),
+      /circular reference/,
+    ],
+  ])('fails as cdktf does on %s', (_name, spoil, error) => {
     const stack = edgeCaseStack();
-    stack.addOverride('locals.not_data', () => 'a function');
-    // Same error from cdktf's resolver; only the location it names is relative to the value here.
-    const notData = /Trying to resolve a non-data object \(e\.g\., a function\) at '[^']*': \(\) => 'a function'/;
-    expect(() => cdktfRendering(stack)).toThrow(notData);
-    expect(() => stack.render()).toThrow(notData);
+    spoil(stack);
+    expect(() => cdktfRendering(stack)).toThrow(error);
+    expect(() => stack.render()).toThrow(error);
+  });
+
+  test('renders a tree as deep as cdktf allows', () => {
+    const stack = edgeCaseStack();
+    stack.addOverride('locals.deep', nested(150));
+    expectSameRendering(stack);
   });
 });

@@ -138,20 +138,31 @@ export class CheckedStack extends TerraformStack {
 
   /** A fresh rendering: what `TerraformStack.toTerraform()` returns. */
   public render(): any {
+    try {
+      return this.renderResolvingTokensOnly();
+    } catch (error) {
+      // cdktf's resolver counts depth to refuse circular trees; let it render such a stack itself.
+      if (error instanceof TooDeepToCopy) return super.toTerraform();
+      throw error;
+    }
+  }
+
+  private renderResolvingTokensOnly(): Record<string, unknown> {
     // Private in cdktf's typings, read as cdktf's own toTerraform reads them.
     const { rawOverrides: overrides, cdktfVersion } = this as unknown as { rawOverrides: Record<string, unknown>; cdktfVersion: string };
     const elements = elementsOf(this);
-    const metadata: Record<string, unknown> = { version: cdktfVersion, stackName: this.node.id, backend: 'local' };
+    // `cloud` keeps its place before `overrides`, as in cdktf, and goes if no backend sets it.
+    const metadata: Record<string, unknown> = { version: cdktfVersion, stackName: this.node.id, backend: 'local', cloud: undefined };
     if (Object.keys(overrides).length > 0) metadata.overrides = { stack: Object.keys(overrides) };
     for (const element of elements) deepMerge(metadata, resolveTokens(this, element.toMetadata()));
     const outputs: Record<string, unknown> = {};
     for (const element of elements.filter(TerraformOutput.isTerraformOutput)) {
       deepMerge(outputs, element.node.path.split('/').reduceRight<unknown>((inner, part) => ({ [part]: inner }), element.friendlyUniqueId));
     }
-    const json: Record<string, unknown> = { '//': { metadata, outputs } };
+    const json: Record<string, unknown> = { '//': resolveTokens(this, { metadata, outputs }, 1) };
     for (const element of elements) deepMerge(json, resolveTokens(this, element.toTerraform()));
     deepMerge(json, overrides);
-    resolveOverridden(this, json, overrides);
+    resolveOverridden(this, json, overrides, 1);
     return json;
   }
 }
@@ -171,55 +182,81 @@ function elementsOf(stack: TerraformStack): TerraformElement[] {
  * Resolves, in `json`, what `overrides` were merged into it (the rest is resolved already). An
  * override that deleted a key (`undefined`) left nothing to resolve.
  */
-function resolveOverridden(stack: TerraformStack, json: Record<string, unknown>, overrides: Record<string, unknown>): void {
+function resolveOverridden(stack: TerraformStack, json: Record<string, unknown>, overrides: Record<string, unknown>, depth: number): void {
   for (const [key, override] of Object.entries(overrides)) {
-    if (!(key in json)) continue;
-    if (isPlainObject(override) && !holdsTokenElementOrKey(override) && isPlainObject(json[key])) {
-      resolveOverridden(stack, json[key] as Record<string, unknown>, override as Record<string, unknown>);
+    if (!Object.prototype.hasOwnProperty.call(json, key)) continue;
+    if (isPlainData(override) && !Array.isArray(override) && !resolvedByCdktf(override) && isPlainData(json[key]) && !Array.isArray(json[key])) {
+      resolveOverridden(stack, json[key] as Record<string, unknown>, override as Record<string, unknown>, depth + 1);
       continue;
     }
-    const resolved = resolveTokens(stack, json[key]);
+    const resolved = resolveTokens(stack, json[key], depth);
     if (resolved === undefined) delete json[key];
     else json[key] = resolved;
   }
 }
 
 /**
- * `value` as cdktf's resolve returns it. The parts that hold a token, and anything that is not
- * plain data (cdktf rejects functions and constructs), go to cdktf's resolver; the rest is copied,
- * leaving out `undefined` entries as resolving does.
+ * The depth to which values are copied rather than resolved. cdktf's resolver refuses a tree
+ * deeper than 200 as circular; a stack with anything deeper than this is rendered by cdktf itself,
+ * so it fails as cdktf fails. Real Terraform documents are a dozen levels deep.
  */
-function resolveTokens(stack: TerraformStack, value: unknown): unknown {
-  if (holdsToken(value) || holdsTokenElementOrKey(value)) return resolveWhole(stack, value);
-  if (Array.isArray(value)) return value.map((item) => resolveTokens(stack, item)).filter((item) => item !== undefined);
-  if (isPlainObject(value)) {
+const COPY_DEPTH = 100;
+
+class TooDeepToCopy extends Error {}
+
+/**
+ * `value`, at `depth` in the document, as cdktf's resolve returns it. The parts that hold a token,
+ * and anything that is not plain data, go to cdktf's resolver; the rest is copied, leaving out
+ * `undefined` entries as resolving does.
+ */
+function resolveTokens(stack: TerraformStack, value: unknown, depth = 0): unknown {
+  if (depth > COPY_DEPTH) throw new TooDeepToCopy();
+  if (resolvedByCdktf(value)) {
+    const resolved = Tokenization.resolve(value, { scope: stack, preparing: false, resolver: DEFAULT_TOKEN_RESOLVER });
+    if (depth + depthOf(resolved) > COPY_DEPTH) throw new TooDeepToCopy();
+    return resolved;
+  }
+  if (Array.isArray(value)) return value.map((item) => resolveTokens(stack, item, depth + 1)).filter((item) => item !== undefined);
+  if (value !== null && typeof value === 'object') {
     const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-      const resolved = resolveTokens(stack, item);
+    for (const [key, item] of Object.entries(value)) {
+      const resolved = resolveTokens(stack, item, depth + 1);
       if (resolved !== undefined) copy[key] = resolved;
     }
     return copy;
   }
-  if (value !== null && (typeof value === 'object' || typeof value === 'function')) return resolveWhole(stack, value);
   return value;
 }
 
-function resolveWhole(stack: TerraformStack, value: unknown): unknown {
-  return Tokenization.resolve(value, { scope: stack, preparing: false, resolver: DEFAULT_TOKEN_RESOLVER });
+function depthOf(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  return 1 + Math.max(0, ...Object.values(value).map(depthOf));
 }
 
-function isPlainObject(value: unknown): boolean {
+/**
+ * What only cdktf's resolver may resolve: a value that holds a token, a list with a token element,
+ * a map with a token key, and anything that is not plain data (functions, constructs, class
+ * instances), which cdktf rejects or treats in its own way.
+ */
+function resolvedByCdktf(value: unknown): boolean {
+  return holdsToken(value) || holdsTokenElementOrKey(value) || (value !== null && (typeof value === 'object' || typeof value === 'function') && !isPlainData(value));
+}
+
+/** An array, or an object with no class of its own that cdktf would not mistake for a construct. */
+function isPlainData(value: unknown): boolean {
+  if (Array.isArray(value)) return true;
   if (value === null || typeof value !== 'object') return false;
   const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+  const record = value as { _children?: unknown; _metadata?: unknown };
+  return (prototype === Object.prototype || prototype === null) && (record._children === undefined || record._metadata === undefined);
 }
 
 /** The resolver cdktf itself renders with: tokens to `${…}` text, fragments concatenated. */
 export const DEFAULT_TOKEN_RESOLVER = new DefaultTokenResolver(new StringConcat());
 
-/** Resolves, in preparing mode, each part of `value` that holds a token. */
+/** Resolves, in preparing mode, each part of `value` that cdktf's resolver must see. */
 function prepareTokens(stack: TerraformStack, value: unknown): void {
-  if (holdsToken(value) || holdsTokenElementOrKey(value)) {
+  if (resolvedByCdktf(value)) {
     Tokenization.resolve(value, { scope: stack, preparing: true, resolver: DEFAULT_TOKEN_RESOLVER });
   } else if (value !== null && typeof value === 'object') {
     for (const part of Object.values(value)) prepareTokens(stack, part);
@@ -233,14 +270,20 @@ function holdsTokenElementOrKey(value: unknown): boolean {
 }
 
 /**
- * A string with an encoded token (string, list or map marker, or a number token written as text:
- * those are huge negative doubles such as -1.888e+289), a number token, a resolvable object, or
- * one of the values cdktf puts in place of a map token's entries (resolving one is an error).
+ * Text cdktf reads as a number token: a mantissa and an exponent, as a number token is written
+ * (-1.888e+289). cdktf looks each such number up and fails on one it did not issue.
+ */
+const NUMBER_TOKEN_TEXT = /[-|\d.+]e[-|\d.eE+]/;
+
+/**
+ * A string with an encoded token (string, list or map marker, or text cdktf reads as a number
+ * token), a number token (scalar or list element), a resolvable object, or one of the values cdktf
+ * puts in place of a map token's entries (resolving one is an error).
  */
 function holdsToken(value: unknown): boolean {
   if (typeof value === 'string') {
-    return value.includes('TfToken[') || value.includes('e+') || value === Token.STRING_MAP_TOKEN_VALUE || value === Token.ANY_MAP_TOKEN_VALUE;
+    return value.includes('TfToken[') || NUMBER_TOKEN_TEXT.test(value) || value === Token.STRING_MAP_TOKEN_VALUE || value === Token.ANY_MAP_TOKEN_VALUE;
   }
-  if (typeof value === 'number') return value === Token.NUMBER_MAP_TOKEN_VALUE || Token.isUnresolved(value);
+  if (typeof value === 'number') return value === Token.NUMBER_MAP_TOKEN_VALUE || Token.isUnresolved(value) || Token.isUnresolved([value]);
   return value !== null && typeof value === 'object' && Tokenization.isResolvable(value);
 }
