@@ -87,6 +87,15 @@ function edgeCaseStack(): CheckedStack {
   stack.addOverride(`resource.vault_mount.${mount.friendlyUniqueId}.description`, undefined);
   // Deleting a key that is also an Object.prototype name deletes nothing, and resolves nothing.
   stack.addOverride('locals.constructor', undefined);
+  // A list written by a construct and extended by index: the gap is left out, not written as null.
+  new TerraformLocal(stack, 'letters', ['a', 'b']);
+  stack.addOverride('locals.letters.5', 'z');
+  new TerraformLocal(stack, 'plain_list', ['x', 'y']);
+  stack.addOverride('locals.plain_override_list', ['p']);
+  stack.addOverride('locals.produces_nothing', Lazy.anyValue({ produce: () => undefined }));
+  stack.addOverride('locals.resolvable_literal', { resolve: () => 'resolved by its own resolve()', creationStack: [] });
+  // A nested stack's elements are its own, not this stack's.
+  new TerraformLocal(new TerraformStack(stack, 'Inner'), 'inner_only', 'x');
   return stack;
 }
 
@@ -113,32 +122,75 @@ describe('a stack with every shape of value', () => {
     expect(json.resource.vault_policy.NumberAsTextWithoutPlus.policy).toBe('# ttl ${vault_mount.Source.default_lease_ttl_seconds}');
     expect(json.locals.numbers).toBe('${tolist([vault_mount.Source.default_lease_ttl_seconds])}');
     expect(Object.keys(json['//'].metadata)).toEqual(['version', 'stackName', 'backend', 'cloud', 'overrides']);
+    expect(json.locals.letters).toEqual(['a', 'b', 'z']);
+    expect(json.locals).not.toHaveProperty('produces_nothing');
+    expect(json.locals.resolvable_literal).toBe('resolved by its own resolve()');
+    expect(json.locals).not.toHaveProperty('inner_only');
   });
 
   test('shares no object with the constructs it renders, so checks cannot change them', () => {
     const stack = edgeCaseStack();
-    const first = stack.render();
-    first.locals.nested.list.push('changed');
-    first.resource.vault_mount.Copy.passthrough_request_headers.push('changed');
-    expectSameRendering(stack);
+    const before = JSON.stringify(cdktfRendering(stack));
+    const ours = stack.render();
+    // Lists that reach the rendering without a token or a gap: a local's value, a stack override.
+    ours.locals.plain_list.push('changed');
+    ours.locals.plain_override_list.push('changed');
+    ours.locals.nested.list.push('changed');
+    expect(JSON.stringify(cdktfRendering(stack))).toBe(before);
   });
 
   const nested = (depth: number, leaf: unknown = 'leaf'): unknown => (depth === 0 ? leaf : { n: nested(depth - 1, leaf) });
-  test.each([
-    ['a function', (stack: CheckedStack) => stack.addOverride('locals.not_data', () => 'a function'), /non-data object \(e\.g\., a function\)/],
-    ['an object shaped like a construct', (stack: CheckedStack) => stack.addOverride('locals.like_a_construct', { _children: 'a', _metadata: 'b' }), /resolve\(\)' a Construct/],
-    ['number text in the range of number tokens', (stack: CheckedStack) => stack.addOverride('locals.big', 'big -8.2e298'), /unknown number Token/i],
-    ['a tree deeper than cdktf resolves', (stack: CheckedStack) => stack.addOverride('locals.deep', nested(210)), /circular reference/],
+  const spoilers: Array<[string, (stack: CheckedStack) => void]> = [
+    ['a function', (stack) => stack.addOverride('locals.not_data', () => 'a function')],
+    ['a function a token produces', (stack) => new TerraformLocal(stack, 'lazy_function', Lazy.anyValue({ produce: () => ({ inner: () => 1 }) }))],
+    ['an object shaped like a construct', (stack) => stack.addOverride('locals.like_a_construct', { _children: 'a', _metadata: 'b' })],
+    ['number text in the range of number tokens', (stack) => stack.addOverride('locals.big', 'big -8.2e298')],
+    ['the text cdktf puts in a string map token', (stack) => stack.addOverride('locals.sentinel', Token.STRING_MAP_TOKEN_VALUE)],
+    ['the number cdktf puts in a number map token', (stack) => stack.addOverride('locals.sentinel', Token.NUMBER_MAP_TOKEN_VALUE)],
+    ['a tree deeper than cdktf resolves', (stack) => stack.addOverride('locals.deep', nested(210))],
+    ['a token that resolves deeper than cdktf resolves', (stack) => stack.addOverride('locals.deep', nested(50, Lazy.anyValue({ produce: () => nested(160) })))],
     [
-      'a token that resolves deeper than cdktf resolves',
-      (stack: CheckedStack) => stack.addOverride('locals.deep', nested(50, Lazy.anyValue({ produce: () => nested(160) }))),
-      /circular reference/,
+      'two faults, the first in document order reported',
+      (stack) => {
+        // Overridden in this order; in the document, resources come before locals.
+        stack.addOverride('locals.not_data', () => 'a function');
+        stack.addOverride('resource.vault_mount.Source.like_a_construct', { _children: 'a', _metadata: 'b' });
+      },
     ],
-  ])('fails as cdktf does on %s', (_name, spoil, error) => {
+  ];
+  test.each(spoilers)('fails with cdktf\'s own error, naming the same field, on %s', (_name, spoil) => {
     const stack = edgeCaseStack();
     spoil(stack);
-    expect(() => cdktfRendering(stack)).toThrow(error);
-    expect(() => stack.render()).toThrow(error);
+    let expected = 'cdktf did not fail';
+    try {
+      cdktfRendering(stack);
+    } catch (error) {
+      expected = (error as Error).message;
+    }
+    expect(expected).not.toBe('cdktf did not fail');
+    expect(() => stack.render()).toThrow(expected);
+  });
+
+  test.each([
+    ['a function a token produces', (stack: CheckedStack) => new TerraformLocal(stack, 'lazy_function', Lazy.anyValue({ produce: () => ({ inner: () => 1 }) }))],
+    ['a tree deeper than cdktf resolves', (stack: CheckedStack) => new TerraformLocal(stack, 'deep', nested(210))],
+  ])('fails in the preparing pass with cdktf\'s own error on %s', (_name, spoil) => {
+    const stack = edgeCaseStack();
+    spoil(stack);
+    let expected = 'cdktf did not fail';
+    try {
+      TerraformStack.prototype.prepareStack.call(stack);
+    } catch (error) {
+      expected = (error as Error).message;
+    }
+    expect(expected).toMatch(/at '\/locals\//);
+    expect(() => stack.prepareStack()).toThrow(expected);
+  });
+
+  test('renders a very wide value a token produces', () => {
+    const stack = edgeCaseStack();
+    new TerraformLocal(stack, 'wide', Lazy.anyValue({ produce: () => Array.from({ length: 130_000 }, (_, i) => i) }));
+    expectSameRendering(stack);
   });
 
   test('renders a tree as deep as cdktf allows', () => {

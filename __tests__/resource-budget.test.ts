@@ -142,7 +142,8 @@ describe('the fixed per-app cost (every feature on, no SecretContract)', () => {
     expect(kinds.length).toBeLessThanOrEqual(APP_RESOURCE_BUDGET);
   });
 
-  test.each(['vso', 'eso'] as const)('with GitOps delivery a %s app costs only its Vault side: its Kubernetes objects go to a file, not to state', (delivery) => {
+  // The YAML file GitOps mode writes instead is tested in delivery-stacks.test.ts.
+  test.each(['vso', 'eso'] as const)('with GitOps delivery a %s app costs only its Vault side in state', (delivery) => {
     // GIVEN the same full app, with main's delivery objects written for a GitOps controller
     const config = exampleConfigWith((c) => {
       c.apps = [fullApp('full', delivery)];

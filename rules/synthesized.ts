@@ -11,6 +11,8 @@ import {
   Token,
   Tokenization,
 } from 'cdktf';
+// cdktf's resolver itself, which takes the path of a value so its errors name the field.
+import { resolve as cdktfResolve } from 'cdktf/lib/tokens/private/resolve';
 import { deepMerge } from 'cdktf/lib/util';
 import { IConstruct } from 'constructs';
 
@@ -129,7 +131,7 @@ function sectionOf(element: TerraformResource | TerraformDataSource): 'resource'
 export class CheckedStack extends TerraformStack {
   public prepareStack(): void {
     this.ensureBackendExists();
-    for (const element of elementsOf(this)) prepareTokens(this, element.toTerraform());
+    for (const element of elementsOf(this)) prepareTokens(this, element.toTerraform(), []);
   }
 
   public toTerraform(): any {
@@ -138,31 +140,23 @@ export class CheckedStack extends TerraformStack {
 
   /** A fresh rendering: what `TerraformStack.toTerraform()` returns. */
   public render(): any {
-    try {
-      return this.renderResolvingTokensOnly();
-    } catch (error) {
-      // cdktf's resolver counts depth to refuse circular trees; let it render such a stack itself.
-      if (error instanceof TooDeepToCopy) return super.toTerraform();
-      throw error;
-    }
-  }
-
-  private renderResolvingTokensOnly(): Record<string, unknown> {
     // Private in cdktf's typings, read as cdktf's own toTerraform reads them.
     const { rawOverrides: overrides, cdktfVersion } = this as unknown as { rawOverrides: Record<string, unknown>; cdktfVersion: string };
     const elements = elementsOf(this);
     // `cloud` keeps its place before `overrides`, as in cdktf, and goes if no backend sets it.
     const metadata: Record<string, unknown> = { version: cdktfVersion, stackName: this.node.id, backend: 'local', cloud: undefined };
     if (Object.keys(overrides).length > 0) metadata.overrides = { stack: Object.keys(overrides) };
-    for (const element of elements) deepMerge(metadata, resolveTokens(this, element.toMetadata()));
+    for (const element of elements) deepMerge(metadata, copyResolvingTokens(this, element.toMetadata(), []));
     const outputs: Record<string, unknown> = {};
     for (const element of elements.filter(TerraformOutput.isTerraformOutput)) {
       deepMerge(outputs, element.node.path.split('/').reduceRight<unknown>((inner, part) => ({ [part]: inner }), element.friendlyUniqueId));
     }
-    const json: Record<string, unknown> = { '//': resolveTokens(this, { metadata, outputs }, 1) };
-    for (const element of elements) deepMerge(json, resolveTokens(this, element.toTerraform()));
+    const json: Record<string, unknown> = { '//': { metadata, outputs } };
+    for (const element of elements) deepMerge(json, copyResolvingTokens(this, element.toTerraform(), []));
     deepMerge(json, overrides);
-    resolveOverridden(this, json, overrides, 1);
+    // What cdktf resolves a second time and was not resolved yet, in document order as cdktf does.
+    json['//'] = copyResolvingTokens(this, json['//'], ['//']);
+    resolveOverridden(this, json, overrides, []);
     return json;
   }
 }
@@ -179,58 +173,57 @@ function elementsOf(stack: TerraformStack): TerraformElement[] {
 }
 
 /**
- * Resolves, in `json`, what `overrides` were merged into it (the rest is resolved already). An
- * override that deleted a key (`undefined`) left nothing to resolve.
+ * Resolves, in `json` at `path`, what `overrides` were merged into it (the rest is resolved
+ * already), in document order. An override that deleted a key (`undefined`) left nothing to resolve.
  */
-function resolveOverridden(stack: TerraformStack, json: Record<string, unknown>, overrides: Record<string, unknown>, depth: number): void {
-  for (const [key, override] of Object.entries(overrides)) {
-    if (!Object.prototype.hasOwnProperty.call(json, key)) continue;
-    if (isPlainData(override) && !Array.isArray(override) && !resolvedByCdktf(override) && isPlainData(json[key]) && !Array.isArray(json[key])) {
-      resolveOverridden(stack, json[key] as Record<string, unknown>, override as Record<string, unknown>, depth + 1);
-      continue;
+function resolveOverridden(stack: TerraformStack, json: Record<string, unknown>, overrides: Record<string, unknown>, path: string[]): void {
+  for (const key of Object.keys(json)) {
+    if (!Object.prototype.hasOwnProperty.call(overrides, key)) continue;
+    const override = overrides[key];
+    path.push(key);
+    if (path.length <= CDKTF_MAX_DEPTH && isPlainRecord(override) && !resolvedByCdktf(override) && isPlainRecord(json[key])) {
+      resolveOverridden(stack, json[key] as Record<string, unknown>, override as Record<string, unknown>, path);
+    } else {
+      const resolved = copyResolvingTokens(stack, json[key], path);
+      if (resolved === undefined) delete json[key];
+      else json[key] = resolved;
     }
-    const resolved = resolveTokens(stack, json[key], depth);
-    if (resolved === undefined) delete json[key];
-    else json[key] = resolved;
+    path.pop();
   }
 }
 
-/**
- * The depth to which values are copied rather than resolved. cdktf's resolver refuses a tree
- * deeper than 200 as circular; a stack with anything deeper than this is rendered by cdktf itself,
- * so it fails as cdktf fails. Real Terraform documents are a dozen levels deep.
- */
-const COPY_DEPTH = 100;
-
-class TooDeepToCopy extends Error {}
+/** cdktf's resolver refuses a value deeper than this in a document, taking it for a circular tree. */
+const CDKTF_MAX_DEPTH = 200;
 
 /**
- * `value`, at `depth` in the document, as cdktf's resolve returns it. The parts that hold a token,
- * and anything that is not plain data, go to cdktf's resolver; the rest is copied, leaving out
- * `undefined` entries as resolving does.
+ * A fresh copy of `value` (at `path` in the document) as cdktf's resolve returns it. The parts that
+ * hold a token, anything that is not plain data, and anything deeper than cdktf resolves go to
+ * cdktf's resolver with their path, so it resolves or fails exactly as it would, naming the field;
+ * the rest is copied, leaving out `undefined` entries as resolving does.
  */
-function resolveTokens(stack: TerraformStack, value: unknown, depth = 0): unknown {
-  if (depth > COPY_DEPTH) throw new TooDeepToCopy();
-  if (resolvedByCdktf(value)) {
-    const resolved = Tokenization.resolve(value, { scope: stack, preparing: false, resolver: DEFAULT_TOKEN_RESOLVER });
-    if (depth + depthOf(resolved) > COPY_DEPTH) throw new TooDeepToCopy();
-    return resolved;
+function copyResolvingTokens(stack: TerraformStack, value: unknown, path: string[]): unknown {
+  if (path.length > CDKTF_MAX_DEPTH || resolvedByCdktf(value)) {
+    return cdktfResolve(value, { scope: stack, preparing: false, resolver: DEFAULT_TOKEN_RESOLVER, prefix: [...path] });
   }
-  if (Array.isArray(value)) return value.map((item) => resolveTokens(stack, item, depth + 1)).filter((item) => item !== undefined);
-  if (value !== null && typeof value === 'object') {
-    const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      const resolved = resolveTokens(stack, item, depth + 1);
-      if (resolved !== undefined) copy[key] = resolved;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const list: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      path.push(String(i));
+      const resolved = copyResolvingTokens(stack, value[i], path);
+      path.pop();
+      if (resolved !== undefined) list.push(resolved);
     }
-    return copy;
+    return list;
   }
-  return value;
-}
-
-function depthOf(value: unknown): number {
-  if (value === null || typeof value !== 'object') return 0;
-  return 1 + Math.max(0, ...Object.values(value).map(depthOf));
+  const record: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    path.push(key);
+    const resolved = copyResolvingTokens(stack, (value as Record<string, unknown>)[key], path);
+    path.pop();
+    if (resolved !== undefined) record[key] = resolved;
+  }
+  return record;
 }
 
 /**
@@ -239,13 +232,13 @@ function depthOf(value: unknown): number {
  * instances), which cdktf rejects or treats in its own way.
  */
 function resolvedByCdktf(value: unknown): boolean {
-  return holdsToken(value) || holdsTokenElementOrKey(value) || (value !== null && (typeof value === 'object' || typeof value === 'function') && !isPlainData(value));
+  if (holdsToken(value) || holdsTokenElementOrKey(value)) return true;
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && !Array.isArray(value) && !isPlainRecord(value);
 }
 
-/** An array, or an object with no class of its own that cdktf would not mistake for a construct. */
-function isPlainData(value: unknown): boolean {
-  if (Array.isArray(value)) return true;
-  if (value === null || typeof value !== 'object') return false;
+/** An object with no class of its own, which cdktf would not mistake for a construct. */
+function isPlainRecord(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const prototype = Object.getPrototypeOf(value);
   const record = value as { _children?: unknown; _metadata?: unknown };
   return (prototype === Object.prototype || prototype === null) && (record._children === undefined || record._metadata === undefined);
@@ -254,12 +247,16 @@ function isPlainData(value: unknown): boolean {
 /** The resolver cdktf itself renders with: tokens to `${…}` text, fragments concatenated. */
 export const DEFAULT_TOKEN_RESOLVER = new DefaultTokenResolver(new StringConcat());
 
-/** Resolves, in preparing mode, each part of `value` that cdktf's resolver must see. */
-function prepareTokens(stack: TerraformStack, value: unknown): void {
-  if (resolvedByCdktf(value)) {
-    Tokenization.resolve(value, { scope: stack, preparing: true, resolver: DEFAULT_TOKEN_RESOLVER });
+/** Resolves, in preparing mode, each part of `value` (at `path`) that cdktf's resolver must see. */
+function prepareTokens(stack: TerraformStack, value: unknown, path: string[]): void {
+  if (path.length > CDKTF_MAX_DEPTH || resolvedByCdktf(value)) {
+    cdktfResolve(value, { scope: stack, preparing: true, resolver: DEFAULT_TOKEN_RESOLVER, prefix: [...path] });
   } else if (value !== null && typeof value === 'object') {
-    for (const part of Object.values(value)) prepareTokens(stack, part);
+    for (const [key, part] of Object.entries(value)) {
+      path.push(key);
+      prepareTokens(stack, part, path);
+      path.pop();
+    }
   }
 }
 
@@ -271,7 +268,9 @@ function holdsTokenElementOrKey(value: unknown): boolean {
 
 /**
  * Text cdktf reads as a number token: a mantissa and an exponent, as a number token is written
- * (-1.888e+289). cdktf looks each such number up and fails on one it did not issue.
+ * (-1.888e+289). cdktf looks each such number up and fails on one it did not issue. The character
+ * classes are cdktf's own (NUMBER_TOKEN_REGEX in its encoding.js), `|` included, so that exactly
+ * the strings cdktf would look at go to its resolver.
  */
 const NUMBER_TOKEN_TEXT = /[-|\d.+]e[-|\d.eE+]/;
 
