@@ -19,6 +19,16 @@ function cdktfRendering(stack: TerraformStack): unknown {
   return TerraformStack.prototype.toTerraform.call(stack);
 }
 
+/** The message cdktf fails with when running `step`; fails the test if cdktf does not fail. */
+function cdktfError(step: () => unknown): string {
+  try {
+    step();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('cdktf did not fail');
+}
+
 function expectSameRendering(stack: CheckedStack): void {
   const ours = stack.render();
   const theirs = cdktfRendering(stack);
@@ -161,14 +171,7 @@ describe('a stack with every shape of value', () => {
   test.each(spoilers)('fails with cdktf\'s own error, naming the same field, on %s', (_name, spoil) => {
     const stack = edgeCaseStack();
     spoil(stack);
-    let expected = 'cdktf did not fail';
-    try {
-      cdktfRendering(stack);
-    } catch (error) {
-      expected = (error as Error).message;
-    }
-    expect(expected).not.toBe('cdktf did not fail');
-    expect(() => stack.render()).toThrow(expected);
+    expect(() => stack.render()).toThrow(cdktfError(() => cdktfRendering(stack)));
   });
 
   test.each([
@@ -177,12 +180,7 @@ describe('a stack with every shape of value', () => {
   ])('fails in the preparing pass with cdktf\'s own error on %s', (_name, spoil) => {
     const stack = edgeCaseStack();
     spoil(stack);
-    let expected = 'cdktf did not fail';
-    try {
-      TerraformStack.prototype.prepareStack.call(stack);
-    } catch (error) {
-      expected = (error as Error).message;
-    }
+    const expected = cdktfError(() => TerraformStack.prototype.prepareStack.call(stack));
     expect(expected).toMatch(/at '\/locals\//);
     expect(() => stack.prepareStack()).toThrow(expected);
   });
