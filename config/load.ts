@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { deliveryIssues } from './delivery-rules';
 import { sandboxIsolationIssues } from './isolation';
 import { bootstrapConfigIssues } from './bootstrap-checks';
+import { isInsideFolder, OutsideProjectError, realPathInsideProject } from './project-files';
 import { CLUSTER_ENVIRONMENTS, LabConfig, labConfigSchema } from './schema';
 import { secretContractIssues } from './secret-contract';
 import { shardingIssues } from './shards';
@@ -34,13 +35,21 @@ export class ConfigError extends Error {
   }
 }
 
-/** Loads, parses and validates the lab config: `file`, else `$LAB_CONFIG`, else the example. */
-export function loadLabConfig(file: string = process.env.LAB_CONFIG || DEFAULT_CONFIG_FILE): LabConfig {
+/**
+ * Loads, parses and validates the lab config: `file`, else `$LAB_CONFIG`, else the example. A file
+ * inside the project (`projectRoot`, where cdktf runs) must really be there: a committed symbolic
+ * link leading out of it is refused before anything is read. A file named outside the project is
+ * the operator's explicit choice and is read as named.
+ */
+export function loadLabConfig(file: string = process.env.LAB_CONFIG || DEFAULT_CONFIG_FILE, projectRoot: string = process.cwd()): LabConfig {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    const named = path.resolve(projectRoot, file);
+    const inProject = isInsideFolder(named, path.resolve(projectRoot)) || isInsideFolder(named, fs.realpathSync(projectRoot));
+    text = fs.readFileSync(inProject ? realPathInsideProject(file, projectRoot) : named, 'utf8');
   } catch (e) {
-    throw new ConfigError(file, [{ path: '', value: undefined, message: `cannot read the file (${(e as Error).message}); set LAB_CONFIG to an existing YAML file` }]);
+    const message = e instanceof OutsideProjectError ? e.message : `cannot read the file (${(e as Error).message}); set LAB_CONFIG to an existing YAML file`;
+    throw new ConfigError(file, [{ path: '', value: undefined, message }]);
   }
   return parseLabConfig(text, file);
 }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { OutsideProjectError, realPathInsideProject } from './project-files';
 import { DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
 import type { AppConfig, LabConfig } from './schema';
 import { versionKey } from './schema-secret-contract';
@@ -173,12 +174,13 @@ export function resolveContractFile(file: string, projectRoot: string = process.
   return path.resolve(projectRoot, file);
 }
 
-export function loadSecretContract(file: string, projectRoot?: string): SecretContract {
+export function loadSecretContract(file: string, projectRoot: string = process.cwd()): SecretContract {
   let text: string;
   try {
-    text = fs.readFileSync(resolveContractFile(file, projectRoot), 'utf8');
+    text = fs.readFileSync(realPathInsideProject(file, projectRoot), 'utf8');
   } catch (e) {
-    throw new SecretContractError(file, [{ field: '(file)', message: `cannot read it (${(e as Error).message}); the path is relative to the project root` }]);
+    const message = e instanceof OutsideProjectError ? e.message : `cannot read it (${(e as Error).message}); the path is relative to the project root`;
+    throw new SecretContractError(file, [{ field: '(file)', message }]);
   }
   return parseSecretContract(text, file);
 }
