@@ -77,7 +77,8 @@ export class InfraSecretConsumer extends Construct {
       }),
       disableRead: true,
       disableDelete: true,
+      // The endpoint exists once the engine is mounted (the path stays the literal that policies grant).
+      dependsOn: [props.kv.mount],
     });
-    this.metadata.node.addDependency(props.kv);
   }
 }

@@ -99,9 +99,10 @@ export class TransitUnsealMaster extends Construct {
       period: `${periodHours}h`,
       displayName: `transit-unseal-${props.unsealedVaultName}`,
       metadata: { purpose: 'transit auto-unseal', unsealed_vault: props.unsealedVaultName },
+      // The key must exist before a token that can use it is handed out. Not a reference: any new
+      // attribute value would replace the token the unsealed Vault runs on.
+      dependsOn: [this.key],
     });
-    // The key must exist before a token that can use it is handed out.
-    this.tokenResource.node.addDependency(this.key);
 
     this.sealStanza = {
       address: props.sealAddress,

@@ -5,6 +5,7 @@ import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account
 import { Construct } from 'constructs';
 import { ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { BOOTSTRAP_DEFAULTS, consumerServiceAccount } from '../config/schema-bootstrap';
+import { TerraformExpression } from '../constructs/terraform-expression';
 import { TransitUnsealMaster } from '../constructs/transit-unseal-master';
 import { VaultRelease, VaultTransitSeal } from '../constructs/vault-release';
 import { BOOTSTRAP_NAMES } from './bootstrap-names';
@@ -68,8 +69,10 @@ export function addVaultServer(
     isolated: environment === 'sandbox',
     storageSize: server.storageSize ?? BOOTSTRAP_DEFAULTS.storageSize,
   });
-  release.release.node.addDependency(namespace);
-  if (transitTokenSecret) release.release.node.addDependency(transitTokenSecret);
+  // The release installs into the namespace and its pods read the token Secret by name, so both come
+  // first. As `depends_on`: cdktf renders only a resource's dependsOn, never node.addDependency
+  // (hashicorp/terraform-cdk packages/cdktf/lib/terraform-resource.ts, terraformMetaArguments).
+  release.release.dependsOn = [namespace, ...(transitTokenSecret ? [transitTokenSecret] : [])].map(TerraformExpression.address);
   return { release, namespace, transitTokenSecret };
 }
 
