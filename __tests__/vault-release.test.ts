@@ -3,6 +3,7 @@ import { parse } from '@cdktf/hcl2json';
 import { TerraformStack, Testing } from 'cdktf';
 import { parse as parseYaml } from 'yaml';
 import { VaultRelease, VaultReleaseProps } from '../constructs/vault-release';
+import { podEnvironment, vaultServerEnv } from '../rules/vault-chart-env';
 import { VAULT_CHART } from '../stacks/charts';
 import { validateVaultHelmValues } from './support/helm-values';
 import { describeWithSchemas, schemaPath } from './support/schemas';
@@ -41,9 +42,16 @@ describe('VaultRelease', () => {
     expect(values.server.standalone.enabled).toBe(false);
   });
 
-  test("standbys advertise the pod's stable name (in the certificate), not the pod IP", () => {
-    const { values } = labValues('mainCluster');
-    expect(values.server.ha.apiAddr).toBe('https://$(HOSTNAME).vault-internal:8200');
+  test("each pod advertises its stable name (in the certificate) as api and cluster address, once Kubernetes has expanded the chart's env", () => {
+    for (const stack of ['mainCluster', 'sandboxCluster'] as const) {
+      const { values } = labValues(stack);
+      for (const pod of ['vault-0', 'vault-2']) {
+        const fields: Record<string, string> = { 'metadata.name': pod, 'metadata.namespace': 'vault', 'status.podIP': '10.0.0.7', 'status.hostIP': '192.168.1.5' };
+        const env = podEnvironment(vaultServerEnv(values), (source) => ('fieldPath' in source ? fields[source.fieldPath] : 'secret'));
+        expect(env.get('VAULT_API_ADDR')).toEqual({ value: `https://${pod}.vault-internal:8200`, unresolved: [] });
+        expect(env.get('VAULT_CLUSTER_ADDR')).toEqual({ value: `https://${pod}.vault-internal:8201`, unresolved: [] });
+      }
+    }
   });
 
   test('injector off, UI on, audit and data storage enabled, TLS on', () => {
@@ -88,6 +96,10 @@ describe('VaultRelease', () => {
 
   test('fails when an isolated Vault (the sandbox) is given a transit seal', () => {
     expect(() => release({ isolated: true })).toThrow(/VaultRelease: 'transitSeal' \("https:\/\/qnap\.lab\.example\.net:8200"\) is set on an isolated Vault: the sandbox must never be unsealed by another Vault/);
+  });
+
+  test('fails when releaseName lacks the chart name, so the chart would name the pods <releaseName>-vault-<n>', () => {
+    expect(() => release({ releaseName: 'secrets' })).toThrow(/VaultRelease: 'releaseName' \("secrets"\) must contain the chart name "vault"/);
   });
 
   test('fails when replicas is not a positive whole number', () => {

@@ -31,7 +31,11 @@ export interface VaultReleaseProps {
   readonly chart: ChartPin;
   /** Namespace of the release (it must exist). */
   readonly namespace: string;
-  /** Helm release name; also the prefix of the pods and Services (`<name>-0`, `<name>-internal`). @default 'vault' */
+  /**
+   * Helm release name; also the prefix of the pods and Services (`<name>-0`, `<name>-internal`), so it
+   * must contain the chart name (`vault`, `vault-sandbox`).
+   * @default 'vault'
+   */
   readonly releaseName?: string;
   /** Raft voters. @default 3 */
   readonly replicas?: number;
@@ -64,6 +68,7 @@ export interface VaultHelmValues {
       readonly enabled: boolean;
       readonly replicas: number;
       readonly apiAddr: string;
+      readonly clusterAddr: string;
       readonly raft: { readonly enabled: boolean; readonly setNodeId: boolean; readonly config: string };
       readonly disruptionBudget: { readonly enabled: boolean; readonly maxUnavailable: number };
     };
@@ -98,6 +103,12 @@ export class VaultRelease extends Construct {
     this.replicas = props.replicas ?? 3;
     if (!isDns1123Label(props.namespace)) throw new Error(invalidProp(name, 'namespace', props.namespace, `must be ${DNS1123_LABEL_RULE}`));
     if (!isDns1123Label(this.releaseName)) throw new Error(invalidProp(name, 'releaseName', this.releaseName, `must be ${DNS1123_LABEL_RULE}`));
+    // The chart names pods and Services after the release only when the release name contains the
+    // chart's name (hashicorp/vault-helm templates/_helpers.tpl, `vault.fullname`); otherwise they
+    // are `<release>-vault-<n>`, and the addresses below would name no pod.
+    if (!this.releaseName.includes(props.chart.chart)) {
+      throw new Error(invalidProp(name, 'releaseName', this.releaseName, `must contain the chart name "${props.chart.chart}" (e.g. "${props.chart.chart}-${this.releaseName}"), so pods are named "<releaseName>-<n>" as the addresses assume`));
+    }
     if (!Number.isInteger(this.replicas) || this.replicas < 1) {
       throw new Error(invalidProp(name, 'replicas', this.replicas, 'must be a whole number >= 1 (3 or 5 for a raft quorum that survives a node)'));
     }
@@ -153,7 +164,13 @@ export class VaultRelease extends Construct {
           replicas: this.replicas,
           // The chart's default is the pod IP, which no certificate names: standbys would redirect
           // clients to an address that fails TLS verification. The pod's stable name is in the cert.
-          apiAddr: `https://$(HOSTNAME).${internal}:8200`,
+          // These become VAULT_API_ADDR and VAULT_CLUSTER_ADDR, which Vault prefers to api_addr and
+          // cluster_addr in the HCL (hashicorp/vault command/server.go). The chart defines
+          // VAULT_API_ADDR before HOSTNAME, and Kubernetes expands $(VAR) only from variables defined
+          // earlier, so the pod name comes from VAULT_K8S_POD_NAME, defined before both
+          // (hashicorp/vault-helm templates/server-statefulset.yaml; rule VP-HELM-1 checks it).
+          apiAddr: `https://$(VAULT_K8S_POD_NAME).${internal}:8200`,
+          clusterAddr: `https://$(VAULT_K8S_POD_NAME).${internal}:8201`,
           raft: { enabled: true, setNodeId: true, config: renderVaultServerHcl(this.serverConfig) },
           disruptionBudget: { enabled: true, maxUnavailable: 1 },
         },

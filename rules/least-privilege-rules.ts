@@ -10,6 +10,7 @@ import { LabConfig } from '../config/schema';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
 import { VaultPolicy } from '../constructs/vault-policy';
 import { Rule, RuleContext } from './rule-pack';
+import { vaultChartAddressesExpand } from './vault-chart-env';
 
 /**
  * The least-privilege rule pack. Ids are stable API (suppressions and docs/security.md refer to
@@ -269,4 +270,5 @@ export const LEAST_PRIVILEGE_RULES: readonly Rule[] = [
   vsoRolesPeriodic,
   transitKeysProtected,
   auditDeviceOnEveryVault,
+  vaultChartAddressesExpand,
 ];
