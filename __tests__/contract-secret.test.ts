@@ -166,10 +166,14 @@ describe('the lab with the example contract (webapp)', () => {
     );
   });
 
-  test('the stack requires Terraform >= 1.11 (write-only attributes) and random >= 3.7 (ephemeral random_password)', () => {
+  test('the stack requires Terraform >= 1.11 (write-only attributes) and one exact random 3.x release >= 3.7 (ephemeral random_password)', () => {
     const json = synthStack(buildTestLab().stacks.main);
     expect(json.terraform?.required_version).toBe('>= 1.11.0');
-    expect(json.terraform?.required_providers.random).toEqual({ source: 'hashicorp/random', version: '>= 3.7.0, < 4.0.0' });
+    const random = json.terraform?.required_providers.random;
+    expect(random.source).toBe('hashicorp/random');
+    // hashicorp/terraform-provider-random CHANGELOG.md: ephemeral random_password is new in 3.7.0.
+    const [major, minor] = (/^(\d+)\.(\d+)\.\d+$/.exec(random.version) ?? []).slice(1).map(Number);
+    expect({ major, atLeast37: minor >= 7 }).toEqual({ major: 3, atLeast37: true });
     expect(json.provider?.random).toEqual([{}]);
   });
 

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { deliveryIssues } from './delivery-rules';
 import { sandboxIsolationIssues } from './isolation';
 import { bootstrapConfigIssues } from './bootstrap-checks';
+import { ciProfileIssues } from './ci-checks';
 import { isInsideFolder, OutsideProjectError, realPathInsideProject } from './project-files';
 import { CLUSTER_ENVIRONMENTS, LabConfig, labConfigSchema } from './schema';
 import { secretContractIssues } from './secret-contract';
@@ -142,6 +143,7 @@ function crossFieldIssues(config: LabConfig): ConfigIssue[] {
   issues.push(...deliveryIssues(config));
   issues.push(...bootstrapConfigIssues(config));
   issues.push(...shardingIssues(config));
+  issues.push(...ciProfileIssues(config));
   return issues;
 }
 

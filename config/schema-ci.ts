@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CI_CLAIM_PROFILES, CiClaimNames } from '../constructs/ci-claim-profiles';
 
 /**
  * CI settings: how the forge's Actions OIDC tokens are verified, which claims the Vault roles bind,
@@ -16,7 +17,7 @@ const CLAIM_NAME_RULE = "must be a claim name such as 'repository', or a JSON po
 /** A written justification for an explicit exception; short phrases like "ok" do not count. */
 export const writtenReason = z.string().trim().min(10, { message: 'must explain the exception in at least 10 characters' });
 
-/** The forge's claim names. `forgejo` and `gitea` follow the GitHub Actions token shape. */
+/** The forge's claim names, for `profile: custom`. */
 export const ciClaimNamesSchema = z.strictObject({
   /** Claim holding `owner/repo`. */
   repository: z.string().regex(CLAIM_NAME, { message: CLAIM_NAME_RULE }),
@@ -33,9 +34,9 @@ export const ciClaimNamesSchema = z.strictObject({
 });
 
 export const ciClaimsSchema = z.discriminatedUnion('profile', [
-  /** Forgejo Actions (`enable-openid-connect: true`), GitHub-shaped claims including `repository_id`. */
+  /** Forgejo Actions (`enable-openid-connect: true`); issuer `<ROOT_URL>/api/actions` (constructs/ci-claim-profiles.ts). */
   z.strictObject({ profile: z.literal('forgejo') }),
-  /** A Gitea build with Actions OIDC (`permissions: id-token: write`), GitHub-shaped claims. */
+  /** A Gitea build with Actions OIDC (`permissions: id-token: write`); issuer `<ROOT_URL>/api/actions/oidc`, no `ref_protected`. */
   z.strictObject({ profile: z.literal('gitea') }),
   /** Any other issuer: name every claim. */
   z.strictObject({ profile: z.literal('custom'), names: ciClaimNamesSchema }),
@@ -82,7 +83,7 @@ export const platformCiSchema = z.strictObject({
   repositoryId: z.string().regex(/^[0-9]+$/, { message: 'must be the numeric repository id' }).optional(),
   /** Refs that may deploy. @default ['refs/heads/main'] */
   refs: z.array(z.string().regex(GIT_REF, { message: GIT_REF_RULE })).min(1).optional(),
-  /** @default true */
+  /** Also require the forge to report the ref as protected. @default - true when the claim profile has a ref-protected claim (forgejo), else false */
   refProtected: z.boolean().optional(),
   /** Runner label of the workflow jobs. @default 'docker' */
   runsOn: z.string().min(1).optional(),
@@ -93,24 +94,13 @@ export const labCiSchema = z.strictObject({
   platform: platformCiSchema,
 });
 
-export type CiClaimNames = z.infer<typeof ciClaimNamesSchema>;
 export type CiClaimsConfig = z.infer<typeof ciClaimsSchema>;
 export type AppCiConfig = z.infer<typeof appCiSchema>;
 export type PlatformCiConfig = z.infer<typeof platformCiSchema>;
 
-/** GitHub-shaped claim names (GitHub Actions, Forgejo, Gitea). */
-export const GITHUB_SHAPED_CLAIMS: CiClaimNames = {
-  repository: 'repository',
-  repositoryId: 'repository_id',
-  ref: 'ref',
-  refProtected: 'ref_protected',
-  eventName: 'event_name',
-  baseRef: 'base_ref',
-};
-
 /** The claim names a profile stands for. */
 export function claimNamesOf(claims: CiClaimsConfig | undefined): CiClaimNames {
-  if (!claims || claims.profile === 'forgejo' || claims.profile === 'gitea') return { ...GITHUB_SHAPED_CLAIMS };
+  if (!claims || claims.profile !== 'custom') return { ...CI_CLAIM_PROFILES[claims?.profile ?? 'forgejo'].names };
   return { ...claims.names };
 }
 

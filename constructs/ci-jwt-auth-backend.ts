@@ -1,6 +1,6 @@
 import { JwtAuthBackend } from '@cdktf/provider-vault/lib/jwt-auth-backend';
 import { Construct } from 'constructs';
-import { CiClaimNames, GITHUB_SHAPED_CLAIMS } from '../config/schema-ci';
+import { CiClaimNames, GITHUB_SHAPED_CLAIMS } from './ci-claim-profiles';
 import { invalidProp } from './errors';
 import { validateMountPath } from './kv-v2-mount';
 
@@ -27,7 +27,7 @@ export interface CiJwtAuthBackendProps {
   readonly jwksUrl?: string;
   /** Mount path under `auth/`. @default 'gitea-actions' */
   readonly path?: string;
-  /** Claim names of the forge's tokens. @default - GitHub-shaped (Forgejo, Gitea) */
+  /** Claim names of the forge's tokens, e.g. `CI_CLAIM_PROFILES.gitea.names`. @default - Forgejo's (GITHUB_SHAPED_CLAIMS) */
   readonly claims?: CiClaimNames;
   /** @default 'Gitea/Forgejo Actions OIDC tokens' */
   readonly description?: string;

@@ -15,6 +15,7 @@ export * from './kubernetes-objects';
 export * from './app-delivery';
 export * from './vso-delivery';
 export * from './eso-delivery';
+export * from './ci-claim-profiles';
 export * from './ci-jwt-auth-backend';
 export * from './gitea-cicd-role';
 export * from './database-secrets-mount';

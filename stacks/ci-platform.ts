@@ -64,7 +64,8 @@ export function addPlatformCi(stack: TerraformStack, config: LabConfig, backend:
     repository: platform.repository,
     repositoryId: platform.repositoryId,
     trigger: { kind: 'push', refs: platform.refs ?? ['refs/heads/main'] },
-    refProtected: platform.refProtected ?? true,
+    // Bound by default where the forge sends the claim (config/ci-checks.ts refuses an explicit true elsewhere).
+    refProtected: platform.refProtected ?? backend.claims.refProtected !== undefined,
   });
   const diffRole = new GiteaCicdRole(stack, 'PlatformDiffRole', {
     appName: PLATFORM_CI_NAMES.diff,

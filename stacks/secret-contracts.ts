@@ -12,9 +12,6 @@ import { ContractSecret } from '../constructs/contract-secret';
  */
 export const GENERATED_FOLDER = '_generated';
 
-/** The hashicorp/random release that added `ephemeral "random_password"`. */
-export const RANDOM_PROVIDER_VERSION = '>= 3.7.0, < 4.0.0';
-
 /**
  * Adds an app's SecretContract (if the config names one): each contract secret becomes the KV v2
  * secret `<app>/<secret>`, readable by the app's runtime policy and delivered by the app's operator
@@ -37,9 +34,12 @@ export function addSecretContract(app: AppSecretsModule, config: AppConfig): voi
   }
 }
 
-/** The stack's random provider (it has no settings), created once. */
+/**
+ * The stack's random provider (it has no settings), created once. cdktf pins it, like every provider,
+ * to the exact release the bindings were generated for (@cdktf/provider-random 12.0.1: 3.7.2), which
+ * has `ephemeral "random_password"` (new in 3.7.0, hashicorp/terraform-provider-random CHANGELOG.md).
+ */
 function ensureRandomProvider(stack: TerraformStack): void {
   if (stack.node.tryFindChild('random')) return;
   new RandomProvider(stack, 'random');
-  stack.addOverride('terraform.required_providers.random.version', RANDOM_PROVIDER_VERSION);
 }

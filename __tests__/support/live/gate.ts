@@ -39,7 +39,7 @@ export function decideLiveRun(probe: LiveProbe): LiveDecision {
 /** The providers the applied stacks use, as `required_providers` for the init probe. */
 export const PROBED_PROVIDERS = {
   vault: { source: 'hashicorp/vault', version: '5.6.0' },
-  random: { source: 'hashicorp/random', version: '>= 3.7.0, < 4.0.0' },
+  random: { source: 'hashicorp/random', version: '3.7.2' },
 };
 
 /** Runs the probes synchronously (jest needs the decision before it registers tests). */
