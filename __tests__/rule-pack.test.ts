@@ -2,6 +2,7 @@ import { Audit } from '@cdktf/provider-vault/lib/audit';
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { JwtAuthBackendRole } from '@cdktf/provider-vault/lib/jwt-auth-backend-role';
 import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
+import { Token } from '@cdktf/provider-vault/lib/token';
 import { TransitSecretBackendKey } from '@cdktf/provider-vault/lib/transit-secret-backend-key';
 import { Aspects, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
@@ -9,6 +10,10 @@ import { LabConfig } from '../config/schema';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
 import { KubernetesAuthBackend } from '../constructs/kubernetes-auth-backend';
 import { KvV2Mount } from '../constructs/kv-v2-mount';
+import { DENY } from '../constructs/policy/capabilities';
+import { grantTokenSelfCalls, TOKEN_SELF_CALLS } from '../constructs/policy/token-self';
+import { TransitMount } from '../constructs/transit-mount';
+import { TransitUnsealMaster } from '../constructs/transit-unseal-master';
 import { VaultPolicy } from '../constructs/vault-policy';
 import { LEAST_PRIVILEGE_RULES, staysUnderAppPrefix } from '../rules/least-privilege-rules';
 import { RulePack } from '../rules/rule-pack';
@@ -288,6 +293,129 @@ describe('VP-TRN-1 and VP-AUD-1', () => {
     Aspects.of(stack).add(new RulePack(LEAST_PRIVILEGE_RULES, exampleConfig()));
     const errors = synthErrors(stack);
     expect(errors).toEqual([{ path: 'test/vault', message: expect.stringMatching(/^\[VP-AUD-1\] no stack configuring the Vault at https:\/\/vault.test.example:8200/) }]);
+  });
+});
+
+describe('VP-TOK-1: tokens whose holder calls the token store on itself', () => {
+  /** A policy outside Apps, so only VP-TOK-1 looks at it. */
+  function platformPolicy(stack: TerraformStack, policyName = 'worker'): VaultPolicy {
+    return new VaultPolicy(stack, `Policy-${policyName}`, { policyName }).allow('kvv2/data/platform/config', ['read']);
+  }
+
+  function periodicToken(stack: TerraformStack, policy: VaultPolicy, overrides: Record<string, unknown> = {}): Token {
+    return new Token(stack, 'Token', { policies: [policy.resource.name], noDefaultPolicy: true, period: '24h', ...overrides });
+  }
+
+  function sealMaster(stack: TerraformStack): TransitUnsealMaster {
+    const mount = new TransitMount(stack, 'Transit', { path: 'transit-unseal' });
+    return new TransitUnsealMaster(stack, 'Main', { mount, unsealedVaultName: 'main', unsealedVaultAddress: 'https://vault.lab.example.net:8200', sealAddress: 'https://qnap.lab.example.net:8200' });
+  }
+
+  test('fails when a periodic token opts out of the default policy and its policy does not grant renew-self', () => {
+    const stack = ruleStack();
+    periodicToken(stack, platformPolicy(stack));
+    expect(synthErrors(stack)).toEqual([
+      {
+        path: 'test/Token',
+        message: expect.stringMatching(
+          /^\[VP-TOK-1\] the holder of a periodic token calls auth\/token\/renew-self \(update\) with this token, but no_default_policy = true and its policies \["worker"\] do not grant it; grant it with grantTokenSelfCalls\(policy, TOKEN_SELF_CALLS\.periodic\) or keep the default policy$/,
+        ),
+      },
+    ]);
+  });
+
+  test("a periodic token that keeps the default policy passes: Vault's default policy grants renew-self", () => {
+    const stack = ruleStack();
+    periodicToken(stack, platformPolicy(stack), { noDefaultPolicy: false });
+    expect(synthErrors(stack)).toEqual([]);
+  });
+
+  test('a periodic token without the default policy passes when its own policy grants renew-self', () => {
+    const stack = ruleStack();
+    const policy = platformPolicy(stack);
+    grantTokenSelfCalls(policy, TOKEN_SELF_CALLS.periodic);
+    periodicToken(stack, policy);
+    expect(synthErrors(stack)).toEqual([]);
+  });
+
+  test('fails when a policy of the token denies renew-self, even though it keeps the default policy', () => {
+    const stack = ruleStack();
+    periodicToken(stack, platformPolicy(stack).allow('auth/token/renew-self', DENY), { noDefaultPolicy: false });
+    expect(synthErrors(stack).map((e) => e.message)).toEqual([expect.stringMatching(/^\[VP-TOK-1\] .*auth\/token\/renew-self \(update\) with this token, but its policies deny it/)]);
+  });
+
+  test('fails when a token whose holder renews it is not renewable', () => {
+    const stack = ruleStack();
+    const policy = platformPolicy(stack);
+    grantTokenSelfCalls(policy, TOKEN_SELF_CALLS.periodic);
+    periodicToken(stack, policy, { renewable: false });
+    expect(synthErrors(stack).map((e) => e.message)).toEqual(['[VP-TOK-1] renewable = false, but the holder of a periodic token must renew this token; remove renewable = false']);
+  });
+
+  test('the seal token of a TransitUnsealMaster passes', () => {
+    const stack = ruleStack();
+    sealMaster(stack);
+    expect(synthErrors(stack)).toEqual([]);
+  });
+
+  test('fails when the seal token is given a policy without renew-self', () => {
+    const stack = ruleStack();
+    const master = sealMaster(stack);
+    const encryptOnly = new VaultPolicy(stack, 'EncryptOnly', { policyName: 'unseal-main-encrypt' });
+    encryptOnly.allow('transit-unseal/encrypt/unseal-main', ['update']);
+    master.tokenResource.policies = [encryptOnly.resource.name];
+    expect(synthErrors(stack)).toEqual([
+      {
+        path: 'test/Main/Token',
+        message: expect.stringMatching(/^\[VP-TOK-1\] the unsealed Vault's transit seal and the holder of a periodic token call auth\/token\/renew-self \(update\) .*\["unseal-main-encrypt"\] do not grant it/),
+      },
+    ]);
+  });
+
+  test('fails when the role VSO logs in with opts out of the default policy: VSO renews and looks up its token', () => {
+    const stack = ruleStack();
+    platformPolicy(stack, 'webapp');
+    k8sRole(stack, { roleName: 'webapp', tokenPeriod: 3600, tokenPolicies: ['webapp'], tokenNoDefaultPolicy: true });
+    expect(synthErrors(stack).map((e) => e.message)).toEqual([
+      expect.stringMatching(/^\[VP-TOK-1\] the Vault Secrets Operator and the holder of a periodic token call auth\/token\/renew-self \(update\) .*token_no_default_policy = true/),
+      expect.stringMatching(/^\[VP-TOK-1\] the Vault Secrets Operator calls auth\/token\/lookup-self \(read\)/),
+    ]);
+  });
+
+  test("the role VSO logs in with passes without the default policy when its policy grants VSO's self-calls", () => {
+    const stack = ruleStack();
+    grantTokenSelfCalls(platformPolicy(stack, 'webapp'), TOKEN_SELF_CALLS.vso);
+    k8sRole(stack, { roleName: 'webapp', tokenPeriod: 3600, tokenPolicies: ['webapp'], tokenNoDefaultPolicy: true });
+    expect(synthErrors(stack)).toEqual([]);
+  });
+
+  test('fails when the role ESO logs in with opts out of the default policy: ESO looks up and revokes its token', () => {
+    const stack = ruleStack();
+    platformPolicy(stack, 'notifier');
+    k8sRole(stack, { tokenNoDefaultPolicy: true });
+    expect(synthErrors(stack).map((e) => e.message)).toEqual([
+      expect.stringMatching(/^\[VP-TOK-1\] External Secrets calls auth\/token\/lookup-self \(read\)/),
+      expect.stringMatching(/^\[VP-TOK-1\] External Secrets calls auth\/token\/revoke-self \(update\)/),
+    ]);
+  });
+
+  test('the role ESO logs in with passes while it keeps the default policy', () => {
+    const stack = ruleStack();
+    platformPolicy(stack, 'notifier');
+    k8sRole(stack);
+    expect(synthErrors(stack)).toEqual([]);
+  });
+
+  test('a CI role without the default policy passes: its holder neither renews nor looks itself up', () => {
+    const stack = ruleStack();
+    jwtRole(stack, { tokenNoDefaultPolicy: true });
+    expect(synthErrors(stack)).toEqual([]);
+  });
+
+  test('fails naming a policy it cannot read when the default policy is off', () => {
+    const stack = ruleStack();
+    k8sRole(stack, { roleName: 'webapp', tokenPeriod: 3600, tokenPolicies: ['handwritten'], tokenNoDefaultPolicy: true });
+    expect(synthErrors(stack)[0].message).toMatch(/\(not read: no VaultPolicy of this stack is named "handwritten"\)/);
   });
 });
 

@@ -1,3 +1,5 @@
+import { effectiveCapabilities } from '../access/path-matcher';
+import { DEFAULT_POLICY_SELF_GRANTS } from '../constructs/policy/token-self';
 import { TransitMount } from '../constructs/transit-mount';
 import { TransitUnsealMaster, TransitUnsealMasterProps } from '../constructs/transit-unseal-master';
 import { parsePolicyHcl } from './support/hcl';
@@ -31,14 +33,27 @@ describe('TransitUnsealMaster', () => {
     expect(keys[0].backend).toMatch(/vault_mount\.Transit_Mount_.*\.path/);
   });
 
-  test('the policy grants exactly update on encrypt/<key> and decrypt/<key>, as the HCL parser reads it', async () => {
+  test('the policy grants exactly update on encrypt/<key>, decrypt/<key> and renew-self, as the HCL parser reads it', async () => {
     const json = synthStack(masterIn().stack);
     const policy = Object.values(resourcesOf(json, 'vault_policy'))[0] as any;
     expect(policy.name).toBe('unseal-main');
     expect(await parsePolicyHcl(policy.policy)).toEqual({
       'transit-unseal/encrypt/unseal-main': ['update'],
       'transit-unseal/decrypt/unseal-main': ['update'],
+      'auth/token/renew-self': ['update'],
     });
+  });
+
+  test('the seal may renew its token: its policies, with the default policy only if the token keeps it, grant renew-self', async () => {
+    // GIVEN the synthesized token and its policy, read by the real HCL parser
+    const json = synthStack(masterIn().stack);
+    const token = Object.values(resourcesOf(json, 'vault_token'))[0] as any;
+    const policy = Object.values(resourcesOf(json, 'vault_policy'))[0] as any;
+    const unsealRules = Object.entries(await parsePolicyHcl(policy.policy)).map(([path, capabilities]) => ({ path, capabilities }));
+    // WHEN Vault evaluates the token's policies, with its default policy only if the token keeps it
+    const policies = token.no_default_policy === true ? [unsealRules] : [unsealRules, DEFAULT_POLICY_SELF_GRANTS];
+    // THEN the seal's renewal (go-kms-wrapping wrappers/transit/transit_client.go: renew-self) is allowed
+    expect(effectiveCapabilities(policies, 'auth/token/renew-self')).toContain('update');
   });
 
   test('the token is periodic, orphan, renewable, carries only that policy and has no max TTL', () => {

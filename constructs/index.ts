@@ -9,6 +9,7 @@ export * from './vault-policy';
 export * from './policy/capabilities';
 export * from './policy/policy-document';
 export * from './policy/render-hcl';
+export * from './policy/token-self';
 export * from './audit-device';
 export * from './delivery-model';
 export * from './kubernetes-objects';

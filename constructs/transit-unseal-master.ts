@@ -3,6 +3,7 @@ import { TransitSecretBackendKey } from '@cdktf/provider-vault/lib/transit-secre
 import { Construct } from 'constructs';
 import { invalidProp } from './errors';
 import { isDns1123Label, DNS1123_LABEL_RULE } from './names';
+import { grantTokenSelfCalls, TOKEN_SELF_CALLS } from './policy/token-self';
 import { TransitMount } from './transit-mount';
 import { VaultPolicy } from './vault-policy';
 import { TransitSealStanza } from './vault-server-config';
@@ -89,12 +90,18 @@ export class TransitUnsealMaster extends Construct {
     this.policyName = `unseal-${props.unsealedVaultName}`;
     this.policy = new VaultPolicy(this, 'Policy', { policyName: this.policyName });
     props.mount.grantEncryptDecrypt(this.policy, keyName);
+    // The token has no default policy, so this policy alone must let the seal renew it; without
+    // renew-self it dies after one period and the unsealed Vault cannot start again.
+    grantTokenSelfCalls(this.policy, TOKEN_SELF_CALLS.transitSeal);
 
     this.tokenResource = new Token(this, 'Token', {
       policies: [this.policy.resource.name],
       noDefaultPolicy: true,
       // An orphan survives the revocation of whoever created it (the operator's or CI's token).
       noParent: true,
+      // Vault's default too (vault/token_store.go), but stated: the seal renews the token itself,
+      // and the provider never does unless `renew_min_lease` is set, then only during a refresh; an
+      // expired token it drops from state (hashicorp/terraform-provider-vault vault/resource_token.go).
       renewable: true,
       period: `${periodHours}h`,
       displayName: `transit-unseal-${props.unsealedVaultName}`,

@@ -6,10 +6,11 @@ import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { TransitSecretBackendKey } from '@cdktf/provider-vault/lib/transit-secret-backend-key';
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { LabConfig } from '../config/schema';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
 import { VaultPolicy } from '../constructs/vault-policy';
+import { operatorOfRole, ROLE_TYPES } from './auth-roles';
 import { Rule, RuleContext } from './rule-pack';
+import { tokenSelfCalls } from './token-self-calls';
 import { vaultChartAddressesExpand } from './vault-chart-env';
 
 /**
@@ -99,8 +100,6 @@ export const appPoliciesTyped: Rule = {
     return inApps ? ['a raw vault_policy under an app bypasses VP-POL-1..3; build it with VaultPolicy and grant methods'] : [];
   },
 };
-
-const ROLE_TYPES = /^vault_.*auth_backend_role$/;
 
 export const noRootPolicyOnRoles: Rule = {
   id: 'VP-POL-4',
@@ -195,28 +194,13 @@ export const tokenTtlsUnderCeilings: Rule = {
   },
 };
 
-const vsoAppsByConfig = new WeakMap<LabConfig, ReadonlySet<string>>();
-
-/** Names of the apps delivered by VSO (once per config: there is a role per app to check). */
-function vsoAppNames(config: LabConfig): ReadonlySet<string> {
-  let names = vsoAppsByConfig.get(config);
-  if (!names) {
-    names = new Set(config.apps.filter((a) => a.delivery === 'vso').map((a) => a.name));
-    vsoAppsByConfig.set(config, names);
-  }
-  return names;
-}
-
 export const vsoRolesPeriodic: Rule = {
   id: 'VP-VSO-1',
   summary: "roles used by the Vault Secrets Operator issue periodic tokens (token_period), never token_max_ttl",
   check(construct, { synthesized, config }) {
     if (!(construct instanceof KubernetesAuthBackendRole)) return [];
     const block = synthesized.blockOf(construct) ?? {};
-    const vsoApps = vsoAppNames(config);
-    const names = Array.isArray(block.bound_service_account_names) ? block.bound_service_account_names : [];
-    const isVso = vsoApps.has(String(block.role_name)) || names.some((n) => String(n).startsWith('vault-secrets-operator'));
-    if (!isVso) return [];
+    if (operatorOfRole(block, config) !== 'vso') return [];
     const messages: string[] = [];
     if (typeof block.token_max_ttl === 'number' && block.token_max_ttl > 0) {
       messages.push(`VSO role ${block.role_name} sets token_max_ttl (${block.token_max_ttl}s): every workload would re-authenticate at once when it expires; use token_period`);
@@ -270,5 +254,6 @@ export const LEAST_PRIVILEGE_RULES: readonly Rule[] = [
   vsoRolesPeriodic,
   transitKeysProtected,
   auditDeviceOnEveryVault,
+  tokenSelfCalls,
   vaultChartAddressesExpand,
 ];
