@@ -9,6 +9,7 @@ import { ciProfileIssues } from './ci-checks';
 import { isInsideFolder, OutsideProjectError, realPathInsideProject } from './project-files';
 import { CLUSTER_ENVIRONMENTS, LabConfig, labConfigSchema } from './schema';
 import { secretContractIssues } from './secret-contract';
+import { templateTextIssues } from './terraform-text';
 import { shardingIssues } from './shards';
 
 /** The example lab, used when `LAB_CONFIG` is not set. */
@@ -73,7 +74,7 @@ export function validateLabConfig(input: unknown, source = '<inline>'): LabConfi
   if (!parsed.success) {
     throw new ConfigError(source, parsed.error.issues.flatMap((i) => toConfigIssues(i, input)));
   }
-  const crossIssues = [...crossFieldIssues(parsed.data), ...secretContractIssues(parsed.data)];
+  const crossIssues = [...crossFieldIssues(parsed.data), ...templateTextIssues(parsed.data), ...secretContractIssues(parsed.data)];
   if (crossIssues.length > 0) throw new ConfigError(source, crossIssues);
   return parsed.data;
 }

@@ -60,7 +60,26 @@ export class TerraformExpression {
   }
 }
 
-/** Escapes Terraform template markers (`${`, `%{`) so that `text` stays text inside a template. */
+/**
+ * Escapes Terraform template markers so that `text` stays text: Terraform reads every JSON string
+ * as a template, where `${` and `%{` start expressions and `$${`, `%%{` stand for them literally
+ * (hashicorp/hcl hclsyntax/spec.md "Template Literals", json/spec.md "Strings"). The one escape for
+ * literal text entering an attribute; never for backend blocks, which Terraform reads verbatim.
+ */
 export function escapeTemplateMarkers(text: string): string {
   return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+}
+
+/**
+ * A copy of plain data (a Kubernetes object, chart values) with every string and key escaped as
+ * literal text (`escapeTemplateMarkers`). For data built from config text, never for data that holds
+ * cdktf tokens or expressions on purpose.
+ */
+export function escapeTemplateMarkersIn<T>(data: T): T {
+  if (typeof data === 'string') return escapeTemplateMarkers(data) as T;
+  if (Array.isArray(data)) return data.map((item) => escapeTemplateMarkersIn(item)) as T;
+  if (data !== null && typeof data === 'object') {
+    return Object.fromEntries(Object.entries(data).map(([key, value]) => [escapeTemplateMarkers(key), escapeTemplateMarkersIn(value)])) as T;
+  }
+  return data;
 }

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { escapeTemplateMarkers } from '../constructs/terraform-expression';
 
 /**
  * Helm charts the lab installs, pinned in this one file: a chart upgrade is a reviewed change here,
@@ -39,7 +40,11 @@ export const ESO_CHART: ChartPin = {
   appVersion: 'v2.9.0',
 };
 
-/** Typed chart values as the one YAML document `helm_release.values` takes. */
+/**
+ * Typed chart values as the one YAML document `helm_release.values` takes. That document is a
+ * Terraform string like any other, so its text is escaped: template sequences in a value reach helm
+ * as written instead of running in Terraform.
+ */
 export function helmValues(values: object): string[] {
-  return [stringify(values)];
+  return [escapeTemplateMarkers(stringify(values))];
 }

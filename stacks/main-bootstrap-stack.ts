@@ -3,6 +3,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { CheckedStack } from '../rules/synthesized';
 import { Construct } from 'constructs';
 import { LabConfig } from '../config/schema';
+import { escapeTemplateMarkersIn } from '../constructs/terraform-expression';
 import { BootstrapCustomResource, mainBootstrapResources } from './main-bootstrap-resources';
 import { addStateBackend } from './state-backend';
 import { applyTerraformSettings } from './terraform-settings';
@@ -31,7 +32,8 @@ export class MainBootstrapStack extends CheckedStack {
     const root = new Construct(this, 'Resources');
     for (const resource of this.resources) {
       const namespace = (root.node.tryFindChild(resource.metadata.namespace) as Construct | undefined) ?? new Construct(root, resource.metadata.namespace);
-      new Manifest(namespace, `${resource.kind}-${resource.metadata.name}`, { manifest: resource as unknown as Record<string, unknown> });
+      // Built from config text (config/terraform-text.ts): every string literal, never a Terraform expression.
+      new Manifest(namespace, `${resource.kind}-${resource.metadata.name}`, { manifest: escapeTemplateMarkersIn(resource) as unknown as Record<string, unknown> });
     }
   }
 }

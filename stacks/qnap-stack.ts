@@ -10,6 +10,7 @@ import { KubernetesAuthBackend } from '../constructs/kubernetes-auth-backend';
 import { KubernetesAuthRole } from '../constructs/kubernetes-auth-role';
 import { KvV2Mount } from '../constructs/kv-v2-mount';
 import { TransitMount } from '../constructs/transit-mount';
+import { escapeTemplateMarkers } from '../constructs/terraform-expression';
 import { TransitUnsealMaster } from '../constructs/transit-unseal-master';
 import { VaultPolicy } from '../constructs/vault-policy';
 import { BOOTSTRAP_NAMES, vaultServerTlsNames } from './bootstrap-names';
@@ -76,7 +77,8 @@ export class QnapStack extends CheckedStack {
     const tlsNames = vaultServerTlsNames(props.config, 'main');
     this.pki = new BootstrapPki(this, 'Pki', {
       path: bootstrap.pki?.mountPath ?? BOOTSTRAP_DEFAULTS.pkiMountPath,
-      caCommonName: bootstrap.pki?.caCommonName ?? BOOTSTRAP_DEFAULTS.caCommonName,
+      // Free text from the config (config/terraform-text.ts): literal, never a Terraform expression.
+      caCommonName: escapeTemplateMarkers(bootstrap.pki?.caCommonName ?? BOOTSTRAP_DEFAULTS.caCommonName),
       certMaxTtlHours: bootstrap.pki?.certMaxTtlHours ?? BOOTSTRAP_DEFAULTS.certMaxTtlHours,
       roleName: BOOTSTRAP_NAMES.pkiRoleName,
       allowedDnsNames: tlsNames.dnsNames,
