@@ -9,6 +9,7 @@ import { IConstruct } from 'constructs';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
 import { VaultPolicy } from '../constructs/vault-policy';
 import { operatorOfRole, ROLE_TYPES } from './auth-roles';
+import { jwtRolesBindEmittedClaims } from './ci-claim-rules';
 import { Rule, RuleContext } from './rule-pack';
 import { tokenSelfCalls } from './token-self-calls';
 import { vaultChartAddressesExpand } from './vault-chart-env';
@@ -250,6 +251,7 @@ export const LEAST_PRIVILEGE_RULES: readonly Rule[] = [
   appPoliciesTyped,
   kubernetesRolesBoundExactly,
   jwtRolesBound,
+  jwtRolesBindEmittedClaims,
   tokenTtlsUnderCeilings,
   vsoRolesPeriodic,
   transitKeysProtected,
