@@ -1,10 +1,14 @@
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { Aspects, TerraformStack, Testing } from 'cdktf';
 import { parse as parseYaml } from 'yaml';
 import { VaultRelease } from '../constructs/vault-release';
-import { checkVaultChartValues, expandEnvValue } from '../rules/vault-chart-env';
-import { helmValues } from '../stacks/charts';
+import { RulePack } from '../rules/rule-pack';
+import { checkVaultChartValues, expandEnvValue, vaultChartAddressesExpand } from '../rules/vault-chart-env';
+import { helmValues, VAULT_CHART } from '../stacks/charts';
 import { LabStacks } from '../stacks/lab';
 import { synthErrors } from './support/annotations';
-import { buildTestLab, resourcesOf, synthStack } from './support/synth';
+import { buildTestLab, exampleConfig, resourcesOf, synthStack } from './support/synth';
 
 /**
  * VP-HELM-1 against what upstream does: Kubernetes' `$(VAR)` expansion (kubernetes/kubernetes
@@ -32,6 +36,15 @@ function exampleLab(): NonNullable<typeof cleanLab> {
     cleanLab = { stacks, values: { mainCluster: valuesOf('mainCluster'), sandboxCluster: valuesOf('sandboxCluster') } };
   }
   return cleanLab;
+}
+
+/** VP-HELM-1's findings on a bare hashicorp/vault release with these values documents and chart version. */
+function releaseFindings(documents: string[], version = VAULT_CHART.version): string[] {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  new HelmProvider(stack, 'helm', {});
+  new Release(stack, 'Vault', { name: 'vault', repository: VAULT_CHART.repository, chart: VAULT_CHART.chart, version, values: documents });
+  Aspects.of(stack).add(new RulePack([vaultChartAddressesExpand], exampleConfig()));
+  return synthErrors(stack).map((e) => e.message);
 }
 
 /** Lab values with `change` applied to a deep copy. */
@@ -80,9 +93,12 @@ describe('VP-HELM-1 on the example lab', () => {
   });
 
   test('fails when the release installs a chart version the env model was not read from', () => {
-    const stacks = lab();
-    stacks.sandboxCluster.node.findAll().find((c): c is VaultRelease => c instanceof VaultRelease)!.release.addOverride('version', '0.35.0');
-    expect(synthErrors(stacks.sandboxCluster).map((e) => e.message)).toEqual([expect.stringMatching(/^\[VP-HELM-1\] chart version "0\.35\.0": .* modeled for 0\.34\.1 only/)]);
+    expect(releaseFindings(helmValues(exampleLab().values.mainCluster), '0.35.0')).toEqual([expect.stringMatching(/^\[VP-HELM-1\] chart version "0\.35\.0": .* modeled for 0\.34\.1 only/)]);
+  });
+
+  test('fails when a later values document overrides apiAddr with $(HOSTNAME) (helm merges the documents in order)', () => {
+    const override = helmValues({ server: { ha: { apiAddr: 'https://$(HOSTNAME).vault-internal:8200' } } });
+    expect(releaseFindings([...helmValues(exampleLab().values.mainCluster), ...override])).toEqual([expect.stringMatching(/^\[VP-HELM-1\] server\.ha\.apiAddr .* refers to \$\(HOSTNAME\)/)]);
   });
 });
 
