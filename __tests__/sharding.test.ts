@@ -217,7 +217,7 @@ describe('npm run shards', () => {
     return file;
   }
 
-  test('lists the apps that change stack between two configs and exits with status 2', () => {
+  test('lists the apps that change stack between two configs and exits with status 1', () => {
     // GIVEN the deployed config groups webapp alone, and the new one moves notifier in with it
     const before = writeConfig('before.yaml', { groups: { web: ['webapp'] } });
     const after = writeConfig('after.yaml', { groups: { web: ['webapp', 'notifier'] } });
@@ -232,7 +232,7 @@ describe('npm run shards', () => {
     expect(result.stdout).toMatch(/1 app\(s\) change stack/);
     expect(result.stdout).toMatch(/notifier: main -> main-apps-web/);
     expect(result.stdout).not.toMatch(/webapp: /);
-    expect(result.status).toBe(2);
+    expect(result.status).toBe(1);
   });
 });
 

@@ -7,11 +7,10 @@ import { App, DataTerraformRemoteStateLocal, LocalBackend, TerraformDataSource, 
 import { loadLabConfig, validateLabConfig } from '../config/load';
 import { buildLab } from '../stacks/lab';
 import { appCosts } from '../stacks/resource-budget';
+import { ExitCode, processIo, runAsProcess, runScript, ScriptIo, UsageError } from './cli';
 import { generateFleetInput } from './fleet';
 
 /*
- * npm run bench [-- --sizes 10,100,1000] [--iterations N] [--write-docs] [--skip-cdktf]
- *
  * For each size, one child process synthesizes a generated lab of that many apps (every feature
  * on) the way main.ts does, and a second child synthesizes the floor: the very same Terraform
  * blocks, read back from the first child's output and instantiated directly with the provider
@@ -25,6 +24,36 @@ const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const DOCS = path.join(ROOT, 'docs', 'performance.md');
 const BEGIN = '<!-- bench:begin (npm run bench -- --write-docs rewrites this section) -->';
 const END = '<!-- bench:end -->';
+/** A child process gets its arguments (JSON) here, not on the command line the user types. */
+const CHILD_ENV = 'VAULT_PLATFORM_BENCH_CHILD';
+/**
+ * Peak RSS grows by about 1.3 MB per app (1273 MB at 1000 apps, docs/performance.md): 2000 apps
+ * keep a child well inside node 20's default heap limit (about 4 GB on this machine).
+ */
+const MAX_SIZE = 2000;
+/** Rounds per size; a 1000-app round takes about a minute on the reference machine. */
+const MAX_ITERATIONS = 20;
+
+const spec = {
+  name: 'bench',
+  description:
+    'Synthesis time and memory of generated labs (every feature on) against a floor: the same Terraform blocks\n' +
+    'built directly with the provider classes (docs/performance.md). Nothing here is a test.',
+  options: {
+    sizes: { type: 'string', value: 'N,N,…', description: `app counts to measure, 1 to ${MAX_SIZE} each (default: 10,100,1000)` },
+    iterations: { type: 'string', value: 'N', description: `rounds per size, 1 to ${MAX_ITERATIONS}; the best is kept (default: 5 below 100 apps, else 3)` },
+    'write-docs': { type: 'boolean', description: 'also rewrite the results section of docs/performance.md' },
+    'skip-cdktf': { type: 'boolean', description: 'skip timing `cdktf synth`, `tsx main.ts` and `tsc` on the example lab' },
+  },
+  exits: { ok: 'the results were printed (the target is reported, not enforced)' },
+} as const;
+
+/** `item` of the value of `flag` as a whole number from `min` to `max`, or a usage error naming both. */
+function boundedInteger(flag: string, value: string, item: string, min: number, max: number): number {
+  const n = /^\d+$/.test(item) ? Number(item) : NaN;
+  if (!(n >= min && n <= max)) throw new UsageError(`${flag} ${value}: ${JSON.stringify(item)} is not a whole number from ${min} to ${max}`);
+  return n;
+}
 
 interface ChildResult {
   readonly variant: 'project' | 'floor';
@@ -334,7 +363,12 @@ function synthFloor(plan: readonly FloorStack[], outdir: string): { construct: n
 // ---------------------------------------------------------------- parent
 
 function child(args: string[]): ChildResult {
-  const result = spawnSync(TSX, [__filename, '--child', ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(TSX, [__filename], {
+    cwd: ROOT,
+    env: { ...process.env, [CHILD_ENV]: JSON.stringify(args) },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.status !== 0) throw new Error(`bench child ${args.join(' ')} failed:\n${result.stderr}`);
   const lines = result.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]) as ChildResult;
@@ -493,31 +527,35 @@ function report(pairs: { project: ChildResult; floor: ChildResult }[], cdktf: Cd
   return lines.join('\n');
 }
 
-function writeDocs(section: string): void {
+function writeDocs(section: string, io: ScriptIo): void {
   const text = fs.readFileSync(DOCS, 'utf8');
   const begin = text.indexOf(BEGIN);
   const end = text.indexOf(END);
   if (begin < 0 || end < begin) throw new Error(`${DOCS} lacks the markers ${BEGIN} … ${END}`);
-  fs.writeFileSync(DOCS, `${text.slice(0, begin + BEGIN.length)}\n${section}\n${text.slice(end)}`);
-  process.stdout.write(`wrote ${path.relative(process.cwd(), DOCS)}\n`);
+  io.writeFile(DOCS, `${text.slice(0, begin + BEGIN.length)}\n${section}\n${text.slice(end)}`);
+  io.stdout(`wrote ${path.relative(process.cwd(), DOCS)}\n`);
 }
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
+/** One measurement in a child process: `[variant, size, outdir, projectOutdir]`, result as JSON on stdout. */
+function runChild([variant, size, outdir, projectOutdir]: string[]): void {
+  // As main.ts runs: no source-mapped stack traces (both variants, so the ratio compares like with like).
+  process.setSourceMapsEnabled(false);
+  const result = variant === 'project' ? runProject(Number(size), outdir) : runFloor(Number(size), projectOutdir, outdir);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-function main(args: string[]): void {
-  if (args[0] === '--child') {
-    // As main.ts runs: no source-mapped stack traces (both variants, so the ratio compares like with like).
-    process.setSourceMapsEnabled(false);
-    const [variant, size, outdir, projectOutdir] = args.slice(1);
-    const result = variant === 'project' ? runProject(Number(size), outdir) : runFloor(Number(size), projectOutdir, outdir);
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    return;
-  }
-  const sizes = (option(args, '--sizes') ?? '10,100,1000').split(',').map(Number);
-  const iterationsFor = (size: number) => Number(option(args, '--iterations') ?? (size >= 100 ? 3 : 5));
+export function main(argv: readonly string[], io: ScriptIo = processIo): Promise<number> {
+  return runScript(spec, argv, io, ({ values }) => {
+    // Every value is checked before the first child starts: a typo must not cost a full run.
+    const { sizes = '10,100,1000', iterations: rounds } = values;
+    const sizeList = sizes.split(',').map((n) => boundedInteger('--sizes', sizes, n, 1, MAX_SIZE));
+    const iterations = rounds === undefined ? undefined : boundedInteger('--iterations', rounds, rounds, 1, MAX_ITERATIONS);
+    bench(sizeList, (size) => iterations ?? (size >= 100 ? 3 : 5), !values['skip-cdktf'], !!values['write-docs'], io);
+    return ExitCode.ok;
+  });
+}
+
+function bench(sizes: readonly number[], iterationsFor: (size: number) => number, timeCdktf: boolean, writeToDocs: boolean, io: ScriptIo): void {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const pairs: { project: ChildResult; floor: ChildResult }[] = [];
   try {
@@ -534,7 +572,7 @@ function main(args: string[]): void {
       const project = bestOf(projects);
       const floor = bestOf(floors);
       pairs.push({ project, floor });
-      process.stdout.write(
+      io.stdout(
         `${size} apps: project ${fmt(project.totalMs, 0)} ms wall / ${fmt(project.cpuMs, 0)} ms CPU, floor ${fmt(floor.totalMs, 0)} ms wall / ${fmt(
           floor.cpuMs,
           0
@@ -544,10 +582,14 @@ function main(args: string[]): void {
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-  const cdktf = args.includes('--skip-cdktf') ? undefined : measureCdktfSynth();
+  const cdktf = timeCdktf ? measureCdktfSynth() : undefined;
   const section = report(pairs, cdktf);
-  process.stdout.write(`\n${section}\n`);
-  if (args.includes('--write-docs')) writeDocs(section);
+  io.stdout(`\n${section}\n`);
+  if (writeToDocs) writeDocs(section, io);
 }
 
-main(process.argv.slice(2));
+if (require.main === module) {
+  const childArgs = process.env[CHILD_ENV];
+  if (childArgs) runChild(JSON.parse(childArgs) as string[]);
+  else runAsProcess(main);
+}

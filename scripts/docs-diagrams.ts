@@ -5,17 +5,32 @@ import { App } from 'cdktf';
 import { loadLabConfig } from '../config/load';
 import { renderRunbookDiagrams, replaceGeneratedBlock } from '../stacks/bootstrap-diagrams';
 import { buildLab } from '../stacks/lab';
+import { ExitCode, processIo, runAsProcess, runScript, ScriptIo } from './cli';
 
-// Rewrites the Mermaid diagrams in docs/runbook.md from the stack model of the example lab; a test
-// fails when the committed diagrams differ from what the model produces now.
-const target = path.join(__dirname, '..', 'docs', 'runbook.md');
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'diagrams-'));
-try {
-  const stacks = buildLab(new App({ outdir, skipValidation: true }), loadLabConfig(path.join(__dirname, '..', 'config', 'lab.yaml')));
-  // Cross-stack references become stack dependencies only when the stacks are prepared.
-  Object.values(stacks).forEach((stack) => stack.prepareStack());
-  fs.writeFileSync(target, replaceGeneratedBlock(fs.readFileSync(target, 'utf8'), renderRunbookDiagrams(stacks)));
-  process.stdout.write(`wrote ${path.relative(process.cwd(), target)}\n`);
-} finally {
-  fs.rmSync(outdir, { recursive: true, force: true });
+const spec = {
+  name: 'docs:diagrams',
+  description:
+    'Rewrites the Mermaid diagrams in docs/runbook.md from the stack model of the example lab; a test fails\n' +
+    'when the committed diagrams differ from what the model produces now.',
+  options: {},
+  exits: { ok: 'docs/runbook.md was written' },
+} as const;
+
+export function main(argv: readonly string[], io: ScriptIo = processIo): Promise<number> {
+  return runScript(spec, argv, io, () => {
+    const target = path.join(__dirname, '..', 'docs', 'runbook.md');
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'diagrams-'));
+    try {
+      const stacks = buildLab(new App({ outdir, skipValidation: true }), loadLabConfig(path.join(__dirname, '..', 'config', 'lab.yaml')));
+      // Cross-stack references become stack dependencies only when the stacks are prepared.
+      Object.values(stacks).forEach((stack) => stack.prepareStack());
+      io.writeFile(target, replaceGeneratedBlock(fs.readFileSync(target, 'utf8'), renderRunbookDiagrams(stacks)));
+      io.stdout(`wrote ${path.relative(process.cwd(), target)}\n`);
+      return ExitCode.ok;
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
 }
+
+if (require.main === module) runAsProcess(main);

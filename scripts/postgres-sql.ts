@@ -1,17 +1,26 @@
 import { loadLabConfig } from '../config/load';
 import { CLUSTER_ENVIRONMENTS, ClusterEnvironmentName } from '../config/schema';
 import { postgresGroupRoleScript } from '../stacks/postgres-group-roles';
+import { ExitCode, processIo, runAsProcess, runScript, ScriptIo, UsageError } from './cli';
 
-// Prints the DBA's group-role script: `npm run postgres-sql -- <main|sandbox> <cluster>` (LAB_CONFIG
-// selects the config file, as for synth).
-const [environment, cluster] = process.argv.slice(2);
-if (!CLUSTER_ENVIRONMENTS.includes(environment as ClusterEnvironmentName) || !cluster) {
-  process.stderr.write(`usage: npm run postgres-sql -- <${CLUSTER_ENVIRONMENTS.join('|')}> <cluster>\n`);
-  process.exit(2);
+const spec = {
+  name: 'postgres-sql',
+  description:
+    "Prints the DBA's idempotent SQL for one PostgreSQL cluster: the group roles <app>_role and Vault's\n" +
+    'login (docs/postgres.md). LAB_CONFIG selects the config file, as for synth.',
+  options: {},
+  positionals: [`<${CLUSTER_ENVIRONMENTS.join('|')}>`, '<cluster>'],
+  exits: { ok: 'the script was printed', finding: 'the environment has no such cluster (the known ones are named)' },
+} as const;
+
+export function main(argv: readonly string[], io: ScriptIo = processIo): Promise<number> {
+  return runScript(spec, argv, io, ({ positionals: [environment, cluster] }) => {
+    if (!CLUSTER_ENVIRONMENTS.includes(environment as ClusterEnvironmentName)) {
+      throw new UsageError(`${JSON.stringify(environment)} is not an environment with PostgreSQL clusters; give one of ${CLUSTER_ENVIRONMENTS.join(', ')} first`);
+    }
+    io.stdout(postgresGroupRoleScript(loadLabConfig(), environment as ClusterEnvironmentName, cluster));
+    return ExitCode.ok;
+  });
 }
-try {
-  process.stdout.write(postgresGroupRoleScript(loadLabConfig(), environment as ClusterEnvironmentName, cluster));
-} catch (e) {
-  process.stderr.write(`${(e as Error).message}\n`);
-  process.exit(1);
-}
+
+if (require.main === module) runAsProcess(main);

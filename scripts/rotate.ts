@@ -1,26 +1,35 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { DEFAULT_CONFIG_FILE } from '../config/load';
 import { rotateGeneratedKey } from '../config/rotate';
+import { ExitCode, processIo, readInputFile, runAsProcess, runScript, ScriptIo } from './cli';
 
-// npm run rotate -- --app webapp --secret db-seed --key password [--config config/lab.yaml]
-// Bumps one generated key's version in the lab config; commit the change, then apply.
-try {
-  const { values } = parseArgs({
-    options: { app: { type: 'string' }, secret: { type: 'string' }, key: { type: 'string' }, config: { type: 'string' } },
-    strict: true,
+const spec = {
+  name: 'rotate',
+  description:
+    "Bumps one generated key's version in the lab config (docs/secret-contracts.md); commit the change,\n" +
+    'then apply: the next apply writes a new value for that key and leaves every other key as it is.',
+  options: {
+    app: { type: 'string', value: 'APP', description: 'the app whose secret contract holds the key', required: true },
+    secret: { type: 'string', value: 'SECRET', description: 'the secret of the contract', required: true },
+    key: { type: 'string', value: 'KEY', description: 'the generated key to rotate', required: true },
+    config: { type: 'string', value: 'LAB.yaml', description: 'the lab config to edit (default: LAB_CONFIG, else config/lab.yaml)' },
+  },
+  exits: { ok: 'the version was bumped in the config', finding: 'the config refuses the rotation (unknown app, secret or key, a static key)' },
+} as const;
+
+export function main(argv: readonly string[], io: ScriptIo = processIo): Promise<number> {
+  return runScript(spec, argv, io, ({ values }) => {
+    const { app, secret, key } = values;
+    const file = values.config ?? (process.env.LAB_CONFIG || DEFAULT_CONFIG_FILE);
+    const text = readInputFile(values.config === undefined ? 'LAB_CONFIG' : '--config', file, 'give the path of the lab config to edit');
+    const result = rotateGeneratedKey(text, { app, secret, key }, file);
+    io.writeFile(file, result.text);
+    io.stdout(
+      `${path.relative(process.cwd(), file)}: ${result.path} ${result.from} -> ${result.to}\n` +
+        `Commit this change; the next apply writes a new value for ${secret}/${key} and leaves every other key as it is.\n`,
+    );
+    return ExitCode.ok;
   });
-  const missing = (['app', 'secret', 'key'] as const).filter((k) => !values[k]);
-  if (missing.length > 0) throw new Error(`missing ${missing.map((k) => `--${k}`).join(', ')}; usage: npm run rotate -- --app <app> --secret <secret> --key <key> [--config <lab.yaml>]`);
-  const file = values.config ?? (process.env.LAB_CONFIG || DEFAULT_CONFIG_FILE);
-  const result = rotateGeneratedKey(fs.readFileSync(file, 'utf8'), { app: values.app!, secret: values.secret!, key: values.key! }, file);
-  fs.writeFileSync(file, result.text);
-  process.stdout.write(
-    `${path.relative(process.cwd(), file)}: ${result.path} ${result.from} -> ${result.to}\n` +
-      `Commit this change; the next apply writes a new value for ${values.secret}/${values.key} and leaves every other key as it is.\n`,
-  );
-} catch (e) {
-  process.stderr.write(`rotate failed: ${(e as Error).message}\n`);
-  process.exit(1);
 }
+
+if (require.main === module) runAsProcess(main);

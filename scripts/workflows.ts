@@ -1,13 +1,24 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { loadLabConfig } from '../config/load';
 import { generateWorkflows } from '../stacks/ci-workflows';
+import { ExitCode, processIo, runAsProcess, runScript, ScriptIo } from './cli';
 
-// Regenerates the forge workflows from the lab config (`npm run workflows`); commit the result.
-const root = path.join(__dirname, '..');
-for (const file of generateWorkflows(loadLabConfig())) {
-  const target = path.join(root, file.path);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.writeFileSync(target, file.content);
-  process.stdout.write(`wrote ${file.path}\n`);
+const spec = {
+  name: 'workflows',
+  description: 'Regenerates the forge workflows from the lab config (LAB_CONFIG, else config/lab.yaml); commit the result (docs/ci.md).',
+  options: {},
+  exits: { ok: 'the workflow files were written' },
+} as const;
+
+export function main(argv: readonly string[], io: ScriptIo = processIo): Promise<number> {
+  return runScript(spec, argv, io, () => {
+    const root = path.join(__dirname, '..');
+    for (const file of generateWorkflows(loadLabConfig())) {
+      io.writeFile(path.join(root, file.path), file.content);
+      io.stdout(`wrote ${file.path}\n`);
+    }
+    return ExitCode.ok;
+  });
 }
+
+if (require.main === module) runAsProcess(main);
