@@ -185,9 +185,10 @@ describe('CI roles in the lab', () => {
   });
 
   test('fails when an app is named like the platform role', () => {
-    const config = exampleConfigWith((c) => {
-      c.apps.push({ name: 'platform', namespace: 'platform', repository: 'lab/platform', delivery: 'vso' });
-    });
-    expect(() => buildTestLab(config)).toThrow(/app name 'platform' is reserved/);
+    expect(() =>
+      exampleConfigWith((c) => {
+        c.apps.push({ name: 'platform', namespace: 'platform', repository: 'lab/platform', delivery: 'vso' });
+      }),
+    ).toThrow(/apps\[4\]\.name = "platform": is reserved: this project's CI role gitea_cicd_platform/);
   });
 });

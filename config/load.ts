@@ -7,6 +7,7 @@ import { sandboxIsolationIssues } from './isolation';
 import { bootstrapConfigIssues } from './bootstrap-checks';
 import { ciProfileIssues } from './ci-checks';
 import { isInsideFolder, OutsideProjectError, realPathInsideProject } from './project-files';
+import { reservedIdentityIssues } from './reserved-identities';
 import { CLUSTER_ENVIRONMENTS, LabConfig, labConfigSchema } from './schema';
 import { secretContractIssues } from './secret-contract';
 import { templateTextIssues } from './terraform-text';
@@ -70,6 +71,12 @@ export function parseLabConfig(text: string, source = '<inline>'): LabConfig {
 
 /** Validates an already parsed object: schema first, then the rules that span several fields. */
 export function validateLabConfig(input: unknown, source = '<inline>'): LabConfig {
+  if (input === null || input === undefined || typeof input !== 'object' || Array.isArray(input)) {
+    const found = input === null || input === undefined ? 'the file is empty' : `the file holds a ${Array.isArray(input) ? 'list' : typeof input}`;
+    throw new ConfigError(source, [
+      { path: '', value: undefined, message: `${found}; a lab config is a mapping with the keys environments and apps (start from config/lab.yaml)` },
+    ]);
+  }
   const parsed = labConfigSchema.safeParse(input);
   if (!parsed.success) {
     throw new ConfigError(source, parsed.error.issues.flatMap((i) => toConfigIssues(i, input)));
@@ -144,6 +151,7 @@ function crossFieldIssues(config: LabConfig): ConfigIssue[] {
   issues.push(...deliveryIssues(config));
   issues.push(...bootstrapConfigIssues(config));
   issues.push(...shardingIssues(config));
+  issues.push(...reservedIdentityIssues(config));
   issues.push(...ciProfileIssues(config));
   return issues;
 }

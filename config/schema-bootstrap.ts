@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { DNS1123_LABEL, DNS1123_LABEL_RULE, MOUNT_PATH } from '../constructs/names';
+import { dnsLabel, mountPath, notReserved, singleLine, url } from './fields';
+import { BOOTSTRAP_NAMES, RESERVED_CONSUMER_NAMES } from './platform-names';
+import type { LabConfig } from './schema';
 
 /**
  * The bootstrap chain's part of the lab config: what the QNAP Vault serves to the main cluster
@@ -8,16 +10,16 @@ import { DNS1123_LABEL, DNS1123_LABEL_RULE, MOUNT_PATH } from '../constructs/nam
  * operators write those with `vault kv put`.
  */
 
-const label = z.string().max(63).regex(DNS1123_LABEL, { message: DNS1123_LABEL_RULE });
-const mountPath = z.string().regex(MOUNT_PATH, { message: "must be path segments of [A-Za-z0-9_.-] without leading or trailing '/'" });
+const label = dnsLabel;
 const kvSecretPath = z
   .string()
+  .max(255, { message: 'must be at most 255 characters (a KV secret path)' })
   .regex(/^[a-z0-9][a-z0-9_.\-]*(\/[a-z0-9][a-z0-9_.\-]*)*$/, { message: "must be lowercase path segments separated by '/', e.g. dns/provider (no globs)" });
 
 /** A workload in the main cluster that reads one infrastructure secret from the QNAP Vault through VSO. */
 export const bootstrapConsumerSchema = z.strictObject({
   /** Names the consumer's QNAP policy (`infra-<name>`) and Kubernetes auth role (`<name>`). */
-  name: label,
+  name: notReserved(label, RESERVED_CONSUMER_NAMES, 'rename the consumer'),
   /** Path of the secret inside the infra KV v2 mount, e.g. `dns/provider`. */
   kvPath: kvSecretPath,
   /** Namespace the Kubernetes Secret is written to (and where the ServiceAccount lives). */
@@ -38,7 +40,10 @@ export const transitUnsealedVaultSchema = z.strictObject({
   /** Which environment's Vault. Only `main`: the sandbox must never depend on the QNAP Vault. */
   environment: z.enum(['main', 'sandbox']),
   /** Transit key name, unique per unsealed Vault. @default 'unseal-<environment>' */
-  keyName: z.string().regex(/^[a-z0-9][a-z0-9_\-]*$/, { message: "must be lowercase letters, digits, '_' or '-'" }).optional(),
+  keyName: z
+    .string()
+    .max(128, { message: 'must be at most 128 characters (a transit key name)' })
+    .regex(/^[a-z0-9][a-z0-9_\-]*$/, { message: "must be lowercase letters, digits, '_' or '-'" }).optional(),
 });
 
 export const qnapBootstrapSchema = z.strictObject({
@@ -55,22 +60,26 @@ export const qnapBootstrapSchema = z.strictObject({
     /** Auth mount path on the QNAP Vault. @default 'kubernetes-main' */
     authPath: mountPath.optional(),
     /** The main cluster's API server as the NAS reaches it, e.g. https://k8s.lab.example.net:6443. */
-    apiHost: z.string().regex(/^https:\/\/[^\s/]+/, { message: 'must be an https:// URL of the Kubernetes API as the QNAP Vault reaches it' }),
+    apiHost: url('the Kubernetes API as the QNAP Vault reaches it', 'https', 'https://k8s-main.lab.example.net:6443'),
     /** PEM CA of that API server (public). @default - the QNAP's system trust store */
-    apiCaCert: z.string().includes('BEGIN CERTIFICATE', { message: 'must be a PEM certificate' }).optional(),
+    apiCaCert: z
+      .string()
+      .max(65536, { message: 'must be at most 65536 characters (a PEM CA bundle)' })
+      .includes('BEGIN CERTIFICATE', { message: 'must be a PEM certificate' })
+      .optional(),
     /**
      * The API server's own token audience. With the client JWT as reviewer, the token VSO sends must be
      * accepted by the API server too, so VaultAuth requests both this audience and `vault`.
      * @default 'https://kubernetes.default.svc.cluster.local'
      */
-    apiServerAudience: z.string().min(1).optional(),
+    apiServerAudience: singleLine('an audience', 255).optional(),
   }),
   pki: z
     .strictObject({
       /** PKI mount on the QNAP Vault. @default 'pki-bootstrap' */
       mountPath: mountPath.optional(),
       /** Root CA common name. @default 'Lab bootstrap CA' */
-      caCommonName: z.string().min(1).optional(),
+      caCommonName: singleLine('ub-common-name of X.509, RFC 5280 Appendix A', 64).optional(),
       /** Server certificate lifetime (role max TTL), in hours. @default 720 */
       certMaxTtlHours: z.number().int().min(24).max(2160).optional(),
     })
@@ -104,7 +113,10 @@ export const vaultServerSchema = z.strictObject({
     }),
   ]),
   /** Size of each data (raft) and audit volume. @default '10Gi' */
-  storageSize: z.string().regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, { message: "must be a Kubernetes quantity such as '10Gi'" }).optional(),
+  storageSize: z
+    .string()
+    .max(16, { message: "must be a Kubernetes quantity such as '10Gi'" })
+    .regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, { message: "must be a Kubernetes quantity such as '10Gi'" }).optional(),
 });
 
 export type QnapBootstrapConfig = z.infer<typeof qnapBootstrapSchema>;
@@ -131,6 +143,33 @@ export function transitKeyName(entry: z.infer<typeof transitUnsealedVaultSchema>
 
 export function consumerServiceAccount(consumer: BootstrapConsumerConfig): string {
   return consumer.serviceAccount ?? `${consumer.name}-bootstrap`;
+}
+
+/** A ServiceAccount of the main cluster that logs in to the QNAP Vault. */
+export interface BootstrapServiceAccount {
+  /** Construct id of the account in the main-cluster stack. */
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** What uses it, for messages. */
+  readonly owner: string;
+  /** The config field that names it; undefined for the platform's own. */
+  readonly field?: string;
+}
+
+/** The main cluster's identities for the QNAP Vault: the Vault certificate's requester and one per consumer. */
+export function bootstrapServiceAccounts(config: LabConfig): BootstrapServiceAccount[] {
+  const vaultNamespace = config.environments.main.vaultServer.namespace ?? BOOTSTRAP_DEFAULTS.vaultNamespace;
+  return [
+    { id: 'VaultServerTls', namespace: vaultNamespace, name: BOOTSTRAP_NAMES.tlsServiceAccount, owner: "the requester of the in-cluster Vault's certificate" },
+    ...config.environments.qnap.bootstrap.consumers.map((c, i) => ({
+      id: `Consumer-${c.name}`,
+      namespace: c.namespace,
+      name: consumerServiceAccount(c),
+      owner: `environments.qnap.bootstrap.consumers[${i}] (${c.name})`,
+      field: `environments.qnap.bootstrap.consumers[${i}].${c.serviceAccount === undefined ? 'name' : 'serviceAccount'}`,
+    })),
+  ];
 }
 
 export function consumerSecretName(consumer: BootstrapConsumerConfig): string {

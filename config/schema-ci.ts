@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gitRef, repository, singleLine, uniqueList, url } from './fields';
 import { CI_CLAIM_PROFILES, CiClaimNames } from '../constructs/ci-claim-profiles';
 
 /**
@@ -6,16 +7,17 @@ import { CI_CLAIM_PROFILES, CiClaimNames } from '../constructs/ci-claim-profiles
  * and which repository and refs may act for each app and for this project. Imported by schema.ts.
  */
 
-const REPOSITORY = /^[A-Za-z0-9_.\-]+\/[A-Za-z0-9_.\-]+$/;
-const REPOSITORY_RULE = "must be 'owner/repo' (letters, digits, '.', '_', '-'), no globs";
-/** A full git ref without globs or commas (the provider splits bound claim values on commas). */
-const GIT_REF = /^refs\/(heads|tags)\/[A-Za-z0-9_.\-/]+$/;
-const GIT_REF_RULE = "must be a full ref such as 'refs/heads/main' or 'refs/tags/v1' (no globs, no commas)";
 const CLAIM_NAME = /^(\/)?[A-Za-z0-9_.\-]+(\/[A-Za-z0-9_.\-~]+)*$/;
 const CLAIM_NAME_RULE = "must be a claim name such as 'repository', or a JSON pointer such as '/nested/claim'";
 
 /** A written justification for an explicit exception; short phrases like "ok" do not count. */
-export const writtenReason = z.string().trim().min(10, { message: 'must explain the exception in at least 10 characters' });
+export const writtenReason = singleLine('a written reason', 500).refine((v) => v.trim().length >= 10, {
+  message: 'must explain the exception in at least 10 characters',
+});
+/** Refs a role accepts; at most a handful in practice, each bound as a claim value. */
+const gitRefs = uniqueList(gitRef, 32).min(1, { message: 'must list at least one ref' });
+/** The forge's numeric repository id. */
+const repositoryId = z.string().regex(/^[0-9]{1,20}$/, { message: 'must be the numeric repository id' });
 
 /** The forge's claim names, for `profile: custom`. */
 export const ciClaimNamesSchema = z.strictObject({
@@ -48,9 +50,9 @@ export const ciOidcExtraShape = {
    * Base URL for OIDC discovery (`/.well-known/openid-configuration` is appended by Vault).
    * @default - the issuer
    */
-  discoveryUrl: z.string().url().optional(),
+  discoveryUrl: url('OIDC discovery', 'https', 'https://git.lab.example.net/api/actions').optional(),
   /** JWKS URL, for a forge without discovery. Exclusive with discoveryUrl. @default - discovery is used */
-  jwksUrl: z.string().url().optional(),
+  jwksUrl: url('the JWKS', 'https', 'https://git.lab.example.net/api/actions/keys').optional(),
   /** Mount path of the JWT auth method under `auth/`. @default 'gitea-actions' */
   authPath: z.string().regex(/^[a-z0-9][a-z0-9\-_]*$/, { message: "must be lowercase letters, digits, '-' or '_'" }).optional(),
   /** Which claim names the forge uses. @default { profile: forgejo } */
@@ -67,26 +69,33 @@ export function checkCiOidc(oidc: { discoveryUrl?: string; jwksUrl?: string }, c
 /** Per-app CI settings (`apps[].ci`). */
 export const appCiSchema = z.strictObject({
   /** Refs whose runs may write the app's secrets. @default ['refs/heads/main'] */
-  refs: z.array(z.string().regex(GIT_REF, { message: GIT_REF_RULE })).min(1).optional(),
+  refs: gitRefs.optional(),
   /** Also require the forge to report the ref as protected. @default false */
   refProtected: z.boolean().optional(),
   /** The repository's immutable id, bound next to its name so a renamed-and-reused name gets nothing. @default - not bound */
-  repositoryId: z.string().regex(/^[0-9]+$/, { message: 'must be the numeric repository id' }).optional(),
+  repositoryId: repositoryId.optional(),
   /** Opt out of a CI role for this app; the reason is kept in the config for review. @default - the app gets gitea_cicd_<app> */
   disabled: z.strictObject({ reason: writtenReason }).optional(),
+}).superRefine((ci, ctx) => {
+  if (ci.disabled === undefined) return;
+  for (const key of ['refs', 'refProtected', 'repositoryId'] as const) {
+    if (ci[key] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [key], message: 'has no effect while ci.disabled is set (no CI role is created); remove it, or remove disabled' });
+    }
+  }
 });
 
 /** This project's own repository, whose CI runs `cdktf diff`/`cdktf deploy` (`ci.platform`). */
 export const platformCiSchema = z.strictObject({
-  repository: z.string().regex(REPOSITORY, { message: REPOSITORY_RULE }),
+  repository,
   /** @default - not bound */
-  repositoryId: z.string().regex(/^[0-9]+$/, { message: 'must be the numeric repository id' }).optional(),
+  repositoryId: repositoryId.optional(),
   /** Refs that may deploy. @default ['refs/heads/main'] */
-  refs: z.array(z.string().regex(GIT_REF, { message: GIT_REF_RULE })).min(1).optional(),
+  refs: gitRefs.optional(),
   /** Also require the forge to report the ref as protected. @default - true when the claim profile has a ref-protected claim (forgejo), else false */
   refProtected: z.boolean().optional(),
   /** Runner label of the workflow jobs. @default 'docker' */
-  runsOn: z.string().min(1).optional(),
+  runsOn: singleLine('a runner label', 64).optional(),
 });
 
 /** The top-level `ci` key. */

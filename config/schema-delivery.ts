@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
+import { objectName, uniqueList } from './fields';
 import { OPERATOR_DURATION, OPERATOR_DURATION_RULE, RESTART_TARGET_KINDS } from '../constructs/delivery-model';
 
 /**
@@ -16,14 +16,14 @@ export const environmentDeliverySchema = z.strictObject({
    * ESO app's namespace (a namespaced SecretStore can read no other namespace).
    * @default - the operators trust the system CA bundle
    */
-  vaultCaSecret: z.string().max(253).regex(DNS1123_LABEL, { message: DNS1123_LABEL_RULE }).optional(),
+  vaultCaSecret: objectName.optional(),
 });
 
 /** A workload the Vault Secrets Operator restarts when a delivered secret changes. */
 export const rolloutRestartTargetSchema = z.strictObject({
   /** One of the kinds VSO can restart (the CRD's enum). */
   kind: z.enum(RESTART_TARGET_KINDS, { message: `must be one of ${RESTART_TARGET_KINDS.join(', ')} (the kinds the Vault Secrets Operator can restart)` }),
-  name: z.string().max(253).regex(DNS1123_LABEL, { message: DNS1123_LABEL_RULE }),
+  name: objectName,
 });
 
 /** The app keys that shape delivery; spread into the app schema. */
@@ -37,12 +37,12 @@ export const appDeliveryFields = {
    * Workloads restarted when a delivered secret changes (VSO only; ESO does not restart pods).
    * @default - none: the app must reload its Secret itself
    */
-  rolloutRestartTargets: z.array(rolloutRestartTargetSchema).optional(),
+  rolloutRestartTargets: uniqueList(rolloutRestartTargetSchema, 32).optional(),
   /**
    * How often the operator re-reads the app's KV secrets, e.g. `10m`, `1h`.
    * @default '10m'
    */
-  refreshInterval: z.string().regex(OPERATOR_DURATION, { message: OPERATOR_DURATION_RULE }).optional(),
+  refreshInterval: z.string().max(16, { message: OPERATOR_DURATION_RULE }).regex(OPERATOR_DURATION, { message: OPERATOR_DURATION_RULE }).optional(),
 };
 
 export type EnvironmentDeliveryConfig = z.infer<typeof environmentDeliverySchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
+import { dnsLabel, ttlSeconds } from './fields';
 import { POSTGRES_TTL } from '../constructs/postgres-sql';
 
 /**
@@ -14,13 +14,13 @@ const sqlName = z
   .regex(/^[a-z_][a-z0-9_\-]*$/, { message: "must be lowercase letters, digits, '_' or '-', starting with a letter or '_'" });
 
 export const postgresClusterSchema = z.strictObject({
-  host: z.string().regex(/^[A-Za-z0-9.\-]+$/, { message: 'must be a host name or IP address' }),
+  host: z.string().max(253, { message: 'must be at most 253 characters (a DNS name)' }).regex(/^[A-Za-z0-9.\-]+$/, { message: 'must be a host name or IP address' }),
   /** @default 5432 */
   port: z.number().int().min(1).max(65535).optional(),
   /** Database Vault connects to for role management. @default 'postgres' */
   database: sqlName.optional(),
   /** Vault's own login on that server (never a superuser). @default 'vault' */
-  vaultUsername: z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'must be a lowercase SQL identifier' }).optional(),
+  vaultUsername: z.string().max(63, { message: 'must be at most 63 characters (PostgreSQL truncates longer identifiers)' }).regex(/^[a-z_][a-z0-9_]*$/, { message: 'must be a lowercase SQL identifier' }).optional(),
   /** @default 'verify-full' */
   sslMode: z.enum(['disable', 'require', 'verify-ca', 'verify-full']).optional(),
   /**
@@ -29,7 +29,7 @@ export const postgresClusterSchema = z.strictObject({
    * docs/postgres.md); unchanged, the variable is ignored.
    * @default 1
    */
-  vaultPasswordVersion: z.number().int().min(1).optional(),
+  vaultPasswordVersion: z.number().int().min(1).max(1_000_000).optional(),
   /**
    * Also manage the app group roles and grants from the Vault stack through the `postgresql`
    * Terraform provider (credentials from PGUSER/PGPASSWORD of whoever applies). Otherwise the DBA
@@ -39,25 +39,18 @@ export const postgresClusterSchema = z.strictObject({
   manageGroupRoles: z.boolean().optional(),
 });
 
-const ttlSeconds = (what: string, ceiling: number) =>
-  z
-    .number()
-    .int({ message: `${what} must be a whole number of seconds` })
-    .min(POSTGRES_TTL.min, { message: `${what} must be at least ${POSTGRES_TTL.min} seconds` })
-    .max(ceiling, { message: `${what} must be at most ${ceiling} seconds; dynamic logins are meant to be short-lived` });
-
 export const appPostgresSchema = z
   .strictObject({
     /** Name of a cluster under `environments.<env>.postgres.clusters`. */
-    cluster: z.string().regex(DNS1123_LABEL, { message: DNS1123_LABEL_RULE }),
+    cluster: dnsLabel,
     /** The app's database. @default - the app name */
     database: sqlName.optional(),
     /** Schema owned by `<app>_role` in that database. @default - the app name, '-' replaced by '_' */
     schema: sqlName.optional(),
     /** Lease TTL of a login, in seconds. @default 3600 */
-    defaultTtl: ttlSeconds('defaultTtl', POSTGRES_TTL.defaultTtlCeiling).optional(),
+    defaultTtl: ttlSeconds('defaultTtl', POSTGRES_TTL.min, POSTGRES_TTL.defaultTtlCeiling).optional(),
     /** Longest a login may be renewed to, in seconds. @default 86400 */
-    maxTtl: ttlSeconds('maxTtl', POSTGRES_TTL.maxTtlCeiling).optional(),
+    maxTtl: ttlSeconds('maxTtl', POSTGRES_TTL.min, POSTGRES_TTL.maxTtlCeiling).optional(),
     /** Also offer read-only logins: Vault role `<app>-ro`, group role `<app>_ro_role`. @default false */
     readOnly: z.boolean().optional(),
   })

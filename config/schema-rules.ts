@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { ttlSeconds } from './fields';
 
-const seconds = (what: string) =>
-  z.number().int().positive({ message: `must be a whole number of seconds > 0 (${what})` });
+const seconds = (what: string) => ttlSeconds(`the ${what}`, 1);
 
 /**
  * Limits the least-privilege rule pack (rules/least-privilege-rules.ts) enforces on every token a

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { projectRelativePath } from './fields';
 
 /**
  * The lab config's pointer from an app to a SecretContract file (`apps[].secretContract`), and the
@@ -13,13 +14,7 @@ export function versionKey(secretName: string, key: string): string {
   return `${secretName}/${key}`;
 }
 
-const projectRelativeYamlFile = z
-  .string()
-  .min(1)
-  .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(p) && !p.split(/[\\/]/).includes('..'), {
-    message: "must be a path relative to the project root (where cdktf runs), without '..', e.g. config/contracts/webapp.secrets.yaml",
-  })
-  .refine((p) => /\.ya?ml$/.test(p), { message: 'must name a .yaml or .yml file' });
+const projectRelativeYamlFile = projectRelativePath('config/contracts/webapp.secrets.yaml').regex(/\.ya?ml$/, { message: 'must name a .yaml or .yml file' });
 
 export const appSecretContractSchema = z.strictObject({
   /** The app's SecretContract (`hostk8s.io/v1`), relative to the project root like `state.directory`. */
@@ -31,8 +26,8 @@ export const appSecretContractSchema = z.strictObject({
    */
   versions: z
     .record(
-      z.string().regex(VERSION_KEY_PATTERN, { message: "must be '<secret>/<key>', e.g. db-seed/password" }),
-      z.number().int().min(1, { message: 'must be a whole number >= 1' }),
+      z.string().max(127, { message: 'must be at most 127 characters' }).regex(VERSION_KEY_PATTERN, { message: "must be '<secret>/<key>', e.g. db-seed/password" }),
+      z.number().int().min(1, { message: 'must be a whole number >= 1' }).max(1_000_000, { message: 'must be at most 1000000' }),
     )
     .optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
+import { dnsLabel, uniqueList } from './fields';
 
 /** Upper bound on `sharding.shards`: each shard is a stack, a state and a CI job per environment. */
 export const MAX_SHARDS = 64;
@@ -34,7 +35,7 @@ export const shardingSchema = z.strictObject({
    * stack, so it can be deployed empty (destroying what its apps had) before it is removed.
    * @default - not sharded by name
    */
-  groups: z.record(shardName, z.array(z.string().min(1))).optional(),
+  groups: z.record(shardName, uniqueList(dnsLabel, 10000)).optional(),
 });
 
 export type ShardingConfig = z.infer<typeof shardingSchema>;

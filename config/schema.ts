@@ -3,7 +3,9 @@ import { appDeliveryFields, environmentDeliverySchema } from './schema-delivery'
 import { appCiSchema, checkCiOidc, ciOidcExtraShape, labCiSchema } from './schema-ci';
 import { policyRulesSchema } from './schema-rules';
 import { appPostgresSchema, postgresClusterSchema } from './schema-postgres';
-import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, DNS1123_LABEL, DNS1123_LABEL_RULE, RESERVED_APP_NAME_SUFFIXES } from '../constructs/names';
+import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, RESERVED_APP_NAME_SUFFIXES } from '../constructs/names';
+import { dnsLabel, notReserved, projectRelativePath, repository, singleLine, uniqueList, url } from './fields';
+import { OPERATOR_NAMESPACES, RESERVED_APP_NAMES } from './platform-names';
 import { appSecretContractSchema } from './schema-secret-contract';
 import { qnapBootstrapSchema, vaultServerSchema } from './schema-bootstrap';
 import { shardingSchema } from './schema-shards';
@@ -15,20 +17,9 @@ import { shardingSchema } from './schema-shards';
  * environment of whoever runs Terraform.
  */
 
-const httpUrl = (what: string) =>
-  z.string().refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), {
-    message: `must be an absolute http(s) URL for ${what}, e.g. https://vault.lab.example.net:8200`,
-  });
-
-const relativePath = z
-  .string()
-  .min(1)
-  .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(p) && !p.split(/[\\/]/).includes('..'), {
-    message: "must be a path relative to the project root, without '..' (an absolute path would tie the synthesized JSON to one machine)",
-  });
-
 const stackKeyPrefix = z
   .string()
+  .max(200, { message: 'must be at most 200 characters (S3 keys are at most 1024 bytes with the stack name)' })
   .regex(/^[a-z0-9][a-z0-9_\-/]*$/, { message: "must be lowercase letters, digits, '_', '-' or '/'" });
 
 /**
@@ -40,21 +31,25 @@ export const stateBackendSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('local'),
     /** Folder for the state files, relative to the project root. @default 'state' */
-    directory: relativePath.optional(),
+    directory: projectRelativePath('state').optional(),
   }),
   z.strictObject({
     type: z.literal('pg'),
     /** Schema name prefix; the stack name is appended. @default 'vault_platform' */
-    schemaPrefix: z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'must be a lowercase SQL identifier' }).optional(),
+    schemaPrefix: z
+      .string()
+      .max(40, { message: 'must be at most 40 characters (the stack name is appended; PostgreSQL truncates identifiers at 63)' })
+      .regex(/^[a-z_][a-z0-9_]*$/, { message: 'must be a lowercase SQL identifier' })
+      .optional(),
   }),
   z.strictObject({
     type: z.literal('s3'),
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$/, { message: 'must be a valid bucket name' }),
     /** Key prefix; `<prefix>/<stack>.tfstate`. @default 'vault-platform' */
     keyPrefix: stackKeyPrefix.optional(),
-    region: z.string().min(1),
+    region: singleLine('an S3 region', 64),
     /** S3-compatible endpoint (MinIO, Garage…). @default - AWS */
-    endpoint: httpUrl('the S3 endpoint').optional(),
+    endpoint: url('the S3 endpoint', 'http(s)', 'https://s3.lab.example.net:9000').optional(),
     /** @default false */
     usePathStyle: z.boolean().optional(),
   }),
@@ -62,7 +57,7 @@ export const stateBackendSchema = z.discriminatedUnion('type', [
 
 export const vaultEndpointSchema = z.strictObject({
   /** Address of the Vault API, e.g. https://vault.lab.example.net:8200. */
-  address: httpUrl('the Vault API'),
+  address: url('the Vault API', 'http(s)', 'https://vault.lab.example.net:8200'),
   /**
    * Allows an `http://` address. Only the bootstrap (qnap) Vault may set it, and synthesis warns.
    * @default false
@@ -72,27 +67,26 @@ export const vaultEndpointSchema = z.strictObject({
 
 export const kubernetesSchema = z.strictObject({
   /** kubeconfig context the cluster stacks use (the kubeconfig file comes from KUBE_CONFIG_PATH). */
-  context: z.string().min(1),
+  context: singleLine('a kubeconfig context name', 253),
   /** Kubernetes API address as Vault's kubernetes auth reaches it (in-cluster for the main Vault). */
-  apiHost: httpUrl('the Kubernetes API'),
+  apiHost: url('the Kubernetes API', 'https', 'https://kubernetes.default.svc:443'),
 });
 
 export const ciOidcSchema = z.strictObject({
   /** Issuer of the forge's Actions OIDC tokens, e.g. https://git.lab.example.net/api/actions. */
-  issuer: httpUrl('the OIDC issuer'),
+  issuer: url('the OIDC issuer', 'https', 'https://git.lab.example.net/api/actions'),
   /** Audiences a CI token must carry; Vault roles bind them. */
-  audiences: z.array(z.string().min(1)).min(1, { message: 'must list at least one audience' }),
+  audiences: uniqueList(singleLine('an audience', 255), 16).min(1, { message: 'must list at least one audience' }),
   ...ciOidcExtraShape,
 }).superRefine(checkCiOidc);
 
-const clusterName = z.string().regex(DNS1123_LABEL, { message: DNS1123_LABEL_RULE });
 
 export const clusterEnvironmentSchema = z.strictObject({
   vault: vaultEndpointSchema,
   kubernetes: kubernetesSchema,
   ci: z.strictObject({ oidc: ciOidcSchema }),
   /** PostgreSQL clusters by name; apps refer to them by that name in every environment. */
-  postgres: z.strictObject({ clusters: z.record(clusterName, postgresClusterSchema) }).optional(),
+  postgres: z.strictObject({ clusters: z.record(dnsLabel, postgresClusterSchema) }).optional(),
   /** @default { type: local } */
   state: stateBackendSchema.optional(),
   /** How delivery objects reach the cluster (Terraform or GitOps files). @default { mode: terraform } */
@@ -111,17 +105,21 @@ export const qnapEnvironmentSchema = z.strictObject({
 
 export const appSchema = z.strictObject({
   /** Vault role and policy name, Kubernetes label and PostgreSQL role stem. */
-  name: z
-    .string()
-    .max(APP_NAME_MAX_LENGTH, { message: APP_NAME_RULE })
-    .regex(APP_NAME_PATTERN, { message: APP_NAME_RULE })
-    .refine((name) => !RESERVED_APP_NAME_SUFFIXES.some((suffix) => name.endsWith(suffix)), { message: APP_NAME_RULE }),
-  /** Kubernetes namespace of the app's workloads. */
-  namespace: z.string().max(63).regex(DNS1123_LABEL, { message: DNS1123_LABEL_RULE }),
+  name: notReserved(
+    z
+      .string()
+      .max(APP_NAME_MAX_LENGTH, { message: APP_NAME_RULE })
+      .regex(APP_NAME_PATTERN, { message: APP_NAME_RULE })
+      .regex(new RegExp(`^(?!.*(${RESERVED_APP_NAME_SUFFIXES.join('|')})$)`), { message: APP_NAME_RULE }),
+    RESERVED_APP_NAMES,
+    'rename the app',
+  ),
+  /** Kubernetes namespace of the app's workloads (never a secret operator's). */
+  namespace: notReserved(dnsLabel, OPERATOR_NAMESPACES, "run the app in a namespace of its own (the operators' ServiceAccounts live there)"),
   /** ServiceAccount the app's pods run as. @default - the app name */
-  serviceAccount: z.string().max(63).regex(DNS1123_LABEL, { message: DNS1123_LABEL_RULE }).optional(),
+  serviceAccount: dnsLabel.optional(),
   /** The Gitea/Forgejo repository (`owner/repo`) whose CI may manage the app's secrets. */
-  repository: z.string().regex(/^[A-Za-z0-9_.\-]+\/[A-Za-z0-9_.\-]+$/, { message: "must be 'owner/repo' (letters, digits, '.', '_', '-'), no globs" }),
+  repository,
   /** How secrets reach the pods: Vault Secrets Operator or External Secrets Operator. */
   delivery: z.enum(['vso', 'eso']),
   /** Dynamic PostgreSQL credentials at `postgres/creds/<app>`. @default - none */

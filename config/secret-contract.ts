@@ -18,6 +18,8 @@ export const GENERATOR_KINDS = ['password', 'token', 'hex', 'uuid'] as const;
 export type GeneratorKind = (typeof GENERATOR_KINDS)[number];
 export const DEFAULT_GENERATED_LENGTH = 32;
 export const MIN_PASSWORD_LENGTH = 8;
+/** Far beyond any key's strength (a 1024-character hex is 4096 bits); longer only bloats the Secret. */
+export const MAX_GENERATED_LENGTH = 1024;
 
 /** Kubernetes Secret data keys: `[-._a-zA-Z0-9]`, at most 63 characters here (the contract's limit). */
 export const CONTRACT_KEY_PATTERN = /^[-._a-zA-Z0-9]+$/;
@@ -84,7 +86,12 @@ const dataEntrySchema = z.strictObject({
     .refine((k) => k !== '.' && k !== '..', { message: CONTRACT_KEY_RULE }),
   value: z.string({ message: 'must be a string; quote numbers and booleans, e.g. "5432"' }).optional(),
   generate: z.enum(GENERATOR_KINDS, { message: `must be one of ${GENERATOR_KINDS.join(', ')}` }).optional(),
-  length: z.number({ message: 'must be a whole number' }).int({ message: 'must be a whole number' }).min(1, { message: 'must be >= 1' }).optional(),
+  length: z
+    .number({ message: 'must be a whole number' })
+    .int({ message: 'must be a whole number' })
+    .min(1, { message: 'must be >= 1' })
+    .max(MAX_GENERATED_LENGTH, { message: `must be at most ${MAX_GENERATED_LENGTH}` })
+    .optional(),
 });
 
 const dns1123 = z.string().max(63, { message: `must be ${DNS1123_LABEL_RULE}` }).regex(DNS1123_LABEL, { message: `must be ${DNS1123_LABEL_RULE}` });

@@ -1,29 +1,9 @@
 import { ClusterEnvironmentName, LabConfig } from '../config/schema';
+import { BOOTSTRAP_NAMES } from '../config/platform-names';
 import { BOOTSTRAP_DEFAULTS } from '../config/schema-bootstrap';
 
-/**
- * Names the bootstrap stacks share (qnap, main-cluster, main-bootstrap): each is used on both sides
- * of a trust relationship, so it is defined once here.
- */
-export const BOOTSTRAP_NAMES = {
-  /** Helm release of the in-cluster Vault: pods `vault-<n>`, Services `vault`, `vault-active`, `vault-internal`. */
-  vaultReleaseName: 'vault',
-  /** ServiceAccount (Vault namespace) that VSO uses to request the server certificate. */
-  tlsServiceAccount: 'vault-tls-bootstrap',
-  /** PKI role on the QNAP Vault that issues the in-cluster Vault's server certificate. */
-  pkiRoleName: 'vault-server',
-  /** Kubernetes auth role and policy on the QNAP Vault that may issue the server certificate. */
-  tlsRoleName: 'vault-server-tls',
-  /** Secret VSO writes the certificate to, and the release mounts, when TLS comes from the QNAP PKI. */
-  qnapTlsSecretName: 'vault-server-tls',
-  /** Secret (Vault namespace) holding the transit seal token. */
-  transitTokenSecretName: 'vault-transit-unseal-token',
-  transitTokenSecretKey: 'token',
-  /** VaultConnection (Vault namespace) to the QNAP Vault. */
-  qnapConnectionName: 'qnap-bootstrap',
-  /** Audience the QNAP Vault's roles require. */
-  vaultAudience: 'vault',
-} as const;
+// Defined with the other names the platform owns, so the config can refuse collisions with them.
+export { BOOTSTRAP_NAMES };
 
 export interface VaultServerTlsNames {
   readonly commonName: string;

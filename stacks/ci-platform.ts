@@ -1,5 +1,6 @@
 import { Aspects, TerraformStack } from 'cdktf';
 import { ClusterEnvironmentName, LabConfig } from '../config/schema';
+import { PLATFORM_CI_NAMES, PLATFORM_CI_POLICIES } from '../config/platform-names';
 import { claimNamesOf, DEFAULT_CI_AUTH_PATH } from '../config/schema-ci';
 import { CiJwtAuthBackend, ICiJwtAuthBackend } from '../constructs/ci-jwt-auth-backend';
 import { GiteaCicdRole } from '../constructs/gitea-cicd-role';
@@ -8,8 +9,6 @@ import { VaultPolicy } from '../constructs/vault-policy';
 import { CiLogin } from './vault-provider';
 import { PlatformPolicyAspect, PROVIDER_BASE_RULES } from './platform-policy';
 
-/** App names the platform's own CI roles use (`gitea_cicd_platform`, `gitea_cicd_platform-diff`). */
-export const PLATFORM_CI_NAMES = { deploy: 'platform', diff: 'platform-diff' } as const;
 export const PLATFORM_DEPLOY_ROLE = `gitea_cicd_${PLATFORM_CI_NAMES.deploy}`;
 export const PLATFORM_DIFF_ROLE = `gitea_cicd_${PLATFORM_CI_NAMES.diff}`;
 
@@ -49,14 +48,10 @@ export interface PlatformCi {
 export function addPlatformCi(stack: TerraformStack, config: LabConfig, backend: ICiJwtAuthBackend): PlatformCi | undefined {
   const platform = config.ci?.platform;
   if (!platform) return undefined;
-  for (const reserved of Object.values(PLATFORM_CI_NAMES)) {
-    if (config.apps.some((a) => a.name === reserved)) {
-      throw new Error(`apps: the app name '${reserved}' is reserved for this project's own CI role gitea_cicd_${reserved}; rename the app`);
-    }
-  }
+  // No app can hold these names: the config refuses them (config/platform-names.ts RESERVED_APP_NAMES).
   // Both start with what the provider itself calls; the aspect adds the stack's resources at synthesis.
-  const deployPolicy = new VaultPolicy(stack, 'PlatformDeployPolicy', { policyName: 'platform-deploy', document: new PolicyDocument(PROVIDER_BASE_RULES) });
-  const diffPolicy = new VaultPolicy(stack, 'PlatformDiffPolicy', { policyName: 'platform-diff', document: new PolicyDocument(PROVIDER_BASE_RULES) });
+  const deployPolicy = new VaultPolicy(stack, 'PlatformDeployPolicy', { policyName: PLATFORM_CI_POLICIES.deploy, document: new PolicyDocument(PROVIDER_BASE_RULES) });
+  const diffPolicy = new VaultPolicy(stack, 'PlatformDiffPolicy', { policyName: PLATFORM_CI_POLICIES.diff, document: new PolicyDocument(PROVIDER_BASE_RULES) });
   const deployRole = new GiteaCicdRole(stack, 'PlatformDeployRole', {
     appName: PLATFORM_CI_NAMES.deploy,
     backend,

@@ -4,7 +4,7 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { Construct } from 'constructs';
 import { ClusterEnvironmentName, LabConfig } from '../config/schema';
-import { BOOTSTRAP_DEFAULTS, consumerServiceAccount } from '../config/schema-bootstrap';
+import { BOOTSTRAP_DEFAULTS, bootstrapServiceAccounts } from '../config/schema-bootstrap';
 import { TerraformExpression } from '../constructs/terraform-expression';
 import { TransitUnsealMaster } from '../constructs/transit-unseal-master';
 import { VaultRelease, VaultTransitSeal } from '../constructs/vault-release';
@@ -84,10 +84,7 @@ export function addVaultServer(
 export function addBootstrapIdentities(scope: Construct, config: LabConfig, vaultNamespaceResource: NamespaceV1): ServiceAccountV1[] {
   const root = new Construct(scope, 'BootstrapIdentities');
   const vaultNamespace = config.environments.main.vaultServer.namespace ?? BOOTSTRAP_DEFAULTS.vaultNamespace;
-  const accounts: Array<{ id: string; namespace: string; name: string }> = [
-    { id: 'VaultServerTls', namespace: vaultNamespace, name: BOOTSTRAP_NAMES.tlsServiceAccount },
-    ...config.environments.qnap.bootstrap.consumers.map((c) => ({ id: `Consumer-${c.name}`, namespace: c.namespace, name: consumerServiceAccount(c) })),
-  ];
+  const accounts = bootstrapServiceAccounts(config);
   // Consumer namespaces other than Vault's are created here, so the accounts have a home on first
   // deploy; accounts reference them by attribute, so Terraform creates each namespace first.
   const namespaces = new Map<string, string>([[vaultNamespace, vaultNamespaceResource.metadata.name]]);

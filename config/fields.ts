@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { DNS1123_LABEL, DNS1123_LABEL_RULE, MOUNT_PATH } from '../constructs/names';
+
+/**
+ * The kinds of value the lab config may hold. Every string the schema (config/schema*.ts) accepts is
+ * one of these, so each has an upper bound, no control characters, and the same rule in the
+ * exported JSON Schema (config/lab.schema.json) as in the loader. Limits that come from the systems
+ * the value ends up in cite where they are defined.
+ */
+
+const tooLong = (max: number, why: string) => ({ message: `must be at most ${max} characters (${why})` });
+
+/** Control characters (C0, DEL, C1) and the Unicode line and paragraph separators. */
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/;
+
+/**
+ * One line of free text (a description, a common name, a runner label): no newline or other
+ * control character, `max` characters at most.
+ */
+export function singleLine(what: string, max: number, min = 1): z.ZodString {
+  return z
+    .string()
+    .min(min, { message: min === 1 ? 'must not be empty' : `must be at least ${min} characters (${what})` })
+    .max(max, tooLong(max, what))
+    .regex(NO_CONTROL_CHARACTERS, { message: 'must be one line without control characters (no newline, tab or escape)' });
+}
+
+/**
+ * A DNS-1123 label: namespaces, ServiceAccounts, Secrets, workloads, cluster and shard names. 63 is
+ * Kubernetes' DNS1123LabelMaxLength (kubernetes/apimachinery pkg/util/validation/validation.go).
+ */
+export const dnsLabel = z.string().max(63, { message: DNS1123_LABEL_RULE }).regex(DNS1123_LABEL, { message: DNS1123_LABEL_RULE });
+
+/**
+ * A workload or Secret name: Kubernetes allows a DNS-1123 subdomain of up to 253 characters
+ * (DNS1123SubdomainMaxLength, same file); the lab writes them without dots.
+ */
+export const objectName = z.string().max(253, { message: DNS1123_LABEL_RULE }).regex(DNS1123_LABEL, { message: DNS1123_LABEL_RULE });
+
+/** A Vault mount or auth path (`infra`, `pki-bootstrap`): segments without '/' at either end. */
+export const mountPath = z
+  .string()
+  .max(128, tooLong(128, 'a Vault mount path'))
+  .regex(MOUNT_PATH, { message: "must be path segments of [A-Za-z0-9_.-] without leading or trailing '/'" })
+  .regex(/^(?!.*(^|\/)\.{1,2}(\/|$))/, { message: "must not contain '.' or '..' segments (Vault would resolve them to another path)" });
+
+/**
+ * A path relative to the project root (where cdktf runs): never absolute, never through '..', so the
+ * synthesized JSON neither ties itself to one machine nor reaches outside the project.
+ */
+export function projectRelativePath(example: string): z.ZodString {
+  return singleLine('a file path', 255).regex(/^(?![\\/])(?![A-Za-z]:[\\/])(?!(.*[\\/])?\.\.([\\/]|$))/, {
+    message: `must be a path relative to the project root, without '..', e.g. ${example}`,
+  });
+}
+
+/**
+ * An absolute http(s) URL with nothing but scheme, host, port and path: no `user:password@`, no
+ * `?query` (where tokens hide), no `#fragment`. Credentials come from the environment, never the
+ * config; whatever is written here is copied into the synthesized JSON.
+ */
+export function url(what: string, scheme: 'https' | 'http(s)', example: string): z.ZodString {
+  const pattern = scheme === 'https' ? /^https:\/\/[^\s/?#@]+(\/[^\s?#@]*)?$/ : /^https?:\/\/[^\s/?#@]+(\/[^\s?#@]*)?$/;
+  return z
+    .string()
+    .max(2048, tooLong(2048, 'a URL'))
+    .regex(pattern, {
+      message: `must be an absolute ${scheme} URL of ${what} without user:password@, ?query or #fragment (credentials come from the environment), e.g. ${example}`,
+    })
+    .refine((v) => !pattern.test(v) || URL.canParse(v), { message: `is not a parseable URL; write it like ${example}` });
+}
+
+/**
+ * A Gitea/Forgejo repository `owner/repo`. The repository part follows Gitea's rule (`[-.\w]+`,
+ * never `.`, `..`, or a run of dots: go-gitea/gitea models/repo/repo.go IsUsableRepoName) and its
+ * length limit (MaxSize(100), modules/structs/repo.go CreateRepoOption); owners are at most 40
+ * characters (services/forms/user_form.go).
+ */
+export const repository = z
+  .string()
+  .max(141, tooLong(141, 'an owner of 40 and a repository name of 100 characters'))
+  .regex(/^(?!.*\.\.)(?!\.{1,2}\/)(?!.*\/\.{1,2}$)[A-Za-z0-9_.\-]{1,40}\/[A-Za-z0-9_.\-]{1,100}$/, {
+    message: "must be 'owner/repo' (letters, digits, '.', '_', '-'; no '..', no globs)",
+  });
+
+/**
+ * A full branch or tag ref, as the forge puts it in the token's `ref` claim. Git's own rules
+ * (git/git Documentation/git-check-ref-format.adoc: no component starting with '.', no '..', no
+ * '.lock' ending, no '//', no trailing '/' or '.') on top of a character set without globs or
+ * commas (the Vault provider splits bound claim values on commas).
+ */
+export const gitRef = z
+  .string()
+  .max(255, tooLong(255, 'a git ref'))
+  .regex(/^(?!.*\.\.)(?!.*\.lock(\/|$))(?!.*\.$)refs\/(heads|tags)(\/[A-Za-z0-9_\-][A-Za-z0-9_.\-]*)+$/, {
+    message: "must be a full ref such as 'refs/heads/main' or 'refs/tags/v1' (git's ref rules: no '..', no component starting with '.'; no globs, no commas)",
+  });
+
+/**
+ * Vault's built-in ceiling on any lease or token TTL when the server sets no `max_lease_ttl`: 32 days
+ * (hashicorp/vault vault/expiration.go maxLeaseTTL). The lab's Vault servers set none, so a longer
+ * TTL would be silently cut to this.
+ */
+export const VAULT_MAX_LEASE_TTL_SECONDS = 32 * 24 * 3600;
+
+/** A TTL in whole seconds, at least `min`, at most `max` (Vault's own ceiling unless lower). */
+export function ttlSeconds(what: string, min: number, max: number = VAULT_MAX_LEASE_TTL_SECONDS): z.ZodNumber {
+  return z
+    .number()
+    .int({ message: `${what} must be a whole number of seconds` })
+    .min(min, { message: `${what} must be at least ${min} seconds` })
+    .max(max, {
+      message:
+        max === VAULT_MAX_LEASE_TTL_SECONDS
+          ? `${what} must be at most ${max} seconds (32 days, Vault's maximum lease TTL)`
+          : `${what} must be at most ${max} seconds`,
+    });
+}
+
+/**
+ * A list without repeats: a repeated entry means nothing to Vault or the operators, but shows up
+ * joined in the output (`refs/heads/main,refs/heads/main`). The repeat is named by its index.
+ */
+export function uniqueList<T extends z.ZodType>(item: T, maxItems: number) {
+  return z
+    .array(item)
+    .max(maxItems, { message: `must list at most ${maxItems} entries` })
+    .superRefine((list, ctx) => {
+      list.forEach((entry, i) => {
+        const first = list.findIndex((e) => JSON.stringify(e) === JSON.stringify(entry));
+        if (first !== i) ctx.addIssue({ code: 'custom', path: [i], message: `repeats entry [${first}]; remove the duplicate` });
+      });
+    })
+    .meta({ uniqueItems: true });
+}
+
+/**
+ * Refuses values other parts of the platform already own (a name the platform gives one of its own
+ * policies, roles or ServiceAccounts). The JSON Schema carries the list as `not: { enum }`.
+ */
+export function notReserved(schema: z.ZodString, reserved: ReadonlyMap<string, string>, fix: string): z.ZodString {
+  return schema
+    .refine((v) => !reserved.has(v), {
+      // Lazy message: it names what owns the value.
+      error: (issue) => `is reserved: ${reserved.get(String(issue.input))}; ${fix}`,
+    })
+    .meta({ not: { enum: [...reserved.keys()] } }) as unknown as z.ZodString;
+}
