@@ -57,7 +57,7 @@ describe('generated workflows', () => {
     for (const [mode, stack] of [['diff', 'main'], ['diff', 'sandbox'], ['deploy', 'main'], ['deploy', 'sandbox']]) {
       const job = workflow.jobs[`${mode}-${stack}`];
       const step = job.steps.find((st: any) => String(st.name).startsWith('cdktf'));
-      expect(step.env).toEqual({ KUBECONFIG_CONTENT: `\${{ secrets.KUBECONFIG_${stack.toUpperCase()}_${mode.toUpperCase()} }}` });
+      expect(step.env.KUBECONFIG_CONTENT).toBe(`\${{ secrets.KUBECONFIG_${stack.toUpperCase()}_${mode.toUpperCase()} }}`);
       expect(JSON.stringify(job.env)).not.toContain('KUBECONFIG');
       expect(step.run).toMatch(/umask 077[\s\S]*KUBE_CONFIG_PATH="\$\(mktemp\)"[\s\S]*trap 'rm -f "\$KUBE_CONFIG_PATH"' EXIT/);
     }
@@ -133,6 +133,45 @@ describe('generated workflows', () => {
       delete c.ci;
     });
     expect(generateWorkflows(config).map((f) => f.path)).toEqual([APP_TEMPLATE_PATH]);
+  });
+
+  test.each(['main', 'sandbox'])('fails when %s, which CI deploys, keeps its state in a local file', (env) => {
+    const config = exampleConfigWith((c) => {
+      c.environments[env].state = { type: 'local', directory: `state/${env}` };
+    });
+    expect(() => platformWorkflow(config)).toThrow(new RegExp(`environments\\.${env}\\.state\\.type = "local": .*use a remote backend \\(type: pg or s3`));
+    expect(() => generateWorkflows(config)).toThrow(/a CI runner starts with no state files/);
+  });
+
+  test('fails when a CI environment has no state backend at all (the default is local)', () => {
+    const config = exampleConfigWith((c) => {
+      delete c.environments.main.state;
+    });
+    expect(() => platformWorkflow(config)).toThrow(/environments\.main\.state\.type = "local"/);
+  });
+
+  test("state credentials come from each environment's own forge secrets and reach only the cdktf step", () => {
+    const wf = platform();
+    for (const [env, other] of [['main', 'sandbox'], ['sandbox', 'main']]) {
+      for (const mode of ['diff', 'deploy']) {
+        const job = wf.jobs[`${mode}-${env}`];
+        const step = job.steps.find((st: any) => String(st.name).startsWith('cdktf'));
+        expect(step.env.PG_CONN_STR).toBe(`\${{ secrets.STATE_PG_CONN_STR_${env.toUpperCase()} }}`);
+        expect(JSON.stringify(job)).not.toContain(`STATE_PG_CONN_STR_${other.toUpperCase()}`);
+        expect(JSON.stringify(job.env)).not.toContain('PG_CONN_STR');
+      }
+    }
+  });
+
+  test('an s3 backend hands the job its access key pair by secret name, never a value', () => {
+    const config = exampleConfigWith((c) => {
+      c.environments.main.state = { type: 's3', bucket: 'lab-state', region: 'eu-west-1' };
+    });
+    const step = (platformWorkflow(config) as any).jobs['deploy-main'].steps.find((st: any) => String(st.name).startsWith('cdktf'));
+    expect(step.env).toMatchObject({
+      AWS_ACCESS_KEY_ID: '${{ secrets.STATE_S3_ACCESS_KEY_ID_MAIN }}',
+      AWS_SECRET_ACCESS_KEY: '${{ secrets.STATE_S3_SECRET_ACCESS_KEY_MAIN }}',
+    });
   });
 
   test('fails when the platform workflow is asked for without ci.platform', () => {

@@ -1,5 +1,7 @@
 import { stringify } from 'yaml';
+import { ConfigError } from '../config/load';
 import { ClusterEnvironmentName, LabConfig, StateBackendConfig } from '../config/schema';
+import { assignShards, shardStackName } from '../config/shards';
 import { DEFAULT_CI_AUTH_PATH } from '../config/schema-ci';
 import { PLATFORM_DEPLOY_ROLE, PLATFORM_DIFF_ROLE } from './ci-platform';
 import { VAULT_AUTH_METHOD_ENV, VAULT_AUTH_ROLE_ENV } from './vault-provider';
@@ -46,16 +48,56 @@ const SETUP_STEPS = [
   { name: 'Set up Node.js', uses: 'actions/setup-node@v4', with: { 'node-version': '20' } },
 ];
 
-/** Environment for a stack's state backend: credentials come from forge secrets, never from the config. */
-function stateBackendEnv(state: StateBackendConfig | undefined): Record<string, string> {
-  switch (state?.type) {
+/**
+ * Environment for a stack's state backend. Credentials come from forge secrets, one set per
+ * environment (the sandbox's job never holds production's state credentials), never from the config.
+ */
+function stateBackendEnv(env: ClusterEnvironmentName, state: StateBackendConfig): Record<string, string> {
+  const suffix = env.toUpperCase();
+  switch (state.type) {
     case 'pg':
-      return { PG_CONN_STR: '${{ secrets.PG_CONN_STR }}' };
+      return { PG_CONN_STR: `\${{ secrets.STATE_PG_CONN_STR_${suffix} }}` };
     case 's3':
-      return { AWS_ACCESS_KEY_ID: '${{ secrets.STATE_S3_ACCESS_KEY_ID }}', AWS_SECRET_ACCESS_KEY: '${{ secrets.STATE_S3_SECRET_ACCESS_KEY }}' };
-    default:
-      return {};
+      return {
+        AWS_ACCESS_KEY_ID: `\${{ secrets.STATE_S3_ACCESS_KEY_ID_${suffix} }}`,
+        AWS_SECRET_ACCESS_KEY: `\${{ secrets.STATE_S3_SECRET_ACCESS_KEY_${suffix} }}`,
+      };
+    case 'local':
+      throw new Error(`unreachable: local state for ${env} is refused by ciStateIssues`);
   }
+}
+
+/**
+ * A runner starts from an empty checkout every run: with a `local` backend a diff would plan against
+ * nothing and a deploy would create every object again. CI jobs are generated only for remote state.
+ */
+function ciStateIssues(config: LabConfig, source: string): ConfigError | undefined {
+  const issues = CI_STACKS.filter((env) => (config.environments[env].state?.type ?? 'local') === 'local').map((env) => ({
+    path: `environments.${env}.state.type`,
+    value: config.environments[env].state?.type ?? 'local',
+    message: `CI diffs and deploys the '${env}' stacks, and a CI runner starts with no state files; use a remote backend (type: pg or s3, credentials from the forge secrets the workflow names), or remove ci.platform`,
+  }));
+  return issues.length > 0 ? new ConfigError(source, issues) : undefined;
+}
+
+/** The environment stack and, with `sharding`, its shard stacks: what one CI job plans or applies. */
+function stacksOf(config: LabConfig, env: ClusterEnvironmentName): string[] {
+  return [env, ...[...assignShards(config.apps, config.sharding).keys()].map((shard) => shardStackName(env, shard))];
+}
+
+/**
+ * The cdktf commands of one job. `cdktf deploy` refuses to run a stack without the stacks it depends on
+ * unless told otherwise; the cluster stack (`<env>-cluster`, the operators' CRDs) is the operator's
+ * (docs/runbook.md) and is applied before CI ever runs, so a deploy names only what CI owns.
+ * `cdktf diff` takes one stack, so a sharded environment is synthesized once and planned stack by stack.
+ */
+function cdktfCommands(config: LabConfig, env: ClusterEnvironmentName, mode: 'diff' | 'deploy'): string[] {
+  const stacks = stacksOf(config, env);
+  if (mode === 'deploy') {
+    return [`npx cdktf deploy ${stacks.join(' ')} --auto-approve --ignore-missing-stack-dependencies`];
+  }
+  if (stacks.length === 1) return [`npx cdktf diff ${env}`];
+  return ['npx cdktf synth', ...stacks.map((name) => `npx cdktf diff ${name} --skip-synth`)];
 }
 
 function oidcJobFields(config: LabConfig, env: ClusterEnvironmentName): Record<string, unknown> {
@@ -92,7 +134,6 @@ function kubeAccess(config: LabConfig, stack: ClusterEnvironmentName, mode: 'dif
 function cdktfJob(config: LabConfig, stack: ClusterEnvironmentName, mode: 'diff' | 'deploy'): Record<string, unknown> {
   const kube = kubeAccess(config, stack, mode);
   const oidc = config.environments[stack].ci.oidc;
-  const command = mode === 'diff' ? `npx cdktf diff ${stack}` : `npx cdktf deploy ${stack} --auto-approve`;
   return {
     name: `cdktf ${mode} ${stack}`,
     if: mode === 'diff' ? "github.event_name == 'pull_request'" : "github.event_name == 'push' && github.ref == 'refs/heads/main'",
@@ -109,7 +150,6 @@ function cdktfJob(config: LabConfig, stack: ClusterEnvironmentName, mode: 'diff'
       [VAULT_AUTH_METHOD_ENV]: 'jwt',
       [VAULT_AUTH_ROLE_ENV]: mode === 'diff' ? PLATFORM_DIFF_ROLE : PLATFORM_DEPLOY_ROLE,
       VAULT_AUDIENCE: oidc.audiences[0],
-      ...stateBackendEnv(config.environments[stack].state),
     },
     steps: [
       ...SETUP_STEPS,
@@ -117,7 +157,8 @@ function cdktfJob(config: LabConfig, stack: ClusterEnvironmentName, mode: 'diff'
       {
         name: `cdktf ${mode} ${stack}`,
         shell: 'bash',
-        ...(Object.keys(kube.env).length > 0 ? { env: kube.env } : {}),
+        // Like the kubeconfig, state credentials reach only this step, not `npm ci` and its install scripts.
+        env: { ...stateBackendEnv(stack, config.environments[stack].state!), ...kube.env },
         run: [
           'set -euo pipefail',
           ...kube.script,
@@ -125,7 +166,7 @@ function cdktfJob(config: LabConfig, stack: ClusterEnvironmentName, mode: 'diff'
           '# The Vault provider logs in with this token (auth_login_jwt); it is never printed.',
           'TERRAFORM_VAULT_AUTH_JWT="$(id_token "$VAULT_AUDIENCE")"',
           'export TERRAFORM_VAULT_AUTH_JWT',
-          command,
+          ...cdktfCommands(config, stack, mode),
         ].join('\n') + '\n',
       },
     ],
@@ -133,8 +174,10 @@ function cdktfJob(config: LabConfig, stack: ClusterEnvironmentName, mode: 'diff'
 }
 
 /** This project's workflow: `cdktf diff` on pull requests into main, `cdktf deploy` on pushes to main. */
-export function platformWorkflow(config: LabConfig): Record<string, unknown> {
+export function platformWorkflow(config: LabConfig, source = 'config/lab.yaml'): Record<string, unknown> {
   if (!config.ci) throw new Error("ci.platform: not configured; set ci.platform.repository in the lab config to generate this project's workflow");
+  const stateError = ciStateIssues(config, source);
+  if (stateError) throw stateError;
   const jobs: Record<string, unknown> = {};
   for (const stack of CI_STACKS) jobs[`diff-${stack}`] = cdktfJob(config, stack, 'diff');
   for (const stack of CI_STACKS) jobs[`deploy-${stack}`] = cdktfJob(config, stack, 'deploy');
@@ -197,10 +240,10 @@ export function appSecretsWorkflow(config: LabConfig): Record<string, unknown> {
 }
 
 /** Every generated file with its content. */
-export function generateWorkflows(config: LabConfig): GeneratedFile[] {
+export function generateWorkflows(config: LabConfig, source = 'config/lab.yaml'): GeneratedFile[] {
   const render = (doc: Record<string, unknown>) => HEADER + stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
   const files: GeneratedFile[] = [];
-  if (config.ci) files.push({ path: PLATFORM_WORKFLOW_PATH, content: render(platformWorkflow(config)) });
+  if (config.ci) files.push({ path: PLATFORM_WORKFLOW_PATH, content: render(platformWorkflow(config, source)) });
   files.push({ path: APP_TEMPLATE_PATH, content: render(appSecretsWorkflow(config)) });
   return files;
 }

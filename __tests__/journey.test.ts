@@ -1,0 +1,232 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse, stringify } from 'yaml';
+import {
+  commandsInMarkdown,
+  commandsInWorkflow,
+  DocumentedCommand,
+  documentationFiles,
+  matchStacks,
+  stackSelectors,
+  workflowFiles,
+} from './support/documented-commands';
+import { validateLabConfig } from '../config/load';
+import { generateWorkflows, PLATFORM_WORKFLOW_PATH } from '../stacks/ci-workflows';
+import { postgresAvailable, startPostgres, ThrowawayPostgres } from './support/postgres';
+import { terraformAvailable } from './support/terraform';
+
+/**
+ * The user's journey: every `cdktf` command that README.md, docs/*.md and the generated workflows show
+ * is read from those files and run as written through the real cdktf CLI and the real Terraform CLI.
+ * The one thing this machine cannot do is download providers, so Terraform gets a provider mirror that
+ * is empty: each command must get through the CLI (stack selection, dependency checks, synthesis) and
+ * Terraform's backend initialization, and stop exactly at the provider installation. State backends are
+ * real: the `pg` backend initializes against a throwaway PostgreSQL.
+ */
+
+const ROOT = path.join(__dirname, '..');
+const CDKTF = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
+/** Commands in this file run against a sharded config (they name shard stacks). */
+const SHARDED_DOCS = new Set(['docs/sharding.md']);
+const SHARDS = 3;
+
+interface Run {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+interface Manifest {
+  readonly stacks: Record<string, { readonly dependencies: string[]; readonly synthesizedStackPath: string }>;
+}
+
+const plain = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+
+function run(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(CDKTF, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (status) => resolve({ status, output: plain(output) }));
+  });
+}
+
+/** Runs `tasks` with at most `limit` at a time (each cdktf process keeps a core busy). */
+async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+const shardedConfig = parse(fs.readFileSync(path.join(ROOT, 'config', 'lab.yaml'), 'utf8'));
+shardedConfig.sharding = { shards: SHARDS };
+/** The platform workflow the generator writes for a sharded lab (its main jobs; sandbox's are alike). */
+const SHARDED_WORKFLOW = 'vault-platform (sharded).yml';
+const shardedWorkflowDir = fs.mkdtempSync(path.join(os.tmpdir(), 'journey-workflow-'));
+fs.writeFileSync(
+  path.join(shardedWorkflowDir, SHARDED_WORKFLOW),
+  generateWorkflows(validateLabConfig(shardedConfig, 'sharded')).find((f) => f.path === PLATFORM_WORKFLOW_PATH)!.content,
+);
+
+const documented: DocumentedCommand[] = [
+  ...documentationFiles(ROOT).flatMap((file) => commandsInMarkdown(ROOT, file)),
+  ...workflowFiles(ROOT).flatMap((file) => commandsInWorkflow(ROOT, file)),
+  ...commandsInWorkflow(shardedWorkflowDir, SHARDED_WORKFLOW).filter((c) => /\((deploy|diff)-main\)$/.test(c.source)),
+];
+fs.rmSync(shardedWorkflowDir, { recursive: true, force: true });
+const stackCommands = documented.filter((c) => c.args[0] === 'deploy' || c.args[0] === 'diff');
+const configOf = (c: DocumentedCommand) => (SHARDED_DOCS.has(c.file) || c.file === SHARDED_WORKFLOW ? 'sharded' : 'example');
+/**
+ * Identical commands run once: same config, arguments (the test adds `--skip-synth` to every one) and
+ * environment (the test sets CHECKPOINT_DISABLE=1 for every one).
+ */
+const keyOf = (c: DocumentedCommand) =>
+  JSON.stringify([configOf(c), c.args.filter((a) => a !== '--skip-synth'), Object.entries(c.env).filter(([k, v]) => !(k === 'CHECKPOINT_DISABLE' && v === '1'))]);
+
+const ready = terraformAvailable() && postgresAvailable();
+const describeJourney = ready ? describe : describe.skip;
+if (!ready) {
+  // eslint-disable-next-line no-console
+  console.warn('skipping the journey test: it needs the terraform binary on PATH and PostgreSQL 15 server binaries');
+}
+
+describeJourney('every documented cdktf command reaches Terraform', () => {
+  let dir: string;
+  let pg: ThrowawayPostgres;
+  let env: Record<string, string>;
+  const outdirs: Record<string, string> = {};
+  const manifests: Record<string, Manifest> = {};
+  const synths: Record<string, Run> = {};
+  const results = new Map<string, Run>();
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journey-'));
+    pg = await startPostgres();
+    pg.psql("CREATE ROLE terraform LOGIN PASSWORD 'journey-only';\nCREATE DATABASE tfstate OWNER terraform;\n");
+    // An empty filesystem mirror is the only provider source: Terraform stops where it would download.
+    const mirror = path.join(dir, 'providers');
+    fs.mkdirSync(mirror);
+    fs.writeFileSync(path.join(dir, 'cli.tfrc'), `provider_installation {\n  filesystem_mirror {\n    path    = "${mirror}"\n    include = ["*/*/*"]\n  }\n}\n`);
+    env = {
+      CHECKPOINT_DISABLE: '1',
+      TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'),
+      PG_CONN_STR: `postgres://terraform:journey-only@127.0.0.1:${pg.port}/tfstate?sslmode=disable`,
+    };
+    fs.writeFileSync(path.join(dir, 'sharded.yaml'), stringify(shardedConfig));
+    const configs: Record<string, Record<string, string>> = { example: {}, sharded: { LAB_CONFIG: path.join(dir, 'sharded.yaml') } };
+
+    // One real `cdktf synth` per config (the README's first command); every deploy and diff reuses it.
+    await pool(
+      Object.entries(configs).map(([name, configEnv]) => async () => {
+        outdirs[name] = path.join(dir, `out-${name}`);
+        synths[name] = await run(['synth', '--output', outdirs[name]], { ...env, ...configEnv });
+        if (synths[name].status === 0) manifests[name] = JSON.parse(fs.readFileSync(path.join(outdirs[name], 'manifest.json'), 'utf8'));
+      }),
+      2,
+    );
+    const unique = new Map(stackCommands.map((c) => [keyOf(c), c]));
+    await pool(
+      [...unique.entries()].map(([key, c]) => async () => {
+        const config = configOf(c);
+        const args = c.args.includes('--skip-synth') ? c.args : [...c.args, '--skip-synth'];
+        results.set(key, await run([...args, '--output', outdirs[config]], { ...env, ...configs[config], ...c.env }));
+      }),
+      4,
+    );
+  }, 240000);
+
+  afterAll(async () => {
+    await pg?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the documents and workflows show deploy and diff commands (the extraction finds them)', () => {
+    const sources = new Set(stackCommands.map((c) => c.file));
+    for (const file of ['README.md', 'docs/runbook.md', 'docs/sharding.md', '.gitea/workflows/vault-platform.yml']) expect(sources).toContain(file);
+    expect(stackCommands.filter((c) => c.file === '.gitea/workflows/vault-platform.yml').map((c) => c.args[0]).sort()).toEqual(['deploy', 'deploy', 'diff', 'diff']);
+  });
+
+  test.each(['example', 'sharded'])('`cdktf synth` of the %s config succeeds through the real CLI', (config) => {
+    expect(synths[config].output).not.toMatch(/Error/);
+    expect(synths[config].status).toBe(0);
+  });
+
+  test.each(stackCommands.map((c) => [c.source, c.line, c] as const))('%s: `%s` stops only at the provider download', (_source, _line, c) => {
+    const result = results.get(keyOf(c))!;
+    const manifest = manifests[configOf(c)];
+    const stacks = Object.keys(manifest.stacks);
+    const selectors = stackSelectors(c.args);
+    // `cdktf diff [stack]` plans one stack; a second name would be ignored without a word.
+    if (c.args[0] === 'diff') expect(selectors).toHaveLength(1);
+    const selected = [...new Set(selectors.flatMap((s) => matchStacks(s, stacks)))];
+    expect(selected.length).toBeGreaterThan(0);
+    // Not stopped by the CLI: no usage error, no dependency refusal.
+    expect(result.output).not.toMatch(/Usage Error|dependencies are not included|Could not find stack/);
+    // The stacks that start first (no dependency inside the selection) ran Terraform: the backend
+    // initialized and Terraform read each provider requirement from the synthesized JSON.
+    const first = selected.filter((s) => !manifest.stacks[s].dependencies.some((d) => selected.includes(d)));
+    expect(first.length).toBeGreaterThan(0);
+    for (const stack of first) {
+      expect(result.output).toMatch(new RegExp(`^${stack}\\s+Initializing the backend\\.\\.\\.`, 'm'));
+      const json = JSON.parse(fs.readFileSync(path.join(outdirs[configOf(c)], manifest.stacks[stack].synthesizedStackPath), 'utf8'));
+      for (const provider of Object.values<any>(json.terraform.required_providers)) {
+        const source = provider.source.includes('/') ? provider.source : `hashicorp/${provider.source}`;
+        expect(result.output).toContain(`Finding ${source} versions matching "${provider.version}"`);
+      }
+    }
+    // ...and the only errors are the missing providers and cdktf's report of that init failure.
+    const errors = result.output.split('\n').filter((line) => /\bError:/.test(line)).map((line) => line.replace(/^[\s│]*/, ''));
+    expect(errors.length).toBeGreaterThan(0);
+    for (const error of errors) expect(error).toMatch(/^Error: (Failed to query available provider packages|terraform init failed with exit code 1)$/);
+    expect(result.status).not.toBe(0);
+  });
+
+  test('the pg backend really initialized: each environment stack CI runs has its schema in the state database', async () => {
+    const client = await pg.superuser('tfstate');
+    const { rows } = await client.query("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'vault%'");
+    const schemas = rows.map((r) => r.schema_name);
+    expect(schemas).toEqual(expect.arrayContaining(['vault_platform_main', 'vault_sandbox_sandbox']));
+  });
+
+  /**
+   * Documents that give an order (README's operator section, the runbook) deploy every stack after, or
+   * together with, the stacks it depends on; what CI deploys depends only on stacks the runbook deploys.
+   */
+  test.each(['README.md', 'docs/runbook.md'])('%s deploys each stack after the stacks it depends on', (file) => {
+    const manifest = manifests.example;
+    const deployed = new Set<string>();
+    for (const c of stackCommands.filter((x) => x.file === file && x.args[0] === 'deploy')) {
+      const selected = stackSelectors(c.args).flatMap((s) => matchStacks(s, Object.keys(manifest.stacks)));
+      for (const stack of selected) {
+        const missing = manifest.stacks[stack].dependencies.filter((d) => !deployed.has(d) && !selected.includes(d));
+        expect({ command: c.source, stack, missing }).toEqual({ command: c.source, stack, missing: [] });
+      }
+      selected.forEach((s) => deployed.add(s));
+    }
+    expect(deployed.size).toBeGreaterThan(0);
+  });
+
+  test("CI deploys only stacks whose dependencies the runbook's operator deploys first", () => {
+    const ciDeploys = stackCommands.filter((x) => (x.file.startsWith('.gitea/') || x.file === SHARDED_WORKFLOW) && x.args[0] === 'deploy');
+    expect(ciDeploys.length).toBeGreaterThan(2);
+    for (const c of ciDeploys) {
+      const manifest = manifests[configOf(c)];
+      const select = (x: DocumentedCommand) => stackSelectors(x.args).flatMap((s) => matchStacks(s, Object.keys(manifest.stacks)));
+      const byOperator = new Set(stackCommands.filter((x) => x.file === 'docs/runbook.md' && x.args[0] === 'deploy').flatMap(select));
+      const selected = select(c);
+      for (const stack of selected) {
+        const unmet = manifest.stacks[stack].dependencies.filter((d) => !selected.includes(d) && !byOperator.has(d));
+        expect({ command: c.source, stack, unmet }).toEqual({ command: c.source, stack, unmet: [] });
+      }
+    }
+  });
+});
