@@ -68,19 +68,16 @@ function literalPart(value: string): { text: string; whole: boolean } {
 /** What a stack's JSON says about mounts and about which block refers to or depends on which. */
 class StackOrdering {
   private readonly mounts: MountBlock[] = [];
-  private readonly addresses = new Map<string, Record<string, unknown>>();
   private readonly references = new Map<string, ReadonlySet<string>>();
 
-  public constructor(synthesized: SynthesizedStack) {
-    for (const [section, prefix] of [['resource', ''], ['data', 'data.']] as const) {
-      for (const [type, blocks] of Object.entries(synthesized.json[section] ?? {})) {
-        for (const [id, block] of Object.entries(blocks)) {
-          this.addresses.set(`${prefix}${type}.${id}`, block);
-          const mount = section === 'resource' ? mountOf(type, block) : undefined;
-          if (mount && typeof mount.path === 'string' && !mount.path.includes('${')) {
-            const constructPath = synthesized.ownerOf([section, type, id]).node.path;
-            this.mounts.push({ address: `${type}.${id}`, path: trimSlashes(mount.path), kind: mount.kind, constructPath });
-          }
+  public constructor(private readonly synthesized: SynthesizedStack) {
+    for (const [type, blocks] of Object.entries(synthesized.json.resource ?? {})) {
+      if (!/^vault_(.*_)?(backend|mount)$/.test(type)) continue;
+      for (const [id, block] of Object.entries(blocks)) {
+        const mount = mountOf(type, block);
+        if (mount && typeof mount.path === 'string' && !mount.path.includes('${')) {
+          const constructPath = synthesized.ownerOf(['resource', type, id]).node.path;
+          this.mounts.push({ address: `${type}.${id}`, path: trimSlashes(mount.path), kind: mount.kind, constructPath });
         }
       }
     }
@@ -113,6 +110,9 @@ class StackOrdering {
 
   /** Whether `address` refers to or depends on `target`, directly or through other blocks of the stack. */
   public reaches(address: string, target: string): boolean {
+    // Most writers name the mount in depends_on: no need to read their whole block.
+    const dependsOn = this.blockAt(address)?.depends_on;
+    if (Array.isArray(dependsOn) && dependsOn.includes(target)) return true;
     const seen = new Set<string>([address]);
     const pending = [address];
     while (pending.length > 0) {
@@ -127,12 +127,19 @@ class StackOrdering {
     return false;
   }
 
+  /** The resource (`type.id`) or data source (`data.type.id`) block at `address`, if the stack has one. */
+  private blockAt(address: string): Record<string, unknown> | undefined {
+    const data = address.startsWith('data.');
+    const [type, id] = (data ? address.slice('data.'.length) : address).split('.');
+    return (data ? this.synthesized.json.data : this.synthesized.json.resource)?.[type]?.[id];
+  }
+
   /** The blocks `address` names in an expression or in `depends_on` (both render as `type.id`). */
   private referencesOf(address: string): ReadonlySet<string> {
     let found = this.references.get(address);
     if (!found) {
-      const text = JSON.stringify(this.addresses.get(address) ?? {});
-      found = new Set([...text.matchAll(/\b(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*/g)].map((m) => m[0]).filter((a) => a !== address && this.addresses.has(a)));
+      const text = JSON.stringify(this.blockAt(address) ?? {});
+      found = new Set([...text.matchAll(/\b(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*/g)].map((m) => m[0]).filter((a) => a !== address && this.blockAt(a) !== undefined));
       this.references.set(address, found);
     }
     return found;
