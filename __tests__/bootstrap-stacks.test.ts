@@ -136,7 +136,8 @@ describe('the main-bootstrap stack', () => {
     expect(stacks.mainBootstrap.dependencies).toContain(stacks.mainCluster);
     const json = synthStack(stacks.mainBootstrap);
     expect(json.provider?.kubernetes[0]).toEqual({ config_context: exampleConfig().environments.main.kubernetes.context });
-    expect(json.terraform?.backend).toEqual({ local: { path: '../../../state/main-bootstrap.tfstate' } });
+    // main's stacks keep their state in the environment's pg backend, each in its own schema; no credential.
+    expect(json.terraform?.backend).toEqual({ pg: { schema_name: 'vault_platform_main_bootstrap' } });
   });
 
   test("delivers each consumer's secret through a VaultStaticSecret authenticated on the QNAP Vault", () => {

@@ -49,7 +49,12 @@ describe('the lab stacks', () => {
   });
 
   test('local state: one file per stack, relative to the project root, sandbox in its own folder', () => {
-    const { stacks } = buildTestLab();
+    const config = exampleConfigWith((c) => {
+      c.environments.main.state = { type: 'local' };
+      c.environments.sandbox.state = { type: 'local', directory: 'state/sandbox' };
+    });
+    const { stacks } = buildTestLab(config);
+    expect(synthStack(stacks.qnap).terraform?.backend).toEqual({ local: { path: '../../../state/qnap.tfstate' } });
     expect(synthStack(stacks.main).terraform?.backend).toEqual({ local: { path: '../../../state/main.tfstate' } });
     expect(synthStack(stacks.mainCluster).terraform?.backend).toEqual({ local: { path: '../../../state/main-cluster.tfstate' } });
     expect(synthStack(stacks.sandbox).terraform?.backend).toEqual({ local: { path: '../../../state/sandbox/sandbox.tfstate' } });

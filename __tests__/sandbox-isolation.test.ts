@@ -10,7 +10,14 @@ import { buildTestLab, exampleConfig, exampleConfigWith } from './support/synth'
 
 const isolationErrors = (errors: Array<{ path: string; message: string }>) => errors.filter((e) => e.message.startsWith('[VP-ISO-'));
 
-function prepared(config: LabConfig = exampleConfig()) {
+/** The example lab with every state in local files (the sandbox in its own folder), as a lab without a database starts. */
+const localStateConfig = () =>
+  exampleConfigWith((c) => {
+    c.environments.main.state = { type: 'local' };
+    c.environments.sandbox.state = { type: 'local', directory: 'state/sandbox' };
+  });
+
+function prepared(config: LabConfig = localStateConfig()) {
   const lab = buildTestLab(config);
   return { ...lab, prepare: () => Object.values(lab.stacks).forEach((s) => s.prepareStack()) };
 }
@@ -175,7 +182,10 @@ describe('config-level isolation checks', () => {
     ['kubernetes.context', (c: any) => (c.environments.sandbox.kubernetes.context = 'lab-main'), /environments.sandbox.kubernetes.context = "lab-main": is the production endpoint lab-main/],
     ['postgres host', (c: any) => (c.environments.sandbox.postgres.clusters.apps.host = 'pg-main.lab.example.net'), /environments.sandbox.postgres.clusters.apps.host .* \(environments.main.postgres.clusters.apps.host\)/],
     ['CI audience', (c: any) => (c.environments.sandbox.ci.oidc.audiences = ['https://vault.lab.example.net']), /environments.sandbox.ci.oidc.audiences .*production endpoint vault.lab.example.net/],
-    ['local state folder', (c: any) => delete c.environments.sandbox.state, /environments.sandbox.state = .*shares the state location of environments.main.state \(local:state\)/],
+    ['local state folder', (c: any) => {
+      c.environments.main.state = { type: 'local' };
+      delete c.environments.sandbox.state;
+    }, /environments.sandbox.state = .*shares the state location of environments.main.state \(local:state\)/],
     ['pg schema prefix', (c: any) => {
       c.environments.main.state = { type: 'pg', schemaPrefix: 'lab' };
       c.environments.sandbox.state = { type: 'pg', schemaPrefix: 'lab' };

@@ -170,8 +170,8 @@ describe('shard stacks', () => {
     for (const stack of appShardStacks(app)) {
       const json = synthStack(stack);
       expect(json.provider?.vault[0].address).toBe(config.environments[stack.environment].vault.address);
-      const directory = stack.environment === 'sandbox' ? 'state/sandbox' : 'state';
-      expect(json.terraform?.backend).toEqual({ local: { path: `../../../${directory}/${stack.node.id}.tfstate` } });
+      const prefix = stack.environment === 'sandbox' ? 'vault_sandbox' : 'vault_platform';
+      expect(json.terraform?.backend).toEqual({ pg: { schema_name: `${prefix}_${stack.node.id.replace(/-/g, '_')}` } });
       expect(json.data ?? {}).toEqual({});
       expect(json.output ?? {}).toEqual({});
     }
