@@ -53,8 +53,9 @@ function readBase(file: string): Pick<AccessReport, 'vaults'> {
 
 /**
  * What `current` adds to `base`: the grants `diffReports` finds, and the logins (Vault, identity,
- * role) the base lacks that hold no grant here, which the grant diff cannot show: Vault still
- * issues such a login a token (with the `default` policy unless the role opts out).
+ * role) the base lacks that hold no grant here, which the grant diff cannot show. Such a login still
+ * gets a token, with the `default` policy unless the role sets token_no_default_policy (Vault's
+ * handleLoginRequest, hashicorp/vault vault/request_handling.go).
  */
 export function accessGrowth(base: Pick<AccessReport, 'vaults'>, current: Pick<AccessReport, 'vaults'>) {
   const login = (vault: string, row: { identity: string; role: string }) => JSON.stringify([vault, row.identity, row.role]);
