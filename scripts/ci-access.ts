@@ -35,7 +35,7 @@ function readClaims(file: string): Claims {
   const text = readInputFile('--claims', file, CLAIMS_FIX);
   if (COMPACT_JWT.test(text.trim())) {
     throw new UsageError(
-      `--claims ${file}: holds a signed JWT, not its claims; keep only the decoded payload (\`cut -d. -f2 | base64 -d\`) and delete the token file`,
+      `--claims ${file}: holds a signed JWT, not its claims; keep only its decoded payload (the second of its dot-separated parts, base64url-decoded; docs/ci.md) and delete the token file`,
     );
   }
   const claims = parseJsonInput('--claims', file, text, CLAIMS_FIX);
