@@ -229,4 +229,33 @@ describeJourney('every documented cdktf command reaches Terraform', () => {
       }
     }
   });
+
+  /** Terraform commands in the docs name resources by address: each must exist in what synthesis writes. */
+  test('every address the runbook replaces exists in the stack it is run in', () => {
+    const text = fs.readFileSync(path.join(ROOT, 'docs', 'runbook.md'), 'utf8');
+    const replaces = [...text.matchAll(/cd cdktf\.out\/stacks\/(\S+) && terraform apply -replace=(\S+)/g)];
+    expect(replaces.length).toBeGreaterThan(0);
+    for (const [, stack, address] of replaces) {
+      const json = JSON.parse(fs.readFileSync(path.join(outdirs.example, manifests.example.stacks[stack].synthesizedStackPath), 'utf8'));
+      const [type, name] = address.split('.');
+      expect({ stack, address, exists: Boolean(json.resource?.[type]?.[name]) }).toEqual({ stack, address, exists: true });
+    }
+  });
+
+  test("the state-move recipe's address filter selects exactly the moved app's resources in both stacks", () => {
+    const text = fs.readFileSync(path.join(ROOT, 'docs', 'sharding.md'), 'utf8');
+    const [, pattern, app] = /grep '(\\\.Apps_([a-z0-9-]+)_)'/.exec(text)!;
+    const filter = new RegExp(pattern);
+    const addresses = (stack: string) => {
+      const json = JSON.parse(fs.readFileSync(path.join(outdirs.sharded, manifests.sharded.stacks[stack].synthesizedStackPath), 'utf8'));
+      return Object.entries<Record<string, unknown>>(json.resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`));
+    };
+    const shardOfApp = Object.keys(manifests.sharded.stacks).filter((s) => s.startsWith('main-apps-')).find((s) => addresses(s).some((a) => filter.test(a)))!;
+    expect(shardOfApp).toBeDefined();
+    const moved = addresses(shardOfApp).filter((a) => filter.test(a));
+    // Every resource of the app matches, and nothing of another app does.
+    expect(moved.every((a) => a.includes(`.Apps_${app}_`))).toBe(true);
+    expect(addresses(shardOfApp).filter((a) => a.includes(`Apps_${app}_`) && !filter.test(a))).toEqual([]);
+    expect(addresses('main').filter((a) => filter.test(a))).toEqual([]);
+  });
 });
