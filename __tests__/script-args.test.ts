@@ -65,6 +65,7 @@ const STACK_TRACE_LINE = /^\s+at /m;
 
 const refusals: [script: string, when: string, main: Main, argv: string[], message: RegExp][] = [
   ['access-report', 'a flag is unknown', accessReport, ['--bogus'], /unknown flag --bogus \(known: --json, --markdown, --diff, --help\)/],
+  ['access-report', 'a flag is an inherited property name', accessReport, ['--constructor'], /unknown flag --constructor/],
   ['access-report', 'a flag is mistyped', accessReport, ['--jsn'], /unknown flag --jsn; did you mean --json\?/],
   ['access-report', 'a boolean flag gets a value', accessReport, ['--json=yes'], /--json takes no value, got "yes"/],
   ['access-report', 'a flag is given twice', accessReport, ['--json', '--json'], /--json is given twice/],

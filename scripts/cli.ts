@@ -87,7 +87,7 @@ function synopsis(spec: ScriptSpec<Record<string, ScriptOption>>): string {
 }
 
 /** The `--help` text: synopsis, description, flags and exit statuses. */
-export function usage(spec: ScriptSpec<Record<string, ScriptOption>>): string {
+function usage(spec: ScriptSpec<Record<string, ScriptOption>>): string {
   const flags: [string, string][] = [
     ...Object.entries(spec.options).map(([name, o]): [string, string] => [flagOf(name, o), o.description]),
     ['--help, -h', 'print this help and exit'],
@@ -124,7 +124,7 @@ function distance(a: string, b: string): number {
  * Parses `argv` against the spec; undefined when `--help` was asked. Node's non-strict mode only
  * tokenizes: every refusal is decided here, so each message names the flag, the value and the fix.
  */
-export function parseScriptArgs<O extends Record<string, ScriptOption>>(spec: ScriptSpec<O>, argv: readonly string[]): ScriptArgs<O> | undefined {
+function parseScriptArgs<O extends Record<string, ScriptOption>>(spec: ScriptSpec<O>, argv: readonly string[]): ScriptArgs<O> | undefined {
   const options = Object.fromEntries(Object.entries(spec.options).map(([name, o]) => [name, { type: o.type }]));
   const { tokens } = parseArgs({
     args: [...argv],
@@ -140,26 +140,28 @@ export function parseScriptArgs<O extends Record<string, ScriptOption>>(spec: Sc
   for (const token of tokens) {
     if (token.kind === 'positional') positionals.push(token.value);
     if (token.kind !== 'option') continue;
-    const option = spec.options[token.name];
+    // Own keys only: `--constructor` is no option.
+    const option = Object.hasOwn(spec.options, token.name) ? spec.options[token.name] : undefined;
     if (!option) {
       const near = known.filter((k) => distance(k, token.rawName) <= 2);
       throw new UsageError(
         `unknown flag ${token.rawName}${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : ''} (known: ${[...known, '--help'].join(', ')})`,
       );
     }
-    if (token.name in values) throw new UsageError(`${token.rawName} is given twice; give it once`);
+    if (Object.hasOwn(values, token.name)) throw new UsageError(`${token.rawName} is given twice; give it once`);
     if (option.type === 'boolean') {
       if (token.value !== undefined) throw new UsageError(`${token.rawName} takes no value, got ${JSON.stringify(token.value)}; write ${token.rawName} alone`);
       values[token.name] = true;
     } else {
-      // `--diff --json`: node would take the next flag as the value.
+      // `--diff --json`: tokenizing, a string option takes the next argument whatever it is (argsToTokens,
+      // nodejs/node lib/internal/util/parse_args/parse_args.js); only strict mode would object.
       if (!token.value || (!token.inlineValue && token.value.startsWith('--'))) {
         throw new UsageError(`${token.rawName} needs a value${token.value ? `, got the flag ${token.value}` : ''}: ${flagOf(token.name, option)}`);
       }
       values[token.name] = token.value;
     }
   }
-  const missing = Object.entries(spec.options).filter(([name, o]) => o.required && !(name in values));
+  const missing = Object.entries(spec.options).filter(([name, o]) => o.required && !Object.hasOwn(values, name));
   if (missing.length > 0) throw new UsageError(`missing ${missing.map(([name, o]) => `${flagOf(name, o)} (${o.description})`).join(', ')}`);
   const expected = spec.positionals ?? [];
   if (positionals.length !== expected.length) {
