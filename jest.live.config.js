@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/__tests__/live'],
   testMatch: ['**/*.live.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+    '^.+\\.ts$': '<rootDir>/scripts/jest-transform.js',
   },
   // Terraform applies and destroys real Vault objects.
   testTimeout: 900000,
