@@ -30,7 +30,8 @@ const ROOT = path.join(__dirname, '..');
 const CDKTF = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
 /** Commands in this file run against a sharded config (they name shard stacks). */
 const SHARDED_DOCS = new Set(['docs/sharding.md']);
-const SHARDS = 3;
+/** One shard named as docs/sharding.md names it (`main-apps-2`), holding the app its recipe moves. */
+const SHARDING = { groups: { '2': ['webapp'] } };
 
 interface Run {
   readonly status: number | null;
@@ -68,7 +69,7 @@ async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]>
 }
 
 const shardedConfig = parse(fs.readFileSync(path.join(ROOT, 'config', 'lab.yaml'), 'utf8'));
-shardedConfig.sharding = { shards: SHARDS };
+shardedConfig.sharding = SHARDING;
 /** The platform workflow the generator writes for a sharded lab (its main jobs; sandbox's are alike). */
 const SHARDED_WORKFLOW = 'vault-platform (sharded).yml';
 const shardedWorkflowDir = fs.mkdtempSync(path.join(os.tmpdir(), 'journey-workflow-'));
@@ -86,11 +87,13 @@ fs.rmSync(shardedWorkflowDir, { recursive: true, force: true });
 const stackCommands = documented.filter((c) => c.args[0] === 'deploy' || c.args[0] === 'diff');
 const configOf = (c: DocumentedCommand) => (SHARDED_DOCS.has(c.file) || c.file === SHARDED_WORKFLOW ? 'sharded' : 'example');
 /**
- * Identical commands run once: same config, arguments (the test adds `--skip-synth` to every one) and
- * environment (the test sets CHECKPOINT_DISABLE=1 for every one).
+ * Commands that behave the same up to the provider download run once: same config, arguments (the
+ * test adds `--skip-synth` to every one; `--auto-approve` acts only after the plan) and environment
+ * (the test sets CHECKPOINT_DISABLE=1 for every one).
  */
+const NO_EFFECT_BEFORE_PLAN = new Set(['--skip-synth', '--auto-approve']);
 const keyOf = (c: DocumentedCommand) =>
-  JSON.stringify([configOf(c), c.args.filter((a) => a !== '--skip-synth'), Object.entries(c.env).filter(([k, v]) => !(k === 'CHECKPOINT_DISABLE' && v === '1'))]);
+  JSON.stringify([configOf(c), c.args.filter((a) => !NO_EFFECT_BEFORE_PLAN.has(a)), Object.entries(c.env).filter(([k, v]) => !(k === 'CHECKPOINT_DISABLE' && v === '1'))]);
 
 const ready = terraformAvailable() && postgresAvailable();
 const describeJourney = ready ? describe : describe.skip;
