@@ -384,6 +384,7 @@ describe('delivery in GitOps mode', () => {
     synthesizeLab(outdir, configFile);
     const objects = readObjects(path.join(outdir, 'manifests', 'main', 'webapp.yaml'));
     expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['VaultAuth', 'VaultStaticSecret', 'VaultDynamicSecret']));
-    expect(fs.existsSync(`${outdir}.staging`)).toBe(false);
+    // Nothing but the output is left beside it (no staging folder).
+    expect(fs.readdirSync(dir).sort()).toEqual(['lab.yaml', 'out']);
   });
 });
