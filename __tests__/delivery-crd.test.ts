@@ -8,7 +8,7 @@ import { KubernetesAuthBackend } from '../constructs/kubernetes-auth-backend';
 import { KvV2Mount } from '../constructs/kv-v2-mount';
 import { VsoDelivery } from '../constructs/vso-delivery';
 import { LabConfig } from '../config/schema';
-import { VSO_CHART } from '../stacks/charts';
+import { VSO_CHART } from '../constructs/charts';
 import { vsoValues } from '../stacks/secret-operators';
 import { validateAgainstCrd } from './support/crd';
 import { describeWithSchemas, schemaPath } from './support/schemas';

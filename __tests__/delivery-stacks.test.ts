@@ -11,7 +11,7 @@ import { LabConfig } from '../config/schema';
 import { ESO_API_GROUP, VSO_API_GROUP } from '../constructs/delivery-model';
 import { EsoDelivery } from '../constructs/eso-delivery';
 import { VsoDelivery } from '../constructs/vso-delivery';
-import { ESO_CHART, VSO_CHART } from '../stacks/charts';
+import { ESO_CHART, VSO_CHART } from '../constructs/charts';
 import { buildLab } from '../stacks/lab';
 import { ESO_VALUES, vsoValues } from '../stacks/secret-operators';
 import { synthesizeLab } from '../stacks/synth';

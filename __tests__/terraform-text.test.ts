@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { validateLabConfig } from '../config/load';
 import { ESCAPED_TEXT_FIELDS } from '../config/terraform-text';
 import { LabConfig } from '../config/schema';
-import { helmValues } from '../stacks/charts';
+import { helmValues } from '../constructs/charts';
 import { foreignTemplateSequences, stringsOf } from './support/terraform-templates';
 import { buildTestLab, exampleConfig, exampleConfigError, exampleConfigWith, resourcesOf, synthStack, TerraformJson } from './support/synth';
 import { describeWithTerraform, evaluateTerraform } from './support/terraform';

@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { VaultRelease } from '../constructs/vault-release';
 import { RulePack } from '../rules/rule-pack';
 import { checkVaultChartValues, expandEnvValue, vaultChartAddressesExpand } from '../rules/vault-chart-env';
-import { helmValues, VAULT_CHART } from '../stacks/charts';
+import { helmValues, VAULT_CHART } from '../constructs/charts';
 import { LabStacks } from '../stacks/lab';
 import { synthErrors } from './support/annotations';
 import { buildTestLab, exampleConfig, resourcesOf, synthStack } from './support/synth';

@@ -4,7 +4,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import { parse as parseYaml } from 'yaml';
 import { VaultRelease, VaultReleaseProps } from '../constructs/vault-release';
 import { podEnvironment, vaultServerEnv } from '../rules/vault-chart-env';
-import { VAULT_CHART } from '../stacks/charts';
+import { VAULT_CHART } from '../constructs/charts';
 import { validateVaultHelmValues } from './support/helm-values';
 import { describeWithSchemas, schemaPath } from './support/schemas';
 import { buildTestLab, exampleConfig, resourcesOf, synthStack } from './support/synth';

@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { OutsideProjectError, realPathInsideProject } from './project-files';
 import { DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
+import { GENERATOR_KINDS, GeneratorKind, MIN_PASSWORD_LENGTH } from '../constructs/secret-generator';
 import type { AppConfig, LabConfig } from './schema';
 import { versionKey } from './schema-secret-contract';
 
@@ -14,10 +15,7 @@ import { versionKey } from './schema-secret-contract';
  * 32 characters (passwords at least 8); `uuid` is always a 36-character UUID v4 and takes no length.
  */
 
-export const GENERATOR_KINDS = ['password', 'token', 'hex', 'uuid'] as const;
-export type GeneratorKind = (typeof GENERATOR_KINDS)[number];
 export const DEFAULT_GENERATED_LENGTH = 32;
-export const MIN_PASSWORD_LENGTH = 8;
 /** Far beyond any key's strength (a 1024-character hex is 4096 bits); longer only bloats the Secret. */
 export const MAX_GENERATED_LENGTH = 1024;
 

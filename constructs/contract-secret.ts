@@ -1,12 +1,11 @@
 import { createHash } from 'crypto';
 import { KvSecretV2 } from '@cdktf/provider-vault/lib/kv-secret-v2';
 import { Construct } from 'constructs';
-import type { GeneratorKind } from '../config/secret-contract';
 import { EphemeralResource } from './ephemeral-resource';
 import { invalidProp } from './errors';
 import { MOUNT_PATH } from './names';
 import { IKvV2Mount, KvV2Mount } from './kv-v2-mount';
-import { GeneratedValue } from './secret-generator';
+import { GeneratedValue, GeneratorKind } from './secret-generator';
 import { escapeTemplateMarkers, TerraformExpression } from './terraform-expression';
 
 export interface ContractSecretStaticKey {

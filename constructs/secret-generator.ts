@@ -1,8 +1,13 @@
 import { Construct } from 'constructs';
 import { EphemeralResource } from './ephemeral-resource';
-import { GeneratorKind, MIN_PASSWORD_LENGTH } from '../config/secret-contract';
 import { invalidProp } from './errors';
 import { TerraformExpression } from './terraform-expression';
+
+/** The kinds of generated value (the hostk8s SecretContract's `generate`). */
+export const GENERATOR_KINDS = ['password', 'token', 'hex', 'uuid'] as const;
+export type GeneratorKind = (typeof GENERATOR_KINDS)[number];
+/** The shortest password a contract or a GeneratedValue accepts. */
+export const MIN_PASSWORD_LENGTH = 8;
 
 /** The hostk8s character set of each generator kind, as the hashicorp/random provider's options. */
 const PASSWORD_SPECIALS = '!@#$%^&*';

@@ -1,6 +1,6 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Construct } from 'constructs';
-import { ChartPin, helmValues } from '../stacks/charts';
+import { ChartPin, helmValues } from './charts';
 import { invalidProp } from './errors';
 import { DNS1123_LABEL_RULE, isDns1123Label } from './names';
 import { renderVaultServerHcl, TransitSealStanza, VaultServerConfig } from './vault-server-config';

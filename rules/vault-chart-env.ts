@@ -1,6 +1,6 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { parse as parseYaml } from 'yaml';
-import { VAULT_CHART } from '../stacks/charts';
+import { VAULT_CHART } from '../constructs/charts';
 import { Rule } from './rule-pack';
 
 /**

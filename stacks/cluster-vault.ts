@@ -9,7 +9,7 @@ import { TerraformExpression } from '../constructs/terraform-expression';
 import { TransitUnsealMaster } from '../constructs/transit-unseal-master';
 import { VaultRelease, VaultTransitSeal } from '../constructs/vault-release';
 import { BOOTSTRAP_NAMES } from './bootstrap-names';
-import { VAULT_CHART } from './charts';
+import { VAULT_CHART } from '../constructs/charts';
 
 export interface VaultServerParts {
   readonly release: VaultRelease;

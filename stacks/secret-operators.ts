@@ -2,7 +2,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { Construct } from 'constructs';
 import { ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { ESO_NAMESPACE, VSO_NAMESPACE } from '../constructs/delivery-model';
-import { ChartPin, ESO_CHART, helmValues, VSO_CHART } from './charts';
+import { ChartPin, ESO_CHART, helmValues, VSO_CHART } from '../constructs/charts';
 
 /**
  * The chart's `defaultVaultConnection`: the VaultConnection `default` in the operator's namespace,

@@ -1,9 +1,10 @@
 import { stringify } from 'yaml';
-import { escapeTemplateMarkers } from '../constructs/terraform-expression';
+import { escapeTemplateMarkers } from './terraform-expression';
 
 /**
  * Helm charts the lab installs, pinned in this one file: a chart upgrade is a reviewed change here,
- * never a side effect of a new upstream release.
+ * never a side effect of a new upstream release. The pins sit with the constructs because the values
+ * and custom resources the constructs render are written for exactly these chart versions.
  */
 export interface ChartPin {
   /** Helm repository URL. */
