@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parse, stringify } from 'yaml';
 import { AccessReport } from '../access/access-report';
 import { main as accessReport, accessGrowth } from '../scripts/access-report';
 import { main as bench } from '../scripts/bench';
@@ -176,6 +177,24 @@ describe('a failure of the work itself: exit status 1, the reason, no stack trac
     try {
       const result = await run(workflows, []);
       expect(result.stderr).toMatch(/^workflows failed: invalid lab config \S+broken\.yaml:\n\s+- \(root\): YAML syntax/);
+      expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
+      expect(result.code).toBe(1);
+      expect(result.written).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.LAB_CONFIG;
+      else process.env.LAB_CONFIG = before;
+    }
+  });
+
+  test('workflows refuses an environment CI deploys whose state is local, naming the file and field, and writes nothing', async () => {
+    const config = parse(fs.readFileSync(path.join(__dirname, '..', 'config', 'lab.yaml'), 'utf8'));
+    config.environments.main.state = { type: 'local' };
+    const localState = file('local-state.yaml', stringify(config));
+    const before = process.env.LAB_CONFIG;
+    process.env.LAB_CONFIG = localState;
+    try {
+      const result = await run(workflows, []);
+      expect(result.stderr).toMatch(/^workflows failed: invalid lab config \S+local-state\.yaml:\n\s+- environments\.main\.state\.type = "local": CI diffs and deploys/);
       expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
       expect(result.code).toBe(1);
       expect(result.written).toEqual([]);

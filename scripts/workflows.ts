@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { loadLabConfig } from '../config/load';
+import { DEFAULT_CONFIG_FILE, loadLabConfig } from '../config/load';
 import { generateWorkflows } from '../stacks/ci-workflows';
 import { ExitCode, processIo, runAsProcess, runScript, ScriptIo } from './cli';
 
@@ -13,7 +13,8 @@ const spec = {
 export function main(argv: readonly string[], io: ScriptIo = processIo): Promise<number> {
   return runScript(spec, argv, io, () => {
     const root = path.join(__dirname, '..');
-    for (const file of generateWorkflows(loadLabConfig())) {
+    const configFile = process.env.LAB_CONFIG || DEFAULT_CONFIG_FILE;
+    for (const file of generateWorkflows(loadLabConfig(configFile), process.env.LAB_CONFIG || 'config/lab.yaml')) {
       io.writeFile(path.join(root, file.path), file.content);
       io.stdout(`wrote ${file.path}\n`);
     }
