@@ -1,4 +1,4 @@
-import type { ConfigIssue } from './load';
+import type { ConfigIssue } from './issues';
 import { CLUSTER_ENVIRONMENTS, LabConfig } from './schema';
 import { transitKeyName } from './schema-bootstrap';
 

@@ -1,5 +1,5 @@
 import { CI_CLAIM_PROFILES } from '../constructs/ci-claim-profiles';
-import type { ConfigIssue } from './load';
+import type { ConfigIssue } from './issues';
 import { CLUSTER_ENVIRONMENTS, LabConfig } from './schema';
 import { claimNamesOf } from './schema-ci';
 

@@ -1,4 +1,4 @@
-import type { ConfigIssue } from './load';
+import type { ConfigIssue } from './issues';
 import { LabConfig, StateBackendConfig } from './schema';
 
 /**

@@ -6,6 +6,7 @@ import { deliveryIssues } from './delivery-rules';
 import { sandboxIsolationIssues } from './isolation';
 import { bootstrapConfigIssues } from './bootstrap-checks';
 import { ciProfileIssues } from './ci-checks';
+import { ConfigIssue, formatPath } from './issues';
 import { isInsideFolder, OutsideProjectError, realPathInsideProject } from './project-files';
 import { reservedIdentityIssues } from './reserved-identities';
 import { CLUSTER_ENVIRONMENTS, LabConfig, labConfigSchema } from './schema';
@@ -15,15 +16,6 @@ import { shardingIssues } from './shards';
 
 /** The example lab, used when `LAB_CONFIG` is not set. */
 export const DEFAULT_CONFIG_FILE = path.join(__dirname, 'lab.yaml');
-
-export interface ConfigIssue {
-  /** Where in the file, e.g. `apps[2].name`. */
-  readonly path: string;
-  /** The offending value as found in the file (undefined when missing). */
-  readonly value: unknown;
-  /** What is wrong and what is allowed. */
-  readonly message: string;
-}
 
 export class ConfigError extends Error {
   public constructor(
@@ -177,13 +169,6 @@ function toConfigIssues(issue: z.core.$ZodIssue, input: unknown): ConfigIssue[] 
   if (issue.code === 'invalid_value') message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) message = `is required (${issue.expected})`;
   return [{ path: formatPath(issue.path), value: valueAt(input, issue.path), message }];
-}
-
-/** `['apps', 2, 'name']` → `apps[2].name`. */
-export function formatPath(segments: readonly PropertyKey[]): string {
-  return segments
-    .map((s, i) => (typeof s === 'number' ? `[${s}]` : `${i === 0 ? '' : '.'}${String(s)}`))
-    .join('');
 }
 
 function valueAt(input: unknown, segments: readonly PropertyKey[]): unknown {

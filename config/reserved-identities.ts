@@ -1,4 +1,4 @@
-import type { ConfigIssue } from './load';
+import type { ConfigIssue } from './issues';
 import type { LabConfig } from './schema';
 import { bootstrapServiceAccounts } from './schema-bootstrap';
 

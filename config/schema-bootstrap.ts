@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { dnsLabel, mountPath, notReserved, singleLine, url } from './fields';
 import { BOOTSTRAP_NAMES, RESERVED_CONSUMER_NAMES } from './platform-names';
-import type { LabConfig } from './schema';
 
 /**
  * The bootstrap chain's part of the lab config: what the QNAP Vault serves to the main cluster
@@ -157,8 +156,13 @@ export interface BootstrapServiceAccount {
   readonly field?: string;
 }
 
+/** The parts of the lab config the bootstrap identities come from (a LabConfig is one). */
+export interface BootstrapIdentitySources {
+  readonly environments: { readonly main: { readonly vaultServer: VaultServerConfig }; readonly qnap: { readonly bootstrap: QnapBootstrapConfig } };
+}
+
 /** The main cluster's identities for the QNAP Vault: the Vault certificate's requester and one per consumer. */
-export function bootstrapServiceAccounts(config: LabConfig): BootstrapServiceAccount[] {
+export function bootstrapServiceAccounts(config: BootstrapIdentitySources): BootstrapServiceAccount[] {
   const vaultNamespace = config.environments.main.vaultServer.namespace ?? BOOTSTRAP_DEFAULTS.vaultNamespace;
   return [
     { id: 'VaultServerTls', namespace: vaultNamespace, name: BOOTSTRAP_NAMES.tlsServiceAccount, owner: "the requester of the in-cluster Vault's certificate" },

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import type { ConfigIssue } from './load';
+import type { ConfigIssue } from './issues';
 import type { AppConfig, LabConfig } from './schema';
 import type { ShardingConfig } from './schema-shards';
 

@@ -1,5 +1,4 @@
-import type { ConfigIssue } from './load';
-import { formatPath } from './load';
+import { ConfigIssue, formatPath } from './issues';
 import type { LabConfig } from './schema';
 
 /**

@@ -31,6 +31,11 @@ export class EphemeralResource extends TerraformElement {
     this.config = props.config;
   }
 
+  /** Its address in expressions: `ephemeral.<type>.<logical id>`. */
+  public get terraformAddress(): string {
+    return `ephemeral.${this.terraformType}.${this.friendlyUniqueId}`;
+  }
+
   /** A reference to one of its attributes, e.g. `result`; an ephemeral value (same stack only). */
   public attribute(name: string): TerraformExpression {
     return TerraformExpression.attribute(this, name);

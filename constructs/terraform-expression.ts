@@ -1,5 +1,4 @@
 import { TerraformResource } from 'cdktf';
-import { EphemeralResource } from './ephemeral-resource';
 
 /**
  * A Terraform expression written as text, for values built once per generated contract key.
@@ -8,12 +7,15 @@ import { EphemeralResource } from './ephemeral-resource';
  * unchanged. Refer only to blocks of the same stack (text gets no cross-stack output).
  */
 export class TerraformExpression {
-  /** Attribute `name` of a resource (`vault_kv_secret_v2.X.id`) or an ephemeral block (`ephemeral.…`). */
-  public static attribute(block: TerraformResource | EphemeralResource, name: string): TerraformExpression {
+  /**
+   * Attribute `name` of a resource (`vault_kv_secret_v2.X.id`) or of a block that states its own
+   * address, such as an `EphemeralResource` (`ephemeral.…`).
+   */
+  public static attribute(block: TerraformResource | { readonly terraformAddress: string }, name: string): TerraformExpression {
     if (!/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$/.test(name)) {
       throw new Error(`TerraformExpression.attribute: 'name' (${JSON.stringify(name)}) must be an attribute path such as 'data.value'`);
     }
-    const address = block instanceof EphemeralResource ? `ephemeral.${block.terraformType}.${block.friendlyUniqueId}` : TerraformExpression.address(block);
+    const address = block instanceof TerraformResource ? TerraformExpression.address(block) : block.terraformAddress;
     return new TerraformExpression(`${address}.${name}`);
   }
 

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { z } from 'zod';
 import { AccessReport, buildAccessReport, diffReports, renderDiff, renderMarkdown, renderTable, SynthesizedStackJson, toJson } from '../access/access-report';
-import { formatPath } from '../config/load';
+import { formatPath } from '../config/issues';
 import { synthesizeLab } from '../stacks/synth';
 import { ExitCode, processIo, readJsonFile, runAsProcess, runScript, ScriptIo, UsageError } from './cli';
 

@@ -1,14 +1,19 @@
-import { AppConfig } from '../config/schema';
+import { AppConfig, ClusterEnvironmentName } from '../config/schema';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
 import { PostgresDynamicRole } from '../constructs/postgres-dynamic-role';
-import type { VaultPlatformRefs } from './compose-app';
+import { PostgresEngineRefs } from './postgres-engine';
 
 /**
  * An app's dynamic PostgreSQL roles (`<app>`, and `<app>-ro` when `readOnly`), inside the app's
  * module (`Apps/<app>/PostgresRole`, `Apps/<app>/PostgresReadOnlyRole`). Only the app's runtime
  * policy may read its credentials; its CI (ops policy) gets none.
  */
-export function addPostgresRoles(module: AppSecretsModule, app: AppConfig, platform: VaultPlatformRefs): PostgresDynamicRole[] {
+export function addPostgresRoles(
+  module: AppSecretsModule,
+  app: AppConfig,
+  // The part of VaultPlatformRefs the roles use: compose-app.ts calls this, so it cannot be imported here.
+  platform: { readonly environment: ClusterEnvironmentName; readonly postgres?: PostgresEngineRefs },
+): PostgresDynamicRole[] {
   if (!app.postgres) return [];
   const connection = platform.postgres?.connections.get(app.postgres.cluster);
   if (!connection) {
