@@ -1,6 +1,14 @@
 import { Audit } from '@cdktf/provider-vault/lib/audit';
-import { Construct } from 'constructs';
-import { invalidProp } from './errors';
+import { Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { invalidProp, renamedProp } from './errors';
+import { validateMountPath } from './kv-v2-mount';
+
+/** An audit device, created here or imported with `AuditDevice.fromDevicePath`. */
+export interface IAuditDevice extends IConstruct {
+  /** Path of the device under `sys/audit/`, e.g. `file`: a literal. */
+  readonly devicePath: string;
+}
 
 export interface AuditDeviceProps {
   /**
@@ -9,7 +17,9 @@ export interface AuditDeviceProps {
    * @default '/vault/audit/audit.log'
    */
   readonly filePath?: string;
-  /** Mount path of the device under `sys/audit/`. @default 'file' */
+  /** Path of the device under `sys/audit/`. @default 'file' */
+  readonly devicePath?: string;
+  /** @deprecated use `devicePath` */
   readonly path?: string;
 }
 
@@ -17,18 +27,30 @@ export interface AuditDeviceProps {
  * A file audit device. Vault refuses requests it cannot audit once a device is enabled, so with a
  * single device a full disk stops Vault: size the audit volume accordingly.
  */
-export class AuditDevice extends Construct {
+export class AuditDevice extends Construct implements IAuditDevice {
+  /** A device enabled elsewhere (another stack, or by hand). */
+  public static fromDevicePath(scope: Construct, id: string, devicePath: string): IAuditDevice {
+    validateMountPath('AuditDevice.fromDevicePath', 'devicePath', devicePath);
+    class Imported extends Construct implements IAuditDevice {
+      public readonly devicePath = devicePath;
+    }
+    return new Imported(scope, id);
+  }
+
+  public readonly devicePath: string;
   public readonly resource: Audit;
 
   public constructor(scope: Construct, id: string, props: AuditDeviceProps = {}) {
     super(scope, id);
     const filePath = props.filePath ?? '/vault/audit/audit.log';
-    if (!filePath.startsWith('/')) {
+    if (!Token.isUnresolved(filePath) && !filePath.startsWith('/')) {
       throw new Error(invalidProp('AuditDevice', 'filePath', filePath, 'must be an absolute path inside the Vault server'));
     }
+    this.devicePath = renamedProp('AuditDevice', 'devicePath', props.devicePath, 'path', props.path) ?? 'file';
+    validateMountPath('AuditDevice', 'devicePath', this.devicePath);
     this.resource = new Audit(this, 'Resource', {
       type: 'file',
-      path: props.path ?? 'file',
+      path: this.devicePath,
       options: { file_path: filePath, format: 'json' },
     });
   }

@@ -1,14 +1,29 @@
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { PkiSecretBackendRole } from '@cdktf/provider-vault/lib/pki-secret-backend-role';
 import { PkiSecretBackendRootCert } from '@cdktf/provider-vault/lib/pki-secret-backend-root-cert';
-import { Construct } from 'constructs';
-import { invalidProp } from './errors';
+import { Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { invalidProp, literalRequired, renamedProp } from './errors';
 import { validateMountPath } from './kv-v2-mount';
 import { UPDATE } from './policy/capabilities';
 import { IPolicyGrantee } from './vault-policy';
 
+/** A PKI engine and its issuing role, created here or imported with `BootstrapPki.fromMountPath`. */
+export interface IBootstrapPki extends IConstruct {
+  /** Path the engine is mounted at, e.g. `pki-bootstrap`: a literal, usable in policies. */
+  readonly mountPath: string;
+  /** Name of the role that issues server certificates. */
+  readonly roleName: string;
+  /** `update` on `<mount>/issue/<role>`: request a certificate (and its key) from the role, nothing else. */
+  grantIssue(grantee: IPolicyGrantee): void;
+}
+
+const DEFAULT_ROLE_NAME = 'vault-server';
+
 export interface BootstrapPkiProps {
   /** Mount path of the PKI engine. @default 'pki-bootstrap' */
+  readonly mountPath?: string;
+  /** @deprecated use `mountPath` */
   readonly path?: string;
   /** Common name of the root CA. @default 'Lab bootstrap CA' */
   readonly caCommonName?: string;
@@ -34,7 +49,26 @@ export interface BootstrapPkiProps {
  * generated inside Vault (`type = internal`): Terraform state holds the CA certificate only, and the
  * server certificate's private key is requested by VSO at runtime, never by Terraform.
  */
-export class BootstrapPki extends Construct {
+abstract class BootstrapPkiBase extends Construct implements IBootstrapPki {
+  public abstract readonly mountPath: string;
+  public abstract readonly roleName: string;
+
+  public grantIssue(grantee: IPolicyGrantee): void {
+    grantee.allow(`${this.mountPath}/issue/${this.roleName}`, UPDATE);
+  }
+}
+
+export class BootstrapPki extends BootstrapPkiBase {
+  /** A PKI engine and role created elsewhere (another stack, or by hand). */
+  public static fromMountPath(scope: Construct, id: string, mountPath: string, roleName: string = DEFAULT_ROLE_NAME): IBootstrapPki {
+    validateMountPath('BootstrapPki.fromMountPath', 'mountPath', mountPath);
+    class Imported extends BootstrapPkiBase {
+      public readonly mountPath = mountPath;
+      public readonly roleName = roleName;
+    }
+    return new Imported(scope, id);
+  }
+
   public readonly mountPath: string;
   public readonly roleName: string;
   public readonly mount: Mount;
@@ -44,25 +78,29 @@ export class BootstrapPki extends Construct {
   public constructor(scope: Construct, id: string, props: BootstrapPkiProps) {
     super(scope, id);
     const name = 'BootstrapPki';
-    this.mountPath = props.path ?? 'pki-bootstrap';
-    validateMountPath(name, 'path', this.mountPath);
+    this.mountPath = renamedProp(name, 'mountPath', props.mountPath, 'path', props.path) ?? 'pki-bootstrap';
+    validateMountPath(name, 'mountPath', this.mountPath);
     const caTtlHours = props.caTtlHours ?? 87600;
     const certMaxTtlHours = props.certMaxTtlHours ?? 720;
-    if (!Number.isInteger(certMaxTtlHours) || certMaxTtlHours < 1) {
+    if (Token.isUnresolved(caTtlHours)) {
+      throw new Error(literalRequired(name, 'caTtlHours', "the mount's max lease TTL is computed from it"));
+    }
+    const certMaxTtlKnown = !Token.isUnresolved(certMaxTtlHours);
+    if (certMaxTtlKnown && (!Number.isInteger(certMaxTtlHours) || certMaxTtlHours < 1)) {
       throw new Error(invalidProp(name, 'certMaxTtlHours', certMaxTtlHours, 'must be a whole number of hours >= 1'));
     }
-    if (!Number.isInteger(caTtlHours) || caTtlHours <= certMaxTtlHours) {
+    if (!Number.isInteger(caTtlHours) || (certMaxTtlKnown && caTtlHours <= certMaxTtlHours)) {
       throw new Error(invalidProp(name, 'caTtlHours', caTtlHours, `must be a whole number of hours greater than 'certMaxTtlHours' (${certMaxTtlHours})`));
     }
-    if (props.allowedDnsNames.length === 0) {
+    if (!Token.isUnresolved(props.allowedDnsNames) && props.allowedDnsNames.length === 0) {
       throw new Error(invalidProp(name, 'allowedDnsNames', [], 'must list the exact names of the server'));
     }
     for (const dnsName of props.allowedDnsNames) {
-      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(dnsName)) {
+      if (!Token.isUnresolved(dnsName) && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(dnsName)) {
         throw new Error(invalidProp(name, 'allowedDnsNames', props.allowedDnsNames, `has ${JSON.stringify(dnsName)}: each entry must be an exact lowercase DNS name, no '*' or globs`));
       }
     }
-    this.roleName = props.roleName ?? 'vault-server';
+    this.roleName = props.roleName ?? DEFAULT_ROLE_NAME;
 
     this.mount = new Mount(this, 'Mount', {
       path: this.mountPath,
@@ -97,14 +135,10 @@ export class BootstrapPki extends Construct {
       clientFlag: false,
       keyType: 'ec',
       keyBits: 256,
-      ttl: `${certMaxTtlHours}h`,
-      maxTtl: `${certMaxTtlHours}h`,
+      ttl: `${Token.asString(certMaxTtlHours)}h`,
+      maxTtl: `${Token.asString(certMaxTtlHours)}h`,
     });
-  }
-
-  /** `update` on `<mount>/issue/<role>`: request a certificate (and its key) from the role, nothing else. */
-  public grantIssue(grantee: IPolicyGrantee): void {
-    grantee.allow(`${this.mountPath}/issue/${this.roleName}`, UPDATE);
+    this.node.defaultChild = this.mount;
   }
 
   /** The root CA certificate (public), to trust the issued certificates. */

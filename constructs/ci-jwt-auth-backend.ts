@@ -1,12 +1,15 @@
 import { JwtAuthBackend } from '@cdktf/provider-vault/lib/jwt-auth-backend';
-import { Construct } from 'constructs';
+import { Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
 import { CiClaimNames, GITHUB_SHAPED_CLAIMS } from './ci-claim-profiles';
-import { invalidProp } from './errors';
+import { invalidProp, renamedProp } from './errors';
 import { validateMountPath } from './kv-v2-mount';
 
-/** A JWT auth method that verifies the forge's Actions OIDC tokens. */
-export interface ICiJwtAuthBackend {
+/** A JWT auth method that verifies the forge's Actions OIDC tokens, created here or imported with `CiJwtAuthBackend.fromMountPath`. */
+export interface ICiJwtAuthBackend extends IConstruct {
   /** Mount path under `auth/`, e.g. `gitea-actions`: a literal, usable in policies and workflows. */
+  readonly mountPath: string;
+  /** @deprecated use `mountPath` */
   readonly path: string;
   /** The same path as a reference, so Terraform creates roles after the backend. */
   readonly backendPath: string;
@@ -26,6 +29,8 @@ export interface CiJwtAuthBackendProps {
   /** JWKS URL, for a forge without discovery; exclusive with discoveryUrl. @default - discovery */
   readonly jwksUrl?: string;
   /** Mount path under `auth/`. @default 'gitea-actions' */
+  readonly mountPath?: string;
+  /** @deprecated use `mountPath` */
   readonly path?: string;
   /** Claim names of the forge's tokens, e.g. `CI_CLAIM_PROFILES.gitea.names`. @default - Forgejo's (GITHUB_SHAPED_CLAIMS) */
   readonly claims?: CiClaimNames;
@@ -38,18 +43,26 @@ export interface CiJwtAuthBackendProps {
  * discovery or a JWKS URL), so nothing secret is configured here; `bound_issuer` pins `iss`.
  */
 export class CiJwtAuthBackend extends Construct implements ICiJwtAuthBackend {
-  /** A backend created elsewhere. */
-  public static fromPath(scope: Construct, id: string, path: string, audiences: readonly string[], claims: CiClaimNames = GITHUB_SHAPED_CLAIMS): ICiJwtAuthBackend {
-    validateMountPath('CiJwtAuthBackend.fromPath', 'path', path);
+  /** A backend enabled elsewhere (another stack, or by hand), with the audiences and claim names its roles bind. */
+  public static fromMountPath(scope: Construct, id: string, mountPath: string, audiences: readonly string[], claims: CiClaimNames = GITHUB_SHAPED_CLAIMS): ICiJwtAuthBackend {
+    validateMountPath('CiJwtAuthBackend.fromMountPath', 'mountPath', mountPath);
     class Imported extends Construct implements ICiJwtAuthBackend {
-      public readonly path = path;
-      public readonly backendPath = path;
+      public readonly mountPath = mountPath;
+      public readonly path = mountPath;
+      public readonly backendPath = mountPath;
       public readonly audiences = [...audiences];
       public readonly claims = { ...claims };
     }
     return new Imported(scope, id);
   }
 
+  /** @deprecated use `fromMountPath` */
+  public static fromPath(scope: Construct, id: string, path: string, audiences: readonly string[], claims: CiClaimNames = GITHUB_SHAPED_CLAIMS): ICiJwtAuthBackend {
+    return CiJwtAuthBackend.fromMountPath(scope, id, path, audiences, claims);
+  }
+
+  public readonly mountPath: string;
+  /** @deprecated use `mountPath` */
   public readonly path: string;
   public readonly backendPath: string;
   public readonly audiences: readonly string[];
@@ -61,24 +74,25 @@ export class CiJwtAuthBackend extends Construct implements ICiJwtAuthBackend {
     super(scope, id);
     const name = 'CiJwtAuthBackend';
     for (const [prop, value] of [['issuer', props.issuer], ['discoveryUrl', props.discoveryUrl], ['jwksUrl', props.jwksUrl]] as const) {
-      if (value !== undefined && !/^https:\/\/[^\s/]+/.test(value)) {
+      if (value !== undefined && !Token.isUnresolved(value) && !/^https:\/\/[^\s/]+/.test(value)) {
         throw new Error(invalidProp(name, prop, value, 'must be an https:// URL: Vault fetches signing keys from it'));
       }
     }
     if (props.discoveryUrl !== undefined && props.jwksUrl !== undefined) {
       throw new Error(invalidProp(name, 'jwksUrl', props.jwksUrl, "cannot be set together with 'discoveryUrl'; set one of them"));
     }
-    if (props.audiences.length === 0 || props.audiences.some((a) => a.trim() === '')) {
+    if (!Token.isUnresolved(props.audiences) && (props.audiences.length === 0 || props.audiences.some((a) => !Token.isUnresolved(a) && a.trim() === ''))) {
       throw new Error(invalidProp(name, 'audiences', props.audiences, 'must list at least one non-empty audience (e.g. the Vault address)'));
     }
-    this.path = props.path ?? 'gitea-actions';
-    validateMountPath(name, 'path', this.path);
+    this.mountPath = renamedProp(name, 'mountPath', props.mountPath, 'path', props.path) ?? 'gitea-actions';
+    this.path = this.mountPath;
+    validateMountPath(name, 'mountPath', this.mountPath);
     this.issuer = props.issuer;
     this.audiences = [...props.audiences];
     this.claims = { ...(props.claims ?? GITHUB_SHAPED_CLAIMS) };
     this.resource = new JwtAuthBackend(this, 'Resource', {
       type: 'jwt',
-      path: this.path,
+      path: this.mountPath,
       description: props.description ?? 'Gitea/Forgejo Actions OIDC tokens',
       boundIssuer: props.issuer,
       ...(props.jwksUrl !== undefined ? { jwksUrl: props.jwksUrl } : { oidcDiscoveryUrl: props.discoveryUrl ?? props.issuer }),

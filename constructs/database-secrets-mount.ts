@@ -1,5 +1,6 @@
 import { Mount } from '@cdktf/provider-vault/lib/mount';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { renamedProp } from './errors';
 import { validateMountPath } from './kv-v2-mount';
 
 /**
@@ -7,7 +8,7 @@ import { validateMountPath } from './kv-v2-mount';
  * with `DatabaseSecretsMount.fromMountPath`. Connections and roles are their own constructs
  * (`PostgresConnection`, `PostgresDynamicRole`) that take the mount as a prop.
  */
-export interface IDatabaseSecretsMount {
+export interface IDatabaseSecretsMount extends IConstruct {
   /** The path as written in policies, e.g. `postgres`. */
   readonly mountPath: string;
   /**
@@ -19,6 +20,8 @@ export interface IDatabaseSecretsMount {
 
 export interface DatabaseSecretsMountProps {
   /** Path the engine is mounted at. @default 'postgres' */
+  readonly mountPath?: string;
+  /** @deprecated use `mountPath` */
   readonly path?: string;
   /** @default 'Dynamic PostgreSQL credentials' */
   readonly description?: string;
@@ -41,13 +44,14 @@ export class DatabaseSecretsMount extends Construct implements IDatabaseSecretsM
 
   public constructor(scope: Construct, id: string, props: DatabaseSecretsMountProps = {}) {
     super(scope, id);
-    this.mountPath = props.path ?? 'postgres';
-    validateMountPath('DatabaseSecretsMount', 'path', this.mountPath);
+    this.mountPath = renamedProp('DatabaseSecretsMount', 'mountPath', props.mountPath, 'path', props.path) ?? 'postgres';
+    validateMountPath('DatabaseSecretsMount', 'mountPath', this.mountPath);
     this.mount = new Mount(this, 'Mount', {
       path: this.mountPath,
       type: 'database',
       description: props.description ?? 'Dynamic PostgreSQL credentials',
     });
     this.backend = this.mount.path;
+    this.node.defaultChild = this.mount;
   }
 }

@@ -22,3 +22,19 @@ export function ttlOrder(construct: string, maxProp: string, maxValue: number, m
 export function invalidDelivery(appName: string, field: string, value: unknown, expected: string): string {
   return `delivery of app '${appName}': '${field}' (${JSON.stringify(value)}) ${expected}`;
 }
+
+/**
+ * A prop renamed by the naming rule (constructs/index.ts), read from its deprecated old name as well;
+ * setting both is refused so neither silently wins.
+ */
+export function renamedProp<T>(construct: string, prop: string, value: T | undefined, deprecatedProp: string, deprecatedValue: T | undefined): T | undefined {
+  if (value !== undefined && deprecatedValue !== undefined) {
+    throw new Error(invalidProp(construct, deprecatedProp, deprecatedValue, `is the deprecated name of '${prop}' (${JSON.stringify(value)}); set only '${prop}'`));
+  }
+  return value ?? deprecatedValue;
+}
+
+/** A prop whose value shapes the synthesized output itself (ids, counts, arithmetic), so a token cannot stand in. */
+export function literalRequired(construct: string, prop: string, why: string): string {
+  return `${construct}: '${prop}' must be a literal value known at synthesis, not a Terraform reference: ${why}`;
+}

@@ -1,8 +1,9 @@
 import { JwtAuthBackendRole } from '@cdktf/provider-vault/lib/jwt-auth-backend-role';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ICiJwtAuthBackend } from './ci-jwt-auth-backend';
 import { invalidProp, ttlOrder } from './errors';
-import { VaultPolicy } from './vault-policy';
+import { IVaultPolicy } from './vault-policy';
 
 /**
  * Exceptions to the role's safety rules. Each needs a written reason (at least 10 characters), which
@@ -38,7 +39,7 @@ export interface GiteaCicdRoleProps {
   /** The JWT auth method of the forge. */
   readonly backend: ICiJwtAuthBackend;
   /** Policies of the issued token, e.g. the app's `<app>-ops`. */
-  readonly policies: readonly VaultPolicy[];
+  readonly policies: readonly IVaultPolicy[];
   /** The repository (`owner/repo`) whose runs may log in. @default - none: refused unless acceptRisks.subjectOnly */
   readonly repository?: string;
   /** Immutable repository id, bound next to the name. @default - not bound */
@@ -91,7 +92,7 @@ export class GiteaCicdRole extends Construct {
     }
 
     const audiences = [...(props.audiences ?? props.backend.audiences)];
-    if (audiences.some((a) => a.trim() === '')) {
+    if (audiences.some((a) => !Token.isUnresolved(a) && a.trim() === '')) {
       throw new Error(invalidProp(name, 'audiences', audiences, 'must not contain an empty audience'));
     }
     if (audiences.length === 0 && !risks.noAudience) {
@@ -103,7 +104,7 @@ export class GiteaCicdRole extends Construct {
       if (!(props.boundSubject && risks.subjectOnly)) {
         throw new Error(invalidProp(name, 'repository', props.repository, "is required: bind the 'owner/repo' whose CI may log in (binding on 'sub' alone needs acceptRisks.subjectOnly with a reason)"));
       }
-    } else if (!REPOSITORY.test(props.repository)) {
+    } else if (!Token.isUnresolved(props.repository) && !REPOSITORY.test(props.repository)) {
       if (REPOSITORY_GLOB.test(props.repository) && props.repository.includes('*')) {
         if (!risks.repositoryGlob) {
           throw new Error(invalidProp(name, 'repository', props.repository, "contains a glob: 'lab/webapp*' also matches 'lab/webapp-evil'; name one exact 'owner/repo', or set acceptRisks.repositoryGlob with a reason"));
@@ -113,7 +114,7 @@ export class GiteaCicdRole extends Construct {
         throw new Error(invalidProp(name, 'repository', props.repository, "must be 'owner/repo' (letters, digits, '.', '_', '-')"));
       }
     }
-    if (props.repositoryId !== undefined && !/^[0-9]+$/.test(props.repositoryId)) {
+    if (props.repositoryId !== undefined && !Token.isUnresolved(props.repositoryId) && !/^[0-9]+$/.test(props.repositoryId)) {
       throw new Error(invalidProp(name, 'repositoryId', props.repositoryId, 'must be the numeric repository id'));
     }
     if (props.repositoryId !== undefined && !claims.repositoryId) {
@@ -127,7 +128,7 @@ export class GiteaCicdRole extends Construct {
     const trigger: GiteaCicdTrigger = props.trigger ?? { kind: 'push', refs: ['refs/heads/main'] };
     if (trigger.kind === 'push') {
       const refs = trigger.refs ?? ['refs/heads/main'];
-      if (refs.length === 0 || refs.some((r) => !GIT_REF.test(r))) {
+      if (refs.length === 0 || refs.some((r) => !Token.isUnresolved(r) && !GIT_REF.test(r))) {
         throw new Error(invalidProp(name, 'trigger.refs', refs, "must list full refs such as 'refs/heads/main' (no globs, no commas)"));
       }
       boundClaims[claims.ref] = refs.join(',');
@@ -140,7 +141,7 @@ export class GiteaCicdRole extends Construct {
       if (!claims.eventName || !claims.baseRef) {
         throw new Error(invalidProp(name, 'trigger', trigger, "needs the claim profile's eventName and baseRef claims to bind pull requests"));
       }
-      if (trigger.baseBranches.length === 0 || trigger.baseBranches.some((b) => !BRANCH.test(b))) {
+      if (trigger.baseBranches.length === 0 || trigger.baseBranches.some((b) => !Token.isUnresolved(b) && !BRANCH.test(b))) {
         throw new Error(invalidProp(name, 'trigger.baseBranches', trigger.baseBranches, "must list branch names such as 'main'"));
       }
       boundClaims[claims.eventName] = 'pull_request';
@@ -159,11 +160,11 @@ export class GiteaCicdRole extends Construct {
     const tokenTtl = props.tokenTtl ?? 1200;
     const tokenMaxTtl = props.tokenMaxTtl ?? tokenTtl;
     for (const [prop, v] of [['tokenTtl', tokenTtl], ['tokenMaxTtl', tokenMaxTtl]] as const) {
-      if (!Number.isInteger(v) || v <= 0 || v > MAX_TTL_LIMIT) {
+      if (!Token.isUnresolved(v) && (!Number.isInteger(v) || v <= 0 || v > MAX_TTL_LIMIT)) {
         throw new Error(invalidProp(name, prop, v, `must be a whole number of seconds between 1 and ${MAX_TTL_LIMIT}: a CI token lives for one job`));
       }
     }
-    if (tokenMaxTtl < tokenTtl) throw new Error(ttlOrder(name, 'tokenMaxTtl', tokenMaxTtl, 'tokenTtl', tokenTtl));
+    if (!Token.isUnresolved(tokenMaxTtl) && !Token.isUnresolved(tokenTtl) && tokenMaxTtl < tokenTtl) throw new Error(ttlOrder(name, 'tokenMaxTtl', tokenMaxTtl, 'tokenTtl', tokenTtl));
 
     // The identity is the repository (its immutable id when known), the same for every run.
     const userClaim = props.repositoryId !== undefined && claims.repositoryId ? claims.repositoryId : claims.repository;
@@ -172,7 +173,7 @@ export class GiteaCicdRole extends Construct {
     }
 
     this.roleName = `gitea_cicd_${props.appName}`;
-    this.backendPath = props.backend.path;
+    this.backendPath = props.backend.mountPath;
     this.resource = new JwtAuthBackendRole(this, 'Resource', {
       backend: props.backend.backendPath,
       roleName: this.roleName,

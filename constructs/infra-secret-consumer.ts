@@ -1,15 +1,16 @@
 import { GenericEndpoint } from '@cdktf/provider-vault/lib/generic-endpoint';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { invalidProp } from './errors';
 import { DNS1123_LABEL_RULE, isDns1123Label } from './names';
 import { IKubernetesAuthBackend } from './kubernetes-auth-backend';
 import { KubernetesAuthRole } from './kubernetes-auth-role';
-import { KvV2Mount } from './kv-v2-mount';
+import { IKvV2Mount, KvV2Mount } from './kv-v2-mount';
 import { VaultPolicy } from './vault-policy';
 
 export interface InfraSecretConsumerProps {
   /** The KV v2 engine holding infrastructure secrets. */
-  readonly kv: KvV2Mount;
+  readonly kv: IKvV2Mount;
   /** Consumer name: policy `infra-<name>`, Kubernetes auth role `<name>`. */
   readonly consumerName: string;
   /** Path of the one secret it reads, inside the mount, e.g. `dns/provider`. */
@@ -40,10 +41,10 @@ export class InfraSecretConsumer extends Construct {
   public constructor(scope: Construct, id: string, props: InfraSecretConsumerProps) {
     super(scope, id);
     const name = 'InfraSecretConsumer';
-    if (!isDns1123Label(props.consumerName)) {
+    if (!Token.isUnresolved(props.consumerName) && !isDns1123Label(props.consumerName)) {
       throw new Error(invalidProp(name, 'consumerName', props.consumerName, `must be ${DNS1123_LABEL_RULE}`));
     }
-    if (!/^[a-z0-9][a-z0-9_.\-]*(\/[a-z0-9][a-z0-9_.\-]*)*$/.test(props.secretPath)) {
+    if (!Token.isUnresolved(props.secretPath) && !/^[a-z0-9][a-z0-9_.\-]*(\/[a-z0-9][a-z0-9_.\-]*)*$/.test(props.secretPath)) {
       throw new Error(invalidProp(name, 'secretPath', props.secretPath, "must be an exact path such as 'dns/provider': lowercase segments, no globs"));
     }
     this.consumerName = props.consumerName;
@@ -77,8 +78,9 @@ export class InfraSecretConsumer extends Construct {
       }),
       disableRead: true,
       disableDelete: true,
-      // The endpoint exists once the engine is mounted (the path stays the literal that policies grant).
-      dependsOn: [props.kv.mount],
+      // The endpoint exists once the engine is mounted (the path stays the literal that policies grant);
+      // an imported engine exists already.
+      dependsOn: props.kv instanceof KvV2Mount ? [props.kv.mount] : undefined,
     });
   }
 }

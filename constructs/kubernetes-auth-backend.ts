@@ -1,12 +1,15 @@
 import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
 import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
-import { Construct } from 'constructs';
-import { invalidProp } from './errors';
+import { Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { invalidProp, renamedProp } from './errors';
 import { validateMountPath } from './kv-v2-mount';
 
-/** A Kubernetes auth method, created here or imported with `KubernetesAuthBackend.fromPath`. */
-export interface IKubernetesAuthBackend {
+/** A Kubernetes auth method, created here or imported with `KubernetesAuthBackend.fromMountPath`. */
+export interface IKubernetesAuthBackend extends IConstruct {
   /** Mount path under `auth/`, e.g. `kubernetes`: a literal, usable in policies and reports. */
+  readonly mountPath: string;
+  /** @deprecated use `mountPath` */
   readonly path: string;
   /** The same path as a reference, so Terraform creates roles after the backend they live in. */
   readonly backendPath: string;
@@ -14,6 +17,8 @@ export interface IKubernetesAuthBackend {
 
 export interface KubernetesAuthBackendProps {
   /** Mount path under `auth/`. @default 'kubernetes' */
+  readonly mountPath?: string;
+  /** @deprecated use `mountPath` */
   readonly path?: string;
   /** Kubernetes API address as Vault reaches it, e.g. https://kubernetes.default.svc:443. */
   readonly kubernetesHost: string;
@@ -33,15 +38,24 @@ export interface KubernetesAuthBackendProps {
  * `system:auth-delegator`). Either way no long-lived reviewer token sits in Terraform state.
  */
 export class KubernetesAuthBackend extends Construct implements IKubernetesAuthBackend {
-  public static fromPath(scope: Construct, id: string, path: string): IKubernetesAuthBackend {
-    validateMountPath('KubernetesAuthBackend.fromPath', 'path', path);
+  /** A Kubernetes auth method enabled elsewhere (another stack, or by hand). */
+  public static fromMountPath(scope: Construct, id: string, mountPath: string): IKubernetesAuthBackend {
+    validateMountPath('KubernetesAuthBackend.fromMountPath', 'mountPath', mountPath);
     class Imported extends Construct implements IKubernetesAuthBackend {
-      public readonly path = path;
-      public readonly backendPath = path;
+      public readonly mountPath = mountPath;
+      public readonly path = mountPath;
+      public readonly backendPath = mountPath;
     }
     return new Imported(scope, id);
   }
 
+  /** @deprecated use `fromMountPath` */
+  public static fromPath(scope: Construct, id: string, path: string): IKubernetesAuthBackend {
+    return KubernetesAuthBackend.fromMountPath(scope, id, path);
+  }
+
+  public readonly mountPath: string;
+  /** @deprecated use `mountPath` */
   public readonly path: string;
   public readonly backendPath: string;
   public readonly backend: AuthBackend;
@@ -49,16 +63,18 @@ export class KubernetesAuthBackend extends Construct implements IKubernetesAuthB
 
   public constructor(scope: Construct, id: string, props: KubernetesAuthBackendProps) {
     super(scope, id);
-    this.path = props.path ?? 'kubernetes';
-    validateMountPath('KubernetesAuthBackend', 'path', this.path);
-    if (!/^https:\/\//.test(props.kubernetesHost)) {
+    this.mountPath = renamedProp('KubernetesAuthBackend', 'mountPath', props.mountPath, 'path', props.path) ?? 'kubernetes';
+    this.path = this.mountPath;
+    validateMountPath('KubernetesAuthBackend', 'mountPath', this.mountPath);
+    if (!Token.isUnresolved(props.kubernetesHost) && !/^https:\/\//.test(props.kubernetesHost)) {
       throw new Error(invalidProp('KubernetesAuthBackend', 'kubernetesHost', props.kubernetesHost, 'must be an https:// URL of the Kubernetes API'));
     }
     this.backend = new AuthBackend(this, 'Backend', {
       type: 'kubernetes',
-      path: this.path,
+      path: this.mountPath,
       description: props.description ?? 'Kubernetes service accounts',
     });
+    this.node.defaultChild = this.backend;
     this.backendPath = this.backend.path;
     this.config = new KubernetesAuthBackendConfig(this, 'Config', {
       backend: this.backendPath,

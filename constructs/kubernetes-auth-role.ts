@@ -1,9 +1,10 @@
 import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { invalidProp, ttlOrder } from './errors';
 import { isDns1123Label } from './names';
 import { IKubernetesAuthBackend } from './kubernetes-auth-backend';
-import { VaultPolicy } from './vault-policy';
+import { IVaultPolicy } from './vault-policy';
 
 export interface KubernetesAuthRoleProps {
   /** The auth backend the role lives in. */
@@ -15,7 +16,7 @@ export interface KubernetesAuthRoleProps {
   /** Exact namespaces of those ServiceAccounts; wildcards are refused. */
   readonly namespaces: readonly string[];
   /** Policies attached to the issued token. */
-  readonly policies: readonly VaultPolicy[];
+  readonly policies: readonly IVaultPolicy[];
   /** Audience the ServiceAccount token must carry (Vault checks the `aud` claim). @default 'vault' */
   readonly audience?: string;
   /** Token TTL in seconds. @default 3600 */
@@ -52,13 +53,13 @@ export class KubernetesAuthRole extends Construct {
     if (props.tokenPeriod !== undefined) requirePositive(name, 'tokenPeriod', props.tokenPeriod);
     if (props.tokenMaxTtl !== undefined) {
       requirePositive(name, 'tokenMaxTtl', props.tokenMaxTtl);
-      if (props.tokenMaxTtl < tokenTtl) throw new Error(ttlOrder(name, 'tokenMaxTtl', props.tokenMaxTtl, 'tokenTtl', tokenTtl));
+      if (!Token.isUnresolved(props.tokenMaxTtl) && !Token.isUnresolved(tokenTtl) && props.tokenMaxTtl < tokenTtl) throw new Error(ttlOrder(name, 'tokenMaxTtl', props.tokenMaxTtl, 'tokenTtl', tokenTtl));
     }
     const audience = props.audience ?? 'vault';
-    if (audience.trim() === '') throw new Error(invalidProp(name, 'audience', audience, 'must be a non-empty audience, e.g. "vault"'));
+    if (!Token.isUnresolved(audience) && audience.trim() === '') throw new Error(invalidProp(name, 'audience', audience, 'must be a non-empty audience, e.g. "vault"'));
 
     this.roleName = props.roleName;
-    this.backendPath = props.backend.path;
+    this.backendPath = props.backend.mountPath;
     this.serviceAccountNames = [...props.serviceAccountNames];
     this.namespaces = [...props.namespaces];
     this.audience = audience;
@@ -77,14 +78,15 @@ export class KubernetesAuthRole extends Construct {
 }
 
 function requireExactNames(construct: string, prop: string, values: readonly string[]): void {
+  if (Token.isUnresolved(values)) return;
   if (values.length === 0) throw new Error(invalidProp(construct, prop, values, 'must list at least one exact name'));
   for (const v of values) {
-    if (!isDns1123Label(v)) {
+    if (!Token.isUnresolved(v) && !isDns1123Label(v)) {
       throw new Error(invalidProp(construct, prop, values, `has ${JSON.stringify(v)}: each entry must be an exact DNS-1123 name, no '*' or globs`));
     }
   }
 }
 
 function requirePositive(construct: string, prop: string, value: number): void {
-  if (!Number.isInteger(value) || value <= 0) throw new Error(invalidProp(construct, prop, value, 'must be a whole number of seconds > 0'));
+  if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value <= 0)) throw new Error(invalidProp(construct, prop, value, 'must be a whole number of seconds > 0'));
 }

@@ -1,7 +1,8 @@
 import { KvSecretBackendV2 } from '@cdktf/provider-vault/lib/kv-secret-backend-v2';
 import { Mount } from '@cdktf/provider-vault/lib/mount';
-import { Construct } from 'constructs';
-import { invalidProp } from './errors';
+import { Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { invalidProp, renamedProp } from './errors';
 import { MOUNT_PATH } from './names';
 import { READ, READ_LIST, READ_WRITE, UPDATE } from './policy/capabilities';
 import { IPolicyGrantee } from './vault-policy';
@@ -15,8 +16,13 @@ import { IPolicyGrantee } from './vault-policy';
  * undelete and destroy are separate `update` endpoints. `secretPath` may end in `/*` (Vault's prefix
  * glob); note that `app/*` does not match `app` itself.
  */
-export interface IKvV2Mount {
+export interface IKvV2Mount extends IConstruct {
+  /** Path the engine is mounted at, e.g. `kvv2`: a literal, usable in policies. */
   readonly mountPath: string;
+  /** The API path that holds a secret's values: `<mount>/data/<secretPath>`. */
+  dataPath(secretPath: string): string;
+  /** The API path that holds a secret's versions and custom metadata: `<mount>/metadata/<secretPath>`. */
+  metadataPath(secretPath: string): string;
   /** Read the current (or a given) version of a secret. */
   grantRead(grantee: IPolicyGrantee, secretPath: string): void;
   /** Create, replace, patch and read a secret, and read its version metadata. Never delete. */
@@ -33,6 +39,8 @@ export interface IKvV2Mount {
 
 export interface KvV2MountProps {
   /** Path the engine is mounted at. @default 'kvv2' */
+  readonly mountPath?: string;
+  /** @deprecated use `mountPath` */
   readonly path?: string;
   /** Versions kept per secret. @default 10 */
   readonly maxVersions?: number;
@@ -72,12 +80,10 @@ abstract class KvV2MountBase extends Construct implements IKvV2Mount {
     grantee.allow(this.metadataPath(secretPath), ['delete']);
   }
 
-  /** The API path that holds a secret's values. */
   public dataPath(secretPath: string): string {
     return `${this.mountPath}/data/${secretPath}`;
   }
 
-  /** The API path that holds a secret's versions and custom metadata. */
   public metadataPath(secretPath: string): string {
     return `${this.mountPath}/metadata/${secretPath}`;
   }
@@ -98,10 +104,10 @@ export class KvV2Mount extends KvV2MountBase {
 
   public constructor(scope: Construct, id: string, props: KvV2MountProps = {}) {
     super(scope, id);
-    const mountPath = props.path ?? 'kvv2';
-    validateMountPath('KvV2Mount', 'path', mountPath);
+    const mountPath = renamedProp('KvV2Mount', 'mountPath', props.mountPath, 'path', props.path) ?? 'kvv2';
+    validateMountPath('KvV2Mount', 'mountPath', mountPath);
     const maxVersions = props.maxVersions ?? 10;
-    if (!Number.isInteger(maxVersions) || maxVersions < 1) {
+    if (!Token.isUnresolved(maxVersions) && (!Number.isInteger(maxVersions) || maxVersions < 1)) {
       throw new Error(invalidProp('KvV2Mount', 'maxVersions', maxVersions, 'must be a whole number >= 1 (0 would keep every version forever)'));
     }
     this.mountPath = mountPath;
@@ -116,11 +122,13 @@ export class KvV2Mount extends KvV2MountBase {
       maxVersions,
       casRequired: props.casRequired ?? false,
     });
+    this.node.defaultChild = this.mount;
   }
 }
 
+/** Checks a literal path; a token is only known when Terraform runs, so it is left to Vault. */
 export function validateMountPath(construct: string, prop: string, value: string): void {
-  if (!MOUNT_PATH.test(value)) {
+  if (!Token.isUnresolved(value) && !MOUNT_PATH.test(value)) {
     throw new Error(invalidProp(construct, prop, value, "must be path segments of [A-Za-z0-9_.-] without leading or trailing '/'"));
   }
 }

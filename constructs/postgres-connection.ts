@@ -54,19 +54,20 @@ export class PostgresConnection extends Construct implements IPostgresConnection
 
   public constructor(scope: Construct, id: string, props: PostgresConnectionProps) {
     super(scope, id);
-    if (!isDns1123Label(props.connectionName)) {
+    if (!Token.isUnresolved(props.connectionName) && !isDns1123Label(props.connectionName)) {
       throw new Error(invalidProp('PostgresConnection', 'connectionName', props.connectionName, `must be ${DNS1123_LABEL_RULE}`));
     }
-    if (!/^[A-Za-z0-9.\-]+$/.test(props.host)) {
+    if (!Token.isUnresolved(props.host) && !/^[A-Za-z0-9.\-]+$/.test(props.host)) {
       throw new Error(invalidProp('PostgresConnection', 'host', props.host, 'must be a host name or IP address'));
     }
     const port = props.port ?? 5432;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {
       throw new Error(invalidProp('PostgresConnection', 'port', port, 'must be a whole number from 1 to 65535'));
     }
     const database = props.database ?? 'postgres';
     const username = props.username ?? 'vault';
     for (const [prop, value] of [['database', database], ['username', username]] as const) {
+      if (Token.isUnresolved(value)) continue;
       try {
         quoteIdent(value);
       } catch {
@@ -77,7 +78,7 @@ export class PostgresConnection extends Construct implements IPostgresConnection
       throw new Error(invalidProp('PostgresConnection', 'password', '<redacted>', 'must be a reference to a sensitive ephemeral Terraform variable, never a literal'));
     }
     const passwordVersion = props.passwordVersion ?? 1;
-    if (!Number.isInteger(passwordVersion) || passwordVersion < 1) {
+    if (!Token.isUnresolved(passwordVersion) && (!Number.isInteger(passwordVersion) || passwordVersion < 1)) {
       throw new Error(invalidProp('PostgresConnection', 'passwordVersion', passwordVersion, 'must be a whole number >= 1'));
     }
 
@@ -90,7 +91,7 @@ export class PostgresConnection extends Construct implements IPostgresConnection
       verifyConnection: true,
       allowedRoles: Lazy.listValue({ produce: () => [...this.allowed].sort() }),
       postgresql: {
-        connectionUrl: `postgresql://{{username}}:{{password}}@${props.host}:${port}/${database}?sslmode=${props.sslMode ?? 'verify-full'}`,
+        connectionUrl: `postgresql://{{username}}:{{password}}@${props.host}:${Token.asString(port)}/${database}?sslmode=${props.sslMode ?? 'verify-full'}`,
         username,
         passwordWo: props.password,
         passwordWoVersion: passwordVersion,

@@ -1,6 +1,7 @@
 import { DatabaseSecretBackendRole } from '@cdktf/provider-vault/lib/database-secret-backend-role';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { invalidProp, ttlOrder } from './errors';
+import { invalidProp, literalRequired, ttlOrder } from './errors';
 import { APP_NAME_RULE, isValidAppName } from './names';
 import { IPostgresConnection } from './postgres-connection';
 import {
@@ -49,6 +50,10 @@ export class PostgresDynamicRole extends Construct {
 
   public constructor(scope: Construct, id: string, props: PostgresDynamicRoleProps) {
     super(scope, id);
+    for (const prop of ['appName', 'database', 'schema'] as const) {
+      // A reference would reach the SQL unquoted: statements are quoted and escaped at synthesis.
+      if (Token.isUnresolved(props[prop])) throw new Error(literalRequired('PostgresDynamicRole', prop, 'it is quoted into the role\'s SQL statements at synthesis'));
+    }
     if (!isValidAppName(props.appName)) {
       throw new Error(invalidProp('PostgresDynamicRole', 'appName', props.appName, `must be ${APP_NAME_RULE}`));
     }
@@ -66,7 +71,7 @@ export class PostgresDynamicRole extends Construct {
     const maxTtl = props.maxTtl ?? POSTGRES_TTL.maxTtl;
     checkTtl('defaultTtl', defaultTtl, POSTGRES_TTL.defaultTtlCeiling);
     checkTtl('maxTtl', maxTtl, POSTGRES_TTL.maxTtlCeiling);
-    if (maxTtl < defaultTtl) throw new Error(ttlOrder('PostgresDynamicRole', 'maxTtl', maxTtl, 'defaultTtl', defaultTtl));
+    if (!Token.isUnresolved(maxTtl) && !Token.isUnresolved(defaultTtl) && maxTtl < defaultTtl) throw new Error(ttlOrder('PostgresDynamicRole', 'maxTtl', maxTtl, 'defaultTtl', defaultTtl));
 
     this.appName = props.appName;
     this.access = access;
@@ -97,6 +102,7 @@ export class PostgresDynamicRole extends Construct {
 }
 
 function checkTtl(prop: string, value: number, ceiling: number): void {
+  if (Token.isUnresolved(value)) return;
   if (!Number.isInteger(value) || value < POSTGRES_TTL.min || value > ceiling) {
     throw new Error(invalidProp('PostgresDynamicRole', prop, value, `must be whole seconds from ${POSTGRES_TTL.min} to ${ceiling}`));
   }

@@ -1,3 +1,4 @@
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { EphemeralResource } from './ephemeral-resource';
 import { invalidProp } from './errors';
@@ -59,10 +60,11 @@ export class GeneratedValue extends Construct {
   public constructor(scope: Construct, id: string, props: GeneratedValueProps) {
     super(scope, id);
     const minimum = props.generate === 'password' ? MIN_PASSWORD_LENGTH : 1;
-    if (props.generate !== 'uuid' && (!Number.isInteger(props.length) || props.length < minimum)) {
+    if (props.generate !== 'uuid' && !Token.isUnresolved(props.length) && (!Number.isInteger(props.length) || props.length < minimum)) {
       throw new Error(invalidProp('GeneratedValue', 'length', props.length, `must be a whole number >= ${minimum} for a ${props.generate}`));
     }
     const random = new EphemeralResource(this, 'Random', { type: 'random_password', config: randomPasswordArguments(props.generate, props.length) });
+    this.node.defaultChild = random;
     const result = random.attribute('result');
     this.value = props.generate === 'uuid' ? uuidFromHex(result) : result;
   }

@@ -1,40 +1,44 @@
 import { Mount } from '@cdktf/provider-vault/lib/mount';
-import { Construct } from 'constructs';
-import { invalidProp } from './errors';
+import { Construct, IConstruct } from 'constructs';
+import { invalidProp, renamedProp } from './errors';
 import { validateMountPath } from './kv-v2-mount';
 import { UPDATE } from './policy/capabilities';
 import { IPolicyGrantee } from './vault-policy';
 
-export interface TransitMountProps {
-  /** Path the engine is mounted at. @default 'transit' */
-  readonly path?: string;
-  /** @default 'Transit encryption as a service' */
-  readonly description?: string;
-}
-
-/** A transit secrets engine. Keys are created by the constructs that own them. */
-export class TransitMount extends Construct {
-  public readonly mountPath: string;
-  public readonly mount: Mount;
-  /** Key name → path of the construct that owns it. */
-  private readonly keyOwners = new Map<string, string>();
-
-  public constructor(scope: Construct, id: string, props: TransitMountProps = {}) {
-    super(scope, id);
-    this.mountPath = props.path ?? 'transit';
-    validateMountPath('TransitMount', 'path', this.mountPath);
-    this.mount = new Mount(this, 'Mount', {
-      path: this.mountPath,
-      type: 'transit',
-      description: props.description ?? 'Transit encryption as a service',
-    });
-  }
-
+/** A transit secrets engine, created here or imported with `TransitMount.fromMountPath`. */
+export interface ITransitMount extends IConstruct {
+  /** Path the engine is mounted at, e.g. `transit`: a literal, usable in policies and seal stanzas. */
+  readonly mountPath: string;
+  /**
+   * The path for the `backend` attribute of keys: a reference to the mount resource when this stack
+   * owns it, so Terraform creates the mount first.
+   */
+  readonly backend: string;
   /**
    * Records that the construct at `ownerPath` owns key `keyName` in this mount. Two owners of one key
    * would share it silently (for unseal keys: one Vault's token could unseal the other), so a second
    * claim fails.
    */
+  claimKeyName(construct: string, prop: string, keyName: string, ownerPath: string): void;
+  /** `update` on `<mount>/encrypt/<key>` and `<mount>/decrypt/<key>`: exactly what a seal or an app needs. */
+  grantEncryptDecrypt(grantee: IPolicyGrantee, keyName: string): void;
+}
+
+export interface TransitMountProps {
+  /** Path the engine is mounted at. @default 'transit' */
+  readonly mountPath?: string;
+  /** @deprecated use `mountPath` */
+  readonly path?: string;
+  /** @default 'Transit encryption as a service' */
+  readonly description?: string;
+}
+
+abstract class TransitMountBase extends Construct implements ITransitMount {
+  public abstract readonly mountPath: string;
+  public abstract readonly backend: string;
+  /** Key name → path of the construct that owns it. */
+  private readonly keyOwners = new Map<string, string>();
+
   public claimKeyName(construct: string, prop: string, keyName: string, ownerPath: string): void {
     const owner = this.keyOwners.get(keyName);
     if (owner !== undefined) {
@@ -43,9 +47,38 @@ export class TransitMount extends Construct {
     this.keyOwners.set(keyName, ownerPath);
   }
 
-  /** `update` on `<mount>/encrypt/<key>` and `<mount>/decrypt/<key>`: exactly what a seal or an app needs. */
   public grantEncryptDecrypt(grantee: IPolicyGrantee, keyName: string): void {
     grantee.allow(`${this.mountPath}/encrypt/${keyName}`, UPDATE);
     grantee.allow(`${this.mountPath}/decrypt/${keyName}`, UPDATE);
+  }
+}
+
+/** A transit secrets engine. Keys are created by the constructs that own them. */
+export class TransitMount extends TransitMountBase {
+  /** A transit engine created elsewhere (another stack, or by hand). */
+  public static fromMountPath(scope: Construct, id: string, mountPath: string): ITransitMount {
+    validateMountPath('TransitMount.fromMountPath', 'mountPath', mountPath);
+    class Imported extends TransitMountBase {
+      public readonly mountPath = mountPath;
+      public readonly backend = mountPath;
+    }
+    return new Imported(scope, id);
+  }
+
+  public readonly mountPath: string;
+  public readonly backend: string;
+  public readonly mount: Mount;
+
+  public constructor(scope: Construct, id: string, props: TransitMountProps = {}) {
+    super(scope, id);
+    this.mountPath = renamedProp('TransitMount', 'mountPath', props.mountPath, 'path', props.path) ?? 'transit';
+    validateMountPath('TransitMount', 'mountPath', this.mountPath);
+    this.mount = new Mount(this, 'Mount', {
+      path: this.mountPath,
+      type: 'transit',
+      description: props.description ?? 'Transit encryption as a service',
+    });
+    this.backend = this.mount.path;
+    this.node.defaultChild = this.mount;
   }
 }

@@ -1,16 +1,17 @@
 import { Token } from '@cdktf/provider-vault/lib/token';
 import { TransitSecretBackendKey } from '@cdktf/provider-vault/lib/transit-secret-backend-key';
+import { Token as CdktfToken } from 'cdktf';
 import { Construct } from 'constructs';
 import { invalidProp } from './errors';
 import { isDns1123Label, DNS1123_LABEL_RULE } from './names';
 import { grantTokenSelfCalls, TOKEN_SELF_CALLS } from './policy/token-self';
-import { TransitMount } from './transit-mount';
+import { ITransitMount } from './transit-mount';
 import { VaultPolicy } from './vault-policy';
 import { TransitSealStanza } from './vault-server-config';
 
 export interface TransitUnsealMasterProps {
   /** The transit engine on the unsealing (QNAP) Vault that holds the key. */
-  readonly mount: TransitMount;
+  readonly mount: ITransitMount;
   /** Name of the Vault being unsealed, e.g. `main`: names its policy `unseal-<name>` and token. */
   readonly unsealedVaultName: string;
   /** API address of the Vault being unsealed; it must not be the unsealing Vault itself. */
@@ -54,22 +55,22 @@ export class TransitUnsealMaster extends Construct {
   public constructor(scope: Construct, id: string, props: TransitUnsealMasterProps) {
     super(scope, id);
     const name = 'TransitUnsealMaster';
-    if (!isDns1123Label(props.unsealedVaultName)) {
+    if (!CdktfToken.isUnresolved(props.unsealedVaultName) && !isDns1123Label(props.unsealedVaultName)) {
       throw new Error(invalidProp(name, 'unsealedVaultName', props.unsealedVaultName, `must be ${DNS1123_LABEL_RULE}`));
     }
     const sealUrl = parseHttpUrl(name, 'sealAddress', props.sealAddress);
     const unsealedUrl = parseHttpUrl(name, 'unsealedVaultAddress', props.unsealedVaultAddress);
-    if (sealUrl.origin === unsealedUrl.origin) {
+    if (sealUrl && unsealedUrl && sealUrl.origin === unsealedUrl.origin) {
       throw new Error(
         invalidProp(name, 'sealAddress', props.sealAddress, `is the address of the Vault it unseals ('unsealedVaultAddress'): a Vault cannot unseal itself; point it at the bootstrap Vault`),
       );
     }
     const keyName = props.keyName ?? `unseal-${props.unsealedVaultName}`;
-    if (!/^[a-z0-9][a-z0-9_\-]*$/.test(keyName)) {
+    if (!CdktfToken.isUnresolved(keyName) && !/^[a-z0-9][a-z0-9_\-]*$/.test(keyName)) {
       throw new Error(invalidProp(name, 'keyName', keyName, "must be lowercase letters, digits, '_' or '-'"));
     }
     const periodHours = props.tokenPeriodHours ?? 168;
-    if (!Number.isInteger(periodHours) || periodHours < 1 || periodHours > 768) {
+    if (!CdktfToken.isUnresolved(periodHours) && (!Number.isInteger(periodHours) || periodHours < 1 || periodHours > 768)) {
       throw new Error(invalidProp(name, 'tokenPeriodHours', periodHours, 'must be a whole number of hours from 1 to 768 (the default system max TTL)'));
     }
     props.mount.claimKeyName(name, 'keyName', keyName, this.node.path);
@@ -77,7 +78,7 @@ export class TransitUnsealMaster extends Construct {
     this.unsealedVaultName = props.unsealedVaultName;
     this.keyName = keyName;
     this.key = new TransitSecretBackendKey(this, 'Key', {
-      backend: props.mount.mount.path,
+      backend: props.mount.backend,
       name: keyName,
       type: 'aes256-gcm96',
       exportable: false,
@@ -103,13 +104,14 @@ export class TransitUnsealMaster extends Construct {
       // and the provider never does unless `renew_min_lease` is set, then only during a refresh; an
       // expired token it drops from state (hashicorp/terraform-provider-vault vault/resource_token.go).
       renewable: true,
-      period: `${periodHours}h`,
+      period: `${CdktfToken.asString(periodHours)}h`,
       displayName: `transit-unseal-${props.unsealedVaultName}`,
       metadata: { purpose: 'transit auto-unseal', unsealed_vault: props.unsealedVaultName },
       // The key must exist before a token that can use it is handed out. Not a reference: any new
       // attribute value would replace the token the unsealed Vault runs on.
       dependsOn: [this.key],
     });
+    this.node.defaultChild = this.key;
 
     this.sealStanza = {
       address: props.sealAddress,
@@ -126,7 +128,9 @@ export class TransitUnsealMaster extends Construct {
   }
 }
 
-function parseHttpUrl(construct: string, prop: string, value: string): URL {
+/** The parsed URL of a literal; `undefined` for a token, which is only known when Terraform runs. */
+function parseHttpUrl(construct: string, prop: string, value: string): URL | undefined {
+  if (CdktfToken.isUnresolved(value)) return undefined;
   if (!/^https?:\/\/[^\s/]+/.test(value) || !URL.canParse(value)) {
     throw new Error(invalidProp(construct, prop, value, 'must be an absolute http(s) URL, e.g. https://qnap.lab.example.net:8200'));
   }

@@ -1,6 +1,6 @@
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { IResolvable, Token } from 'cdktf';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { invalidProp } from './errors';
 import { Capability } from './policy/capabilities';
 import { PolicyDocument, PolicyRule } from './policy/policy-document';
@@ -9,6 +9,16 @@ import { renderPolicyHcl } from './policy/render-hcl';
 /** Anything rules can be granted to: a `VaultPolicy`, or a bare `PolicyDocument`. */
 export interface IPolicyGrantee {
   allow(path: string, capabilities: readonly Capability[]): unknown;
+}
+
+/**
+ * A Vault ACL policy, created here (`VaultPolicy`) or already in Vault (`VaultPolicy.fromPolicyName`).
+ * Roles and tokens attach it by name. Only a `VaultPolicy` takes grants: the rules of an imported
+ * policy belong to whoever manages it.
+ */
+export interface IVaultPolicy extends IConstruct {
+  /** Name of the policy in Vault: a literal, as roles' `token_policies` and the access report name it. */
+  readonly policyName: string;
 }
 
 export interface VaultPolicyProps {
@@ -27,18 +37,23 @@ const POLICY_NAME = /^[a-z0-9][a-z0-9_\-.]*$/;
  * A Vault ACL policy whose HCL is rendered at synthesis from the rules granted to it, so rules may
  * be added by any construct after this one is created.
  */
-export class VaultPolicy extends Construct implements IPolicyGrantee {
+export class VaultPolicy extends Construct implements IVaultPolicy, IPolicyGrantee {
+  /** A policy created elsewhere (another stack, or by hand), to attach to roles by name. */
+  public static fromPolicyName(scope: Construct, id: string, policyName: string): IVaultPolicy {
+    validatePolicyName('VaultPolicy.fromPolicyName', 'policyName', policyName);
+    class Imported extends Construct implements IVaultPolicy {
+      public readonly policyName = policyName;
+    }
+    return new Imported(scope, id);
+  }
+
   public readonly policyName: string;
   public readonly resource: Policy;
   private readonly document: PolicyDocument;
 
   public constructor(scope: Construct, id: string, props: VaultPolicyProps) {
     super(scope, id);
-    if (!POLICY_NAME.test(props.policyName) || props.policyName === 'root' || props.policyName === 'default') {
-      throw new Error(
-        invalidProp('VaultPolicy', 'policyName', props.policyName, "must be lowercase letters, digits, '_', '-' or '.', and not 'root' or 'default'"),
-      );
-    }
+    validatePolicyName('VaultPolicy', 'policyName', props.policyName);
     this.policyName = props.policyName;
     this.document = new PolicyDocument(props.document?.rules ?? []);
     this.resource = new Policy(this, 'Resource', {
@@ -55,6 +70,13 @@ export class VaultPolicy extends Construct implements IPolicyGrantee {
   /** A copy of the rules granted so far. */
   public get rules(): PolicyRule[] {
     return this.document.rules;
+  }
+}
+
+function validatePolicyName(construct: string, prop: string, value: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (!POLICY_NAME.test(value) || value === 'root' || value === 'default') {
+    throw new Error(invalidProp(construct, prop, value, "must be lowercase letters, digits, '_', '-' or '.', and not 'root' or 'default'"));
   }
 }
 
