@@ -1,3 +1,4 @@
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { invalidProp } from './errors';
 import { APP_NAME_RULE, isDns1123Label, isValidAppName, DNS1123_LABEL_RULE } from './names';
@@ -67,14 +68,14 @@ export class AppSecretsModule extends Construct {
 
   public constructor(scope: Construct, id: string, props: AppSecretsModuleProps) {
     super(scope, id);
-    if (!isValidAppName(props.appName)) {
+    if (!Token.isUnresolved(props.appName) && !isValidAppName(props.appName)) {
       throw new Error(invalidProp('AppSecretsModule', 'appName', props.appName, `must be ${APP_NAME_RULE}`));
     }
-    if (!isDns1123Label(props.namespace)) {
+    if (!Token.isUnresolved(props.namespace) && !isDns1123Label(props.namespace)) {
       throw new Error(invalidProp('AppSecretsModule', 'namespace', props.namespace, `must be ${DNS1123_LABEL_RULE}`));
     }
     const serviceAccountName = props.serviceAccountName ?? props.appName;
-    if (!isDns1123Label(serviceAccountName)) {
+    if (!Token.isUnresolved(serviceAccountName) && !isDns1123Label(serviceAccountName)) {
       throw new Error(invalidProp('AppSecretsModule', 'serviceAccountName', serviceAccountName, `must be ${DNS1123_LABEL_RULE}`));
     }
 

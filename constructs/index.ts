@@ -1,4 +1,18 @@
 // The public construct library: what an app team imports.
+//
+// One naming rule across the constructs:
+// - A prop or attribute holding a literal Vault string is named for the thing and its kind:
+//   `mountPath`, `devicePath`, `policyName`, `roleName`, `keyName`, `connectionName`, `appName`.
+//   Policies, reports and workflow files are built from them.
+// - A prop taking another construct is named for the object (`kv`, `mount`, `backend`, `connection`,
+//   `kubernetesAuth`, `policies`) and typed by its interface (`IKvV2Mount`, `IVaultPolicy[]`), so an
+//   owned construct and an import (`KvV2Mount.fromMountPath`, `VaultPolicy.fromPolicyName`, ...) are
+//   interchangeable.
+// - The string a child resource puts in its `backend` argument is a Terraform reference when the
+//   stack owns the mount, so Terraform creates the mount first: `backend` on secrets engines,
+//   `backendPath` on auth methods (whose `backend` is the resource). On an import it is the path.
+// - `node.defaultChild` is a construct's main resource (for overrides and rule suppressions).
+// - A renamed prop keeps its old name as a deprecated alias (`path` became `mountPath`).
 export * from './app-secrets-module';
 export * from './kubernetes-auth-backend';
 export * from './kubernetes-auth-role';

@@ -58,8 +58,8 @@ export class AppShardStack extends CheckedStack {
       environment: this.environment,
       config: props.config,
       kv: KvV2Mount.fromMountPath(imports, 'Kvv2', props.platform.kv.mountPath),
-      kubernetesAuth: KubernetesAuthBackend.fromPath(imports, 'KubernetesAuth', props.platform.kubernetesAuth.path),
-      ciAuth: CiJwtAuthBackend.fromPath(imports, 'CiAuth', props.platform.ciAuth.path, props.platform.ciAuth.audiences, props.platform.ciAuth.claims),
+      kubernetesAuth: KubernetesAuthBackend.fromMountPath(imports, 'KubernetesAuth', props.platform.kubernetesAuth.mountPath),
+      ciAuth: CiJwtAuthBackend.fromMountPath(imports, 'CiAuth', props.platform.ciAuth.mountPath, props.platform.ciAuth.audiences, props.platform.ciAuth.claims),
       postgres: props.platform.postgres && importPostgresEngine(imports, props.platform.postgres),
     };
     const appsScope = new Construct(this, 'Apps');

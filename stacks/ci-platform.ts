@@ -26,7 +26,7 @@ export function addCiJwtAuthBackend(stack: TerraformStack, config: LabConfig, en
     audiences: oidc.audiences,
     discoveryUrl: oidc.discoveryUrl,
     jwksUrl: oidc.jwksUrl,
-    path: oidc.authPath ?? DEFAULT_CI_AUTH_PATH,
+    mountPath: oidc.authPath ?? DEFAULT_CI_AUTH_PATH,
     claims: claimNamesOf(oidc.claims),
   });
 }

@@ -29,7 +29,7 @@ export function addPostgresEngine(stack: TerraformStack, config: LabConfig, envi
   const used = [...new Set(config.apps.flatMap((a) => (a.postgres ? [a.postgres.cluster] : [])))].sort();
   if (used.length === 0) return undefined;
   const clusters = config.environments[environment].postgres?.clusters ?? {};
-  const mount = new DatabaseSecretsMount(stack, 'Postgres', { path: 'postgres' });
+  const mount = new DatabaseSecretsMount(stack, 'Postgres', { mountPath: 'postgres' });
   const connections = new Map<string, IPostgresConnection>();
   // A namespace construct: connection ids are the cluster names, apart from the mount's own ids.
   const connectionsScope = new Construct(mount, 'Connections');

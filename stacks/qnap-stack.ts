@@ -51,10 +51,10 @@ export class QnapStack extends CheckedStack {
       );
     }
 
-    this.infraKv = new KvV2Mount(this, 'InfraKv', { path: bootstrap.infraKvPath ?? BOOTSTRAP_DEFAULTS.infraKvPath, description: 'Infrastructure secrets (values written by operators)' });
+    this.infraKv = new KvV2Mount(this, 'InfraKv', { mountPath: bootstrap.infraKvPath ?? BOOTSTRAP_DEFAULTS.infraKvPath, description: 'Infrastructure secrets (values written by operators)' });
     // Client JWT as reviewer: no token_reviewer_jwt, so no long-lived cluster token in this state.
     this.kubernetesAuth = new KubernetesAuthBackend(this, 'MainClusterAuth', {
-      path: bootstrap.mainCluster.authPath ?? BOOTSTRAP_DEFAULTS.kubernetesAuthPath,
+      mountPath: bootstrap.mainCluster.authPath ?? BOOTSTRAP_DEFAULTS.kubernetesAuthPath,
       kubernetesHost: bootstrap.mainCluster.apiHost,
       kubernetesCaCert: bootstrap.mainCluster.apiCaCert,
       description: 'The main cluster (bootstrap consumers only)',
@@ -76,7 +76,7 @@ export class QnapStack extends CheckedStack {
 
     const tlsNames = vaultServerTlsNames(props.config, 'main');
     this.pki = new BootstrapPki(this, 'Pki', {
-      path: bootstrap.pki?.mountPath ?? BOOTSTRAP_DEFAULTS.pkiMountPath,
+      mountPath: bootstrap.pki?.mountPath ?? BOOTSTRAP_DEFAULTS.pkiMountPath,
       // Free text from the config (config/terraform-text.ts): literal, never a Terraform expression.
       caCommonName: escapeTemplateMarkers(bootstrap.pki?.caCommonName ?? BOOTSTRAP_DEFAULTS.caCommonName),
       certMaxTtlHours: bootstrap.pki?.certMaxTtlHours ?? BOOTSTRAP_DEFAULTS.certMaxTtlHours,
@@ -99,7 +99,7 @@ export class QnapStack extends CheckedStack {
     });
 
     this.transit = new TransitMount(this, 'TransitUnseal', {
-      path: bootstrap.transitUnseal.mountPath ?? BOOTSTRAP_DEFAULTS.transitMountPath,
+      mountPath: bootstrap.transitUnseal.mountPath ?? BOOTSTRAP_DEFAULTS.transitMountPath,
       description: 'Auto-unseal keys of the in-cluster Vaults',
     });
     const mastersScope = new Construct(this, 'UnsealMasters');

@@ -49,9 +49,9 @@ export class VaultEnvironmentStack extends CheckedStack {
     addVaultProvider(this, env.vault.address, platformCiLogin(props.config, props.environment));
     addStateBackend(this, id, env.state);
 
-    this.kv = new KvV2Mount(this, 'Kvv2', { path: 'kvv2' });
-    this.kvV1 = new KvV1Mount(this, 'Kv', { path: 'kv' });
-    this.transit = new TransitMount(this, 'Transit', { path: 'transit' });
+    this.kv = new KvV2Mount(this, 'Kvv2', { mountPath: 'kvv2' });
+    this.kvV1 = new KvV1Mount(this, 'Kv', { mountPath: 'kv' });
+    this.transit = new TransitMount(this, 'Transit', { mountPath: 'transit' });
     this.kubernetesAuth = new KubernetesAuthBackend(this, 'KubernetesAuth', { kubernetesHost: env.kubernetes.apiHost });
     new AuditDevice(this, 'Audit');
     addDeliveryPlatform(this, props.config, props.environment);
