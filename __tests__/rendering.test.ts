@@ -104,6 +104,16 @@ function edgeCaseStack(): CheckedStack {
   stack.addOverride('locals.plain_override_list', ['p']);
   stack.addOverride('locals.produces_nothing', Lazy.anyValue({ produce: () => undefined }));
   stack.addOverride('locals.resolvable_literal', { resolve: () => 'resolved by its own resolve()', creationStack: [] });
+  // Overrides of overrides: a later path through an earlier scalar, list or null replaces it.
+  stack.addOverride('locals.scalar_then_object', 'scalar');
+  stack.addOverride('locals.scalar_then_object.inner', 'x');
+  stack.addOverride('locals.list_then_object', ['a']);
+  stack.addOverride('locals.list_then_object.0', 'b');
+  stack.addOverride('locals.null_then_object', null);
+  stack.addOverride('locals.null_then_object.inner', 'x');
+  // A list override of a construct's list is appended to it.
+  new TerraformLocal(stack, 'appended_list', ['x', 'y']);
+  stack.addOverride('locals.appended_list', ['p']);
   // A nested stack's elements are its own, not this stack's.
   new TerraformLocal(new TerraformStack(stack, 'Inner'), 'inner_only', 'x');
   return stack;
@@ -138,6 +148,16 @@ describe('a stack with every shape of value', () => {
     expect(json.locals).not.toHaveProperty('inner_only');
   });
 
+  test('applies overrides of overrides and list overrides as cdktf does', () => {
+    // cdktf's addOverride replaces a non-object on the way, and its merge appends lists to lists
+    // (hashicorp/terraform-cdk packages/cdktf/lib/terraform-stack.ts, lib/util.ts deepMerge).
+    const json = edgeCaseStack().render();
+    expect(json.locals.scalar_then_object).toEqual({ inner: 'x' });
+    expect(json.locals.list_then_object).toEqual({ 0: 'b' });
+    expect(json.locals.null_then_object).toEqual({ inner: 'x' });
+    expect(json.locals.appended_list).toEqual(['x', 'y', 'p']);
+  });
+
   test('shares no object with the constructs it renders, so checks cannot change them', () => {
     const stack = edgeCaseStack();
     const before = JSON.stringify(cdktfRendering(stack));
@@ -158,6 +178,13 @@ describe('a stack with every shape of value', () => {
     ['the text cdktf puts in a string map token', (stack) => stack.addOverride('locals.sentinel', Token.STRING_MAP_TOKEN_VALUE)],
     ['the number cdktf puts in a number map token', (stack) => stack.addOverride('locals.sentinel', Token.NUMBER_MAP_TOKEN_VALUE)],
     ['a tree deeper than cdktf resolves', (stack) => stack.addOverride('locals.deep', nested(210))],
+    [
+      'an override into a null a construct wrote',
+      (stack) => {
+        new TerraformLocal(stack, 'null_value', null);
+        stack.addOverride('locals.null_value.inner', 'x');
+      },
+    ],
     ['a token that resolves deeper than cdktf resolves', (stack) => stack.addOverride('locals.deep', nested(50, Lazy.anyValue({ produce: () => nested(160) })))],
     [
       'two faults, the first in document order reported',

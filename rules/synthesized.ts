@@ -11,9 +11,6 @@ import {
   Token,
   Tokenization,
 } from 'cdktf';
-// cdktf's resolver itself, which takes the path of a value so its errors name the field.
-import { resolve as cdktfResolve } from 'cdktf/lib/tokens/private/resolve';
-import { deepMerge } from 'cdktf/lib/util';
 import { IConstruct } from 'constructs';
 
 /** A stack's Terraform JSON as `toTerraform()` resolves it (overrides and escape hatches applied). */
@@ -127,8 +124,25 @@ function sectionOf(element: TerraformResource | TerraformDataSource): 'resource'
  *   again only what the stack's overrides put in.
  * `__tests__/cross-stack-references.test.ts` and `__tests__/rendering.test.ts` compare both with
  * cdktf's own.
+ *
+ * It uses cdktf's public API only: cdktf keeps the stack's overrides and version in private fields
+ * and its resolver's path-taking entry point in `lib/tokens/private`, which the fork keeps no promise
+ * about (`__tests__/cdktf-public-api.test.ts`).
  */
 export class CheckedStack extends TerraformStack {
+  /**
+   * The version cdktf writes into the metadata: the `cdktfVersion` context its `App` sets and its
+   * stack reads at construction (hashicorp/terraform-cdk packages/cdktf/lib/app.ts, terraform-stack.ts).
+   */
+  private readonly frameworkVersion: unknown = this.node.tryGetContext('cdktfVersion');
+  /** What `addOverride` put in, the same tree as cdktf's own copy (a private field of `TerraformStack`). */
+  private readonly stackOverrides: Record<string, unknown> = {};
+
+  public addOverride(path: string, value: any): void {
+    super.addOverride(path, value);
+    recordOverride(this.stackOverrides, path, value);
+  }
+
   public prepareStack(): void {
     this.ensureBackendExists();
     for (const element of elementsOf(this)) prepareTokens(this, element.toTerraform(), []);
@@ -140,24 +154,64 @@ export class CheckedStack extends TerraformStack {
 
   /** A fresh rendering: what `TerraformStack.toTerraform()` returns. */
   public render(): any {
-    // Private in cdktf's typings, read as cdktf's own toTerraform reads them.
-    const { rawOverrides: overrides, cdktfVersion } = this as unknown as { rawOverrides: Record<string, unknown>; cdktfVersion: string };
+    const overrides = this.stackOverrides;
     const elements = elementsOf(this);
     // `cloud` keeps its place before `overrides`, as in cdktf, and goes if no backend sets it.
-    const metadata: Record<string, unknown> = { version: cdktfVersion, stackName: this.node.id, backend: 'local', cloud: undefined };
+    const metadata: Record<string, unknown> = { version: this.frameworkVersion, stackName: this.node.id, backend: 'local', cloud: undefined };
     if (Object.keys(overrides).length > 0) metadata.overrides = { stack: Object.keys(overrides) };
-    for (const element of elements) deepMerge(metadata, copyResolvingTokens(this, element.toMetadata(), []));
+    for (const element of elements) mergeInto(metadata, copyResolvingTokens(this, element.toMetadata(), []) as Record<string, unknown>);
     const outputs: Record<string, unknown> = {};
     for (const element of elements.filter(TerraformOutput.isTerraformOutput)) {
-      deepMerge(outputs, element.node.path.split('/').reduceRight<unknown>((inner, part) => ({ [part]: inner }), element.friendlyUniqueId));
+      mergeInto(outputs, element.node.path.split('/').reduceRight<unknown>((inner, part) => ({ [part]: inner }), element.friendlyUniqueId) as Record<string, unknown>);
     }
     const json: Record<string, unknown> = { '//': { metadata, outputs } };
-    for (const element of elements) deepMerge(json, copyResolvingTokens(this, element.toTerraform(), []));
-    deepMerge(json, overrides);
+    for (const element of elements) mergeInto(json, copyResolvingTokens(this, element.toTerraform(), []) as Record<string, unknown>);
+    mergeInto(json, overrides);
     // What cdktf resolves a second time and was not resolved yet, in document order as cdktf does.
     json['//'] = copyResolvingTokens(this, json['//'], ['//']);
     resolveOverridden(this, json, overrides, []);
     return json;
+  }
+}
+
+/**
+ * Records `value` at the dotted `path` in `overrides` as cdktf's `TerraformStack.addOverride` does
+ * (hashicorp/terraform-cdk packages/cdktf/lib/terraform-stack.ts): every key but the last names an
+ * object, and one that held anything else (a list, a scalar, null) is replaced by an empty object.
+ */
+function recordOverride(overrides: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  const last = keys.pop() as string;
+  let parent = overrides;
+  for (const key of keys) {
+    if (!isObjectNotList(parent[key])) parent[key] = {};
+    parent = parent[key] as Record<string, unknown>;
+  }
+  parent[last] = value;
+}
+
+function isObjectNotList(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Merges `source` into `target` as cdktf merges a stack's fragments and overrides (its `deepMerge`,
+ * hashicorp/terraform-cdk packages/cdktf/lib/util.ts, not exported): objects merge key by key unless
+ * resolvable, lists append to lists, anything else replaces. cdktf deletes a key set to `undefined`;
+ * here it stays until `resolveOverridden` resolves it to nothing, the same result.
+ */
+function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    if (isObjectNotList(value) && !Tokenization.isResolvable(value)) {
+      // Like cdktf, only a target that is not an object at all is replaced (a null one is not).
+      if (typeof target[key] !== 'object') target[key] = {};
+      mergeInto(target[key] as Record<string, unknown>, value as Record<string, unknown>);
+    } else if (Array.isArray(value) && Array.isArray(target[key])) {
+      target[key] = [...(target[key] as unknown[]), ...value];
+    } else {
+      target[key] = value;
+    }
   }
 }
 
@@ -202,9 +256,7 @@ const CDKTF_MAX_DEPTH = 200;
  * the rest is copied, leaving out `undefined` entries as resolving does.
  */
 function copyResolvingTokens(stack: TerraformStack, value: unknown, path: string[]): unknown {
-  if (path.length > CDKTF_MAX_DEPTH || resolvedByCdktf(value)) {
-    return cdktfResolve(value, { scope: stack, preparing: false, resolver: DEFAULT_TOKEN_RESOLVER, prefix: [...path] });
-  }
+  if (path.length > CDKTF_MAX_DEPTH || resolvedByCdktf(value)) return resolveAt(stack, value, path, false);
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     const list: unknown[] = [];
@@ -244,13 +296,27 @@ function isPlainRecord(value: unknown): boolean {
   return (prototype === Object.prototype || prototype === null) && (record._children === undefined || record._metadata === undefined);
 }
 
+/**
+ * `value`, found at `path` in the document, resolved by cdktf's resolver as if the whole document
+ * were resolved. The public `Tokenization.resolve` starts at the root, so the value goes in under its
+ * path: cdktf's errors then name the field (`at '/locals/x'`), and its depth limit counts from the
+ * document's root.
+ */
+function resolveAt(stack: TerraformStack, value: unknown, path: readonly string[], preparing: boolean): unknown {
+  let document = value;
+  for (let i = path.length - 1; i >= 0; i--) document = { [path[i]]: document };
+  let resolved = Tokenization.resolve(document, { scope: stack, preparing, resolver: DEFAULT_TOKEN_RESOLVER });
+  for (const key of path) resolved = resolved[key];
+  return resolved;
+}
+
 /** The resolver cdktf itself renders with: tokens to `${…}` text, fragments concatenated. */
 export const DEFAULT_TOKEN_RESOLVER = new DefaultTokenResolver(new StringConcat());
 
 /** Resolves, in preparing mode, each part of `value` (at `path`) that cdktf's resolver must see. */
 function prepareTokens(stack: TerraformStack, value: unknown, path: string[]): void {
   if (path.length > CDKTF_MAX_DEPTH || resolvedByCdktf(value)) {
-    cdktfResolve(value, { scope: stack, preparing: true, resolver: DEFAULT_TOKEN_RESOLVER, prefix: [...path] });
+    resolveAt(stack, value, path, true);
   } else if (value !== null && typeof value === 'object') {
     for (const [key, part] of Object.entries(value)) {
       path.push(key);
