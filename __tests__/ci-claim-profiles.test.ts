@@ -5,6 +5,7 @@ import { Aspects, TerraformStack, Testing } from 'cdktf';
 import { LabConfig } from '../config/schema';
 import { CI_CLAIM_PROFILES } from '../constructs/ci-claim-profiles';
 import { LEAST_PRIVILEGE_RULES } from '../rules/least-privilege-rules';
+import { leastPrivilegeRulesProps } from '../rules/apply';
 import { RulePack } from '../rules/rule-pack';
 import { addVaultProvider } from '../stacks/vault-provider';
 import { synthErrors } from './support/annotations';
@@ -30,7 +31,7 @@ function mainEnvironmentStack(config: LabConfig): TerraformStack {
   const stack = new EnvironmentStack(Testing.app(), 'main');
   addVaultProvider(stack, 'https://vault.lab.example.net');
   new Audit(stack, 'Audit', { type: 'file', options: { file_path: '/vault/audit/audit.log' } });
-  Aspects.of(stack).add(new RulePack(LEAST_PRIVILEGE_RULES, config));
+  Aspects.of(stack).add(new RulePack(LEAST_PRIVILEGE_RULES, leastPrivilegeRulesProps(config, 'main')));
   return stack;
 }
 

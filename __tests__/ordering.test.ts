@@ -11,7 +11,7 @@ import { ORDERING_RULES } from '../rules/ordering-rules';
 import { RulePack } from '../rules/rule-pack';
 import { BOOTSTRAP_NAMES } from '../stacks/bootstrap-names';
 import { synthErrors } from './support/annotations';
-import { buildTestLab, exampleConfig, resourcesOf, synthStack, TerraformJson, vaultTestStack } from './support/synth';
+import { buildTestLab, resourcesOf, synthStack, TerraformJson, vaultTestStack } from './support/synth';
 
 /** The address (`type.id`) of the one resource of `type` that `matches`. */
 function addressOf(json: TerraformJson, type: string, matches: (block: any) => boolean): string {
@@ -67,7 +67,7 @@ describe('ordering Terraform sees in the example lab', () => {
 /** A Vault stack checked by the ordering rules only. */
 function orderingStack(): TerraformStack {
   const stack = vaultTestStack();
-  Aspects.of(stack).add(new RulePack(ORDERING_RULES, exampleConfig()));
+  Aspects.of(stack).add(new RulePack(ORDERING_RULES));
   return stack;
 }
 

@@ -16,7 +16,9 @@ import { TransitMount } from '../constructs/transit-mount';
 import { TransitUnsealMaster } from '../constructs/transit-unseal-master';
 import { VaultPolicy } from '../constructs/vault-policy';
 import { LEAST_PRIVILEGE_RULES, staysUnderAppPrefix } from '../rules/least-privilege-rules';
+import { leastPrivilegeRulesProps } from '../rules/apply';
 import { RulePack } from '../rules/rule-pack';
+import { RuleSuppressions } from '../rules/suppressions';
 import { synthErrors, warningsOf } from './support/annotations';
 import { buildTestLab, exampleConfig, exampleConfigWith, synthStack, vaultTestStack } from './support/synth';
 
@@ -24,7 +26,7 @@ import { buildTestLab, exampleConfig, exampleConfigWith, synthStack, vaultTestSt
 function ruleStack(config: LabConfig = exampleConfig()): TerraformStack {
   const stack = vaultTestStack();
   new Audit(stack, 'Audit', { type: 'file', options: { file_path: '/vault/audit/audit.log' } });
-  Aspects.of(stack).add(new RulePack(LEAST_PRIVILEGE_RULES, config));
+  Aspects.of(stack).add(new RulePack(LEAST_PRIVILEGE_RULES, leastPrivilegeRulesProps(config)));
   return stack;
 }
 
@@ -290,7 +292,7 @@ describe('VP-TRN-1 and VP-AUD-1', () => {
 
   test('fails when no stack of a Vault has an audit device, reported on the provider', () => {
     const stack = vaultTestStack();
-    Aspects.of(stack).add(new RulePack(LEAST_PRIVILEGE_RULES, exampleConfig()));
+    Aspects.of(stack).add(new RulePack(LEAST_PRIVILEGE_RULES, leastPrivilegeRulesProps(exampleConfig())));
     const errors = synthErrors(stack);
     expect(errors).toEqual([{ path: 'test/vault', message: expect.stringMatching(/^\[VP-AUD-1\] no stack configuring the Vault at https:\/\/vault.test.example:8200/) }]);
   });
@@ -423,7 +425,7 @@ describe('suppressions', () => {
   test('a suppressed finding does not fail synthesis and is reported as a warning with its reason', () => {
     const stack = ruleStack();
     const policy = appPolicy(stack).allow('kvv2/data/shared/config', ['read']);
-    RulePack.suppress(policy, 'VP-POL-2', 'webapp reads the shared feature flags on purpose');
+    RuleSuppressions.add(policy, [{ id: 'VP-POL-2', reason: 'webapp reads the shared feature flags on purpose' }]);
     expect(synthErrors(stack)).toEqual([]);
     expect(warningsOf(stack)).toEqual([
       { path: 'test/Apps/webapp/RuntimePolicy', message: expect.stringMatching(/^\[VP-POL-2\] suppressed \(webapp reads the shared feature flags on purpose\)/) },
@@ -433,7 +435,7 @@ describe('suppressions', () => {
   test('a suppression covers one rule only', () => {
     const stack = ruleStack();
     const policy = appPolicy(stack).allow('kvv2/data/shared/config', ['read', 'sudo']);
-    RulePack.suppress(policy, 'VP-POL-2', 'webapp reads the shared feature flags on purpose');
+    RuleSuppressions.add(policy, [{ id: 'VP-POL-2', reason: 'webapp reads the shared feature flags on purpose' }]);
     expect(ids(synthErrors(stack))).toEqual(['VP-POL-1']);
   });
 
@@ -443,26 +445,27 @@ describe('suppressions', () => {
     const other = new KubernetesAuthBackendRole(stack, 'Other', {
       backend: 'kubernetes', roleName: 'other', boundServiceAccountNames: ['*'], boundServiceAccountNamespaces: ['other'], tokenPolicies: ['other'], tokenTtl: 60, tokenMaxTtl: 60,
     });
-    RulePack.suppress(role, 'VP-K8S-1', 'legacy role, removed in the next release');
+    RuleSuppressions.add(role, [{ id: 'VP-K8S-1', reason: 'legacy role, removed in the next release' }]);
     expect(synthErrors(stack).map((e) => e.path)).toEqual([other.node.path]);
   });
 
   test('a suppression that no finding needs is reported as a warning', () => {
     const stack = ruleStack();
     const policy = appPolicy(stack).allow('kvv2/data/webapp/config', ['read']);
-    RulePack.suppress(policy, 'VP-POL-2', 'webapp reads the shared feature flags on purpose');
+    RuleSuppressions.add(policy, [{ id: 'VP-POL-2', reason: 'webapp reads the shared feature flags on purpose' }]);
     expect(synthErrors(stack)).toEqual([]);
-    expect(warningsOf(stack)).toEqual([{ path: 'test/Apps/webapp/RuntimePolicy', message: expect.stringMatching(/^\[VP-POL-2\] suppression no longer needed/) }]);
+    // The suppression lives on the policy's resource (its defaultChild), where the JSON shows it.
+    expect(warningsOf(stack)).toEqual([{ path: 'test/Apps/webapp/RuntimePolicy/Resource', message: expect.stringMatching(/^\[VP-POL-2\] suppression no longer needed/) }]);
   });
 
   test('fails when the reason is shorter than 10 characters', () => {
     const stack = ruleStack();
-    expect(() => RulePack.suppress(appPolicy(stack), 'VP-POL-2', 'because')).toThrow(/'reason' \("because"\) for VP-POL-2 on test\/Apps\/webapp\/RuntimePolicy must explain the exception in at least 10 characters/);
+    expect(() => RuleSuppressions.add(appPolicy(stack), [{ id: 'VP-POL-2', reason: 'because' }])).toThrow(/'reason' \("because"\) for VP-POL-2 on test\/Apps\/webapp\/RuntimePolicy must explain the exception in at least 10 characters/);
   });
 
   test('fails when the rule id is not a rule id (no blanket suppression)', () => {
     const stack = ruleStack();
-    expect(() => RulePack.suppress(appPolicy(stack), '*', 'suppress everything here')).toThrow(/'ruleId' \("\*"\) must be a rule id/);
+    expect(() => RuleSuppressions.add(appPolicy(stack), [{ id: '*', reason: 'suppress everything here' }])).toThrow(/'id' \("\*"\) must be a rule id/);
   });
 });
 

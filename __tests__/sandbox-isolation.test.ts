@@ -4,6 +4,7 @@ import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { DataTerraformRemoteStateLocal, DataTerraformRemoteStatePg, TerraformOutput } from 'cdktf';
 import { LabConfig } from '../config/schema';
 import { productionEndpoints } from '../config/isolation';
+import { sandboxIsolationProps } from '../rules/apply';
 import { isolationViolations } from '../rules/sandbox-isolation';
 import { synthErrors } from './support/annotations';
 import { buildTestLab, exampleConfig, exampleConfigWith } from './support/synth';
@@ -58,8 +59,8 @@ describe('the isolation aspect on the sandbox stacks', () => {
   test('the example sandbox and sandbox-cluster stacks refer to no production endpoint', () => {
     const { stacks, prepare } = prepared();
     prepare();
-    expect(isolationViolations(stacks.sandbox, exampleConfig())).toEqual([]);
-    expect(isolationViolations(stacks.sandboxCluster, exampleConfig())).toEqual([]);
+    expect(isolationViolations(stacks.sandbox, sandboxIsolationProps(exampleConfig()))).toEqual([]);
+    expect(isolationViolations(stacks.sandboxCluster, sandboxIsolationProps(exampleConfig()))).toEqual([]);
   });
 
   test('fails when the sandbox Vault provider points at the main Vault, naming the provider and the value', () => {
@@ -133,7 +134,7 @@ describe('the isolation aspect on the sandbox stacks', () => {
     const { stacks, prepare } = prepared(config);
     stacks.sandbox.addOverride('terraform.backend', { pg: { schema_name: 'lab_sandbox' } });
     prepare();
-    expect(isolationViolations(stacks.sandbox, config).map((v) => [v.ruleId, v.message])).toEqual([
+    expect(isolationViolations(stacks.sandbox, sandboxIsolationProps(config)).map((v) => [v.ruleId, v.message])).toEqual([
       ['VP-ISO-2', expect.stringMatching(/production state location \(pg:lab\) of environments.main.state$/)],
     ]);
   });

@@ -6,6 +6,7 @@ const seconds = (what: string) => ttlSeconds(`the ${what}`, 1);
 /**
  * Limits the least-privilege rule pack (rules/least-privilege-rules.ts) enforces on every token a
  * role issues. All values are seconds; a role above a ceiling fails synthesis with rule VP-TTL-1.
+ * Passed to the pack as `LeastPrivilegeRulesProps.ceilings` (rules/apply.ts), which holds the defaults.
  */
 export const tokenCeilingsSchema = z.strictObject({
   /** Highest `token_ttl` a role may set. @default 3600 */
@@ -20,13 +21,3 @@ export const policyRulesSchema = z.strictObject({
   /** @default - the defaults of each ceiling */
   ceilings: tokenCeilingsSchema.optional(),
 });
-
-export type TokenCeilings = Required<z.infer<typeof tokenCeilingsSchema>>;
-export type PolicyRulesConfig = z.infer<typeof policyRulesSchema>;
-
-export const DEFAULT_TOKEN_CEILINGS: TokenCeilings = { tokenTtl: 3600, tokenMaxTtl: 86400, tokenPeriod: 86400 };
-
-/** The ceilings in force: the config's values over the defaults. */
-export function tokenCeilings(policy: PolicyRulesConfig | undefined): TokenCeilings {
-  return { ...DEFAULT_TOKEN_CEILINGS, ...(policy?.ceilings ?? {}) };
-}

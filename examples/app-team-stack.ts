@@ -2,9 +2,10 @@
 // the engines and auth backends are imported by path, the app's Vault objects are created here.
 //   npx tsx examples/app-team-stack.ts   (writes cdktf.out.example/)
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
-import { App, LocalBackend, TerraformStack } from 'cdktf';
+import { App, Aspects, LocalBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AppSecretsModule, CiJwtAuthBackend, GiteaCicdRole, KubernetesAuthBackend, KvV2Mount } from '../constructs';
+import { LeastPrivilegeRules } from '../rules/least-privilege-pack';
 
 export class InvoicingSecretsStack extends TerraformStack {
   public readonly app: AppSecretsModule;
@@ -14,6 +15,8 @@ export class InvoicingSecretsStack extends TerraformStack {
     // No token here: the provider reads VAULT_TOKEN (or CI's JWT login) from the environment.
     new VaultProvider(this, 'vault', { address: 'https://vault.lab.example.net:8200' });
     new LocalBackend(this, { path: `../../../state/${id}.tfstate` });
+    // The platform's least-privilege rules (docs/security.md); the platform's stacks audit this Vault.
+    Aspects.of(this).add(new LeastPrivilegeRules({ auditedVaults: ['https://vault.lab.example.net:8200'] }));
 
     const kv = KvV2Mount.fromMountPath(this, 'Kvv2', 'kvv2');
     const kubernetesAuth = KubernetesAuthBackend.fromPath(this, 'KubernetesAuth', 'kubernetes');

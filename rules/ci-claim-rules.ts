@@ -1,7 +1,4 @@
 import { JwtAuthBackendRole } from '@cdktf/provider-vault/lib/jwt-auth-backend-role';
-import { TerraformStack } from 'cdktf';
-import { CLUSTER_ENVIRONMENTS, ClusterEnvironmentName } from '../config/schema';
-import { DEFAULT_CI_AUTH_PATH } from '../config/schema-ci';
 import { CI_CLAIM_PROFILES } from '../constructs/ci-claim-profiles';
 import { Rule } from './rule-pack';
 import { StackJson } from './synthesized';
@@ -21,18 +18,14 @@ function topLevelClaim(name: string): string {
 
 export const jwtRolesBindEmittedClaims: Rule = {
   id: 'VP-JWT-2',
-  summary: "a role on an environment's CI auth method binds, and takes its identity from, only claims its forge's claim profile emits",
-  check(construct, { synthesized, config }) {
+  summary: "a role on a CI auth method binds, and takes its identity from, only claims its forge's claim profile emits",
+  check(construct, { synthesized, ciAuth }) {
     if (!(construct instanceof JwtAuthBackendRole)) return [];
-    const environment = (TerraformStack.of(construct) as { environment?: unknown }).environment as ClusterEnvironmentName;
-    if (!CLUSTER_ENVIRONMENTS.includes(environment)) return [];
-    const oidc = config.environments[environment].ci.oidc;
-    const profile = oidc.claims?.profile ?? 'forgejo';
-    // A custom issuer's claims are whatever the config names: there is nothing to compare with.
-    if (profile === 'custom') return [];
     const block = synthesized.blockOf(construct) ?? {};
-    const path = backendPath(block.backend, synthesized.json);
-    if (typeof path === 'string' && path !== (oidc.authPath ?? DEFAULT_CI_AUTH_PATH)) return [];
+    const ci = ciAuth.get(String(backendPath(block.backend, synthesized.json)));
+    // A custom issuer's claims are whatever its configuration names: there is nothing to compare with.
+    if (!ci || ci.profile === 'custom') return [];
+    const { profile, configuredAt } = ci;
 
     const emitted: readonly string[] = CI_CLAIM_PROFILES[profile].claims;
     const used = [
@@ -43,7 +36,7 @@ export const jwtRolesBindEmittedClaims: Rule = {
       .filter(({ claim }) => !emitted.includes(topLevelClaim(claim)))
       .map(
         ({ where, claim }) =>
-          `${where} uses the claim '${claim}', which tokens of claims profile '${profile}' (environments.${environment}.ci.oidc.claims) do not carry, so Vault refuses every login; drop it, or name the forge's real claims with profile: custom (constructs/ci-claim-profiles.ts lists each profile's claims)`,
+          `${where} uses the claim '${claim}', which tokens of claims profile '${profile}' (${configuredAt}) do not carry, so Vault refuses every login; drop it, or name the forge's real claims with profile: custom (constructs/ci-claim-profiles.ts lists each profile's claims)`,
       );
   },
 };

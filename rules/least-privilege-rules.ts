@@ -160,7 +160,7 @@ export const jwtRolesBound: Rule = {
   },
 };
 
-const TTL_KEYS: Array<[string, keyof RuleContext['ceilings']]> = [
+const TTL_KEYS: Array<[string, Exclude<keyof RuleContext['ceilings'], 'configuredAt'>]> = [
   ['token_ttl', 'tokenTtl'],
   ['token_max_ttl', 'tokenMaxTtl'],
   ['token_explicit_max_ttl', 'tokenMaxTtl'],
@@ -188,7 +188,7 @@ export const tokenTtlsUnderCeilings: Rule = {
     for (const [key, ceiling] of TTL_KEYS) {
       const value = block[key];
       if (typeof value === 'number' && value > ceilings[ceiling]) {
-        messages.push(`${key} (${value}s) exceeds the ceiling policy.ceilings.${ceiling} (${ceilings[ceiling]}s)`);
+        messages.push(`${key} (${value}s) exceeds the ceiling ${ceilings.configuredAt}.${ceiling} (${ceilings[ceiling]}s)`);
       }
     }
     return messages;
@@ -198,10 +198,10 @@ export const tokenTtlsUnderCeilings: Rule = {
 export const vsoRolesPeriodic: Rule = {
   id: 'VP-VSO-1',
   summary: "roles used by the Vault Secrets Operator issue periodic tokens (token_period), never token_max_ttl",
-  check(construct, { synthesized, config }) {
+  check(construct, { synthesized, secretOperators }) {
     if (!(construct instanceof KubernetesAuthBackendRole)) return [];
     const block = synthesized.blockOf(construct) ?? {};
-    if (operatorOfRole(block, config) !== 'vso') return [];
+    if (operatorOfRole(block, secretOperators) !== 'vso') return [];
     const messages: string[] = [];
     if (typeof block.token_max_ttl === 'number' && block.token_max_ttl > 0) {
       messages.push(`VSO role ${block.role_name} sets token_max_ttl (${block.token_max_ttl}s): every workload would re-authenticate at once when it expires; use token_period`);
@@ -227,10 +227,11 @@ export const transitKeysProtected: Rule = {
 
 export const auditDeviceOnEveryVault: Rule = {
   id: 'VP-AUD-1',
-  summary: 'every Vault a stack configures has an audit device (in that stack or another stack of the same Vault)',
-  check(construct) {
+  summary: 'every Vault a stack configures has an audit device (in that stack or another stack of the same Vault), or is one the pack was told is audited elsewhere',
+  check(construct, { auditedVaults }) {
     if (!(construct instanceof VaultProvider) || construct.alias !== undefined) return [];
     const address = construct.address;
+    if (address !== undefined && auditedVaults.has(address)) return [];
     // One walk of the whole app: the stacks configuring this Vault, and the stacks with an audit device.
     const configuring = new Set<TerraformStack>();
     const auditing = new Set<TerraformStack>();

@@ -1,36 +1,47 @@
 import * as path from 'path';
 import { Annotations, Aspects, IAspect, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { mentionsEndpoint, normalizeDirectory, PRODUCTION_ENVIRONMENTS, productionEndpoints, stateLocation } from '../config/isolation';
-import { LabConfig } from '../config/schema';
+import { mentionsEndpoint, normalizeDirectory, ProductionEndpoint } from '../config/isolation';
 import { SynthesizedStack } from './synthesized';
 
+/** A state location production uses, which a sandbox stack may neither write nor read. */
+export interface ProductionStateLocation {
+  /**
+   * The location as `stateLocation` (config/isolation.ts) spells it: `local:<directory>`,
+   * `pg:<schema prefix>` (a stack's schema is `<prefix>_<stack>`), `s3:<endpoint host or aws>/<bucket>/<key prefix>`.
+   */
+  readonly location: string;
+  /** Where it is configured, named in findings (`environments.main.state`). */
+  readonly configuredAt: string;
+}
+
+/** What production is, for the isolation checks. */
+export interface SandboxIsolationProps {
+  /** Host names, IP addresses and kube contexts (lowercase) no sandbox value may name, each with where it is configured. */
+  readonly productionEndpoints: readonly ProductionEndpoint[];
+  /** State locations of production: no sandbox backend or remote state read may use one. */
+  readonly productionStateLocations: readonly ProductionStateLocation[];
+}
+
 /**
- * Keeps a sandbox stack away from production. Not suppressible: a rehearsal that can reach
- * production is not a rehearsal. Checks the resolved JSON of the stack, so an override or an
- * escape hatch is caught as surely as a construct prop:
- *   VP-ISO-1  no value names a production endpoint (config/isolation.ts `productionEndpoints`);
+ * Keeps a sandbox stack away from production: `Aspects.of(stack).add(new SandboxIsolation(props))`.
+ * Not suppressible: a rehearsal that can reach production is not a rehearsal. Checks the resolved
+ * JSON of the stack, so an override or an escape hatch is caught as surely as a construct prop:
+ *   VP-ISO-1  no value names a production endpoint;
  *   VP-ISO-2  the stack's state does not live in a production state location;
- *   VP-ISO-3  no cross-stack reference into a production stack, no remote state read from a
- *             production state location.
+ *   VP-ISO-3  no cross-stack reference into a stack without this aspect, no remote state read from
+ *             a production state location.
  */
 export class SandboxIsolation implements IAspect {
-  private static readonly sandboxStacks = new WeakSet<TerraformStack>();
-
-  /** Applies the isolation checks to `stack` and records it as a sandbox stack. */
-  public static apply(stack: TerraformStack, config: LabConfig): void {
-    SandboxIsolation.sandboxStacks.add(stack);
-    Aspects.of(stack).add(new SandboxIsolation(config));
-  }
-
+  /** A stack the isolation checks apply to: this aspect is on it or on one of its scopes. */
   public static isSandbox(stack: TerraformStack): boolean {
-    return SandboxIsolation.sandboxStacks.has(stack);
+    return stack.node.scopes.some((scope) => Aspects.of(scope).all.some((aspect) => aspect instanceof SandboxIsolation));
   }
 
   private readonly registered = new WeakSet<TerraformStack>();
   private readonly checked = new WeakSet<TerraformStack>();
 
-  public constructor(private readonly config: LabConfig) {}
+  public constructor(private readonly props: SandboxIsolationProps) {}
 
   public visit(node: IConstruct): void {
     if (!TerraformStack.isStack(node)) return;
@@ -43,7 +54,7 @@ export class SandboxIsolation implements IAspect {
       validate: () => {
         if (this.checked.has(node)) return [];
         this.checked.add(node);
-        for (const v of isolationViolations(node, this.config, SynthesizedStack.of(node))) {
+        for (const v of isolationViolations(node, this.props, SynthesizedStack.of(node))) {
           Annotations.of(v.construct).addError(`[${v.ruleId}] ${v.message}`);
         }
         return [];
@@ -64,15 +75,14 @@ export interface IsolationViolation {
  */
 export function isolationViolations(
   stack: TerraformStack,
-  config: LabConfig,
+  props: SandboxIsolationProps,
   synthesized: SynthesizedStack = new SynthesizedStack(stack),
 ): IsolationViolation[] {
   const violations: IsolationViolation[] = [];
-  const endpoints = productionEndpoints(config);
 
   walk(synthesized.json, [], (value, location) => {
     if (location[0] === 'terraform' && location[1] === 'backend') return; // VP-ISO-2 compares locations
-    for (const endpoint of endpoints) {
+    for (const endpoint of props.productionEndpoints) {
       if (mentionsEndpoint(value, endpoint.value)) {
         violations.push({
           ruleId: 'VP-ISO-1',
@@ -83,7 +93,7 @@ export function isolationViolations(
     }
   });
 
-  const productionStates = PRODUCTION_ENVIRONMENTS.map((env) => ({ env, location: stateLocation(config.environments[env].state) }));
+  const productionStates = props.productionStateLocations;
   const backend = synthesized.json.terraform?.backend ?? {};
   for (const [type, settings] of Object.entries(backend)) {
     const location = backendLocation(type, settings, stack.node.id);
@@ -92,7 +102,7 @@ export function isolationViolations(
       violations.push({
         ruleId: 'VP-ISO-2',
         construct: synthesized.ownerOf(['terraform', 'backend']),
-        message: `the ${type} state backend ${JSON.stringify(settings)} is in the production state location (${location}) of ${shared.map((p) => `environments.${p.env}.state`).join(' and ')}`,
+        message: `the ${type} state backend ${JSON.stringify(settings)} is in the production state location (${location}) of ${shared.map((p) => p.configuredAt).join(' and ')}`,
       });
     }
   }
@@ -105,7 +115,7 @@ export function isolationViolations(
       violations.push({
         ruleId: 'VP-ISO-3',
         construct: synthesized.ownerOf(['data', 'terraform_remote_state', id]),
-        message: `remote state ${id} reads ${type} ${JSON.stringify(settings)} from the production state location of ${shared.map((p) => `environments.${p.env}.state`).join(' and ')}`,
+        message: `remote state ${id} reads ${type} ${JSON.stringify(settings)} from the production state location of ${shared.map((p) => p.configuredAt).join(' and ')}`,
       });
     }
   }

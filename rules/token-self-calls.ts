@@ -2,13 +2,12 @@ import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-
 import { Token } from '@cdktf/provider-vault/lib/token';
 import { TerraformResource } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { LabConfig } from '../config/schema';
 import { effectiveCapabilities } from '../access/path-matcher';
 import { PolicyRule } from '../constructs/policy/policy-document';
 import { DEFAULT_POLICY_SELF_GRANTS, RENEW_SELF, TOKEN_SELF_CALLS } from '../constructs/policy/token-self';
 import { TransitUnsealMaster } from '../constructs/transit-unseal-master';
 import { VaultPolicy } from '../constructs/vault-policy';
-import { operatorOfRole, ROLE_TYPES } from './auth-roles';
+import { operatorOfRole, ROLE_TYPES, SecretOperator } from './auth-roles';
 import { Rule } from './rule-pack';
 import { SynthesizedStack } from './synthesized';
 
@@ -22,14 +21,14 @@ const HOLDERS: Record<Holder, string> = {
 };
 
 /** Who holds the tokens a `vault_token` or an auth role issues, by what makes them call themselves. */
-function holdersOf(construct: TerraformResource, block: Record<string, unknown>, config: LabConfig): Holder[] {
+function holdersOf(construct: TerraformResource, block: Record<string, unknown>, secretOperators: ReadonlyMap<string, SecretOperator>): Holder[] {
   const holders: Holder[] = [];
   if (construct instanceof Token) {
     if (construct.node.scope instanceof TransitUnsealMaster) holders.push('transitSeal');
     if (isSet(block.period)) holders.push('periodic');
   } else {
     // The operator first: its calls include the renewal, so the suggested fix names it.
-    const operator = construct instanceof KubernetesAuthBackendRole ? operatorOfRole(block, config) : undefined;
+    const operator = construct instanceof KubernetesAuthBackendRole ? operatorOfRole(block, secretOperators) : undefined;
     if (operator) holders.push(operator);
     if (isSet(block.token_period)) holders.push('periodic');
   }
@@ -73,13 +72,13 @@ function policiesOf(synthesized: SynthesizedStack): ReadonlyMap<string, VaultPol
 export const tokenSelfCalls: Rule = {
   id: 'VP-TOK-1',
   summary: 'a token or auth role whose holder renews, looks up or revokes its own token is allowed to (default policy, or a policy granting auth/token/renew-self, …)',
-  check(construct: IConstruct, { synthesized, config }) {
+  check(construct: IConstruct, { synthesized, secretOperators }) {
     if (!(construct instanceof TerraformResource)) return [];
     const isToken = construct instanceof Token;
     if (!isToken && !ROLE_TYPES.test(construct.terraformResourceType)) return [];
     const block = synthesized.blockOf(construct);
     if (!block) return [];
-    const holders = holdersOf(construct, block, config);
+    const holders = holdersOf(construct, block, secretOperators);
     if (holders.length === 0) return [];
 
     const policiesKey = isToken ? 'policies' : 'token_policies';
