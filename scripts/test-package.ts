@@ -109,40 +109,17 @@ function consumerLock(dependencies: Record<string, string>, tarball: string, pac
   return { name: 'consumer', version: '0.0.0', lockfileVersion: 3, requires: true, packages };
 }
 
-/** The consumer's stack, in plain CommonJS: what a team without TypeScript writes. */
-const CONSUMER_JS = `
-const { App, TerraformStack } = require('cdktf');
-const { VaultProvider } = require('@cdktf/provider-vault/lib/provider');
-const { AppSecretsModule, KubernetesAuthBackend, KvV2Mount } = require('vault-platform');
+/** The example of docs/app-teams.md that the check runs: the first TypeScript block after its marker comment. */
+const EXAMPLE_DOC = path.join('docs', 'app-teams.md');
+const EXAMPLE_MARKER = '<!-- npm run test:package';
 
-const app = new App({ outdir: 'cdktf.out' });
-const stack = new TerraformStack(app, 'invoicing');
-new VaultProvider(stack, 'vault', { address: 'https://vault.example.net:8200' });
-new AppSecretsModule(stack, 'invoicing', {
-  appName: 'invoicing',
-  namespace: 'billing',
-  kv: KvV2Mount.fromMountPath(stack, 'Kvv2', 'kvv2'),
-  kubernetesAuth: KubernetesAuthBackend.fromPath(stack, 'KubernetesAuth', 'kubernetes'),
-});
-app.synth();
-`;
-
-/** The same in TypeScript, using the exported prop and construct types. */
-const CONSUMER_TS = `
-import { App, TerraformStack } from 'cdktf';
-import { AppSecretsModule, AppSecretsModuleProps, KubernetesAuthBackend, KvV2Mount } from 'vault-platform';
-
-const app = new App();
-const stack = new TerraformStack(app, 'invoicing');
-const props: AppSecretsModuleProps = {
-  appName: 'invoicing',
-  namespace: 'billing',
-  kv: KvV2Mount.fromMountPath(stack, 'Kvv2', 'kvv2'),
-  kubernetesAuth: KubernetesAuthBackend.fromPath(stack, 'KubernetesAuth', 'kubernetes'),
-};
-const module: AppSecretsModule = new AppSecretsModule(stack, 'invoicing', props);
-export const opsPolicyName: string = module.opsPolicy.policyName;
-`;
+function documentedExample(): string {
+  const doc = fs.readFileSync(path.join(ROOT, EXAMPLE_DOC), 'utf8');
+  const at = doc.indexOf(EXAMPLE_MARKER);
+  const block = at < 0 ? null : /```ts\n([\s\S]*?)```/.exec(doc.slice(at));
+  if (!block) throw new CheckFailed(`${EXAMPLE_DOC} has no \`${EXAMPLE_MARKER} …\` comment followed by a \`\`\`ts block`);
+  return block[1];
+}
 
 /** A consumer the declarations must refuse: proves they type the props rather than give \`any\`. */
 const WRONG_CONSUMER_TS = `
@@ -154,13 +131,13 @@ new AppSecretsModule(stack, 'invoicing', {
   appName: 42,
   namespace: 'billing',
   kv: KvV2Mount.fromMountPath(stack, 'Kvv2', 'kvv2'),
-  kubernetesAuth: KubernetesAuthBackend.fromPath(stack, 'KubernetesAuth', 'kubernetes'),
+  kubernetesAuth: KubernetesAuthBackend.fromMountPath(stack, 'KubernetesAuth', 'kubernetes'),
 });
 `;
 
 // node16 resolution reads the package's `exports` map and its `types` condition, as current TypeScript projects do.
 const CONSUMER_TSCONFIG = {
-  compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+  compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: true, types: [] },
 };
 
 interface Step {
@@ -219,9 +196,16 @@ export function main(argv: readonly string[], io: ScriptIo = processIo): Promise
         },
       },
       {
-        name: 'plain node synthesizes a stack with AppSecretsModule: policies invoicing and invoicing-ops, role invoicing',
+        name: `the example of ${EXAMPLE_DOC} type-checks against the shipped declarations and compiles (tsc)`,
         check: () => {
-          fs.writeFileSync(path.join(consumer, 'main.js'), CONSUMER_JS);
+          fs.writeFileSync(path.join(consumer, 'tsconfig.json'), JSON.stringify({ ...CONSUMER_TSCONFIG, files: ['main.ts'] }));
+          fs.writeFileSync(path.join(consumer, 'main.ts'), documentedExample());
+          run(process.execPath, [TSC, '-p', 'tsconfig.json'], consumer);
+        },
+      },
+      {
+        name: 'plain node runs the compiled example: policies invoicing and invoicing-ops, role invoicing for namespace billing',
+        check: () => {
           run(process.execPath, ['main.js'], consumer);
           const json = readJson<{ resource?: Record<string, Record<string, Record<string, unknown>>> }>(
             path.join(consumer, 'cdktf.out', 'stacks', 'invoicing', 'cdk.tf.json'),
@@ -251,17 +235,18 @@ export function main(argv: readonly string[], io: ScriptIo = processIo): Promise
         },
       },
       {
-        name: 'a TypeScript consumer type-checks against the shipped declarations (tsc --noEmit)',
+        name: "Node's ESM imports the constructs by name from the CommonJS build",
         check: () => {
-          fs.writeFileSync(path.join(consumer, 'tsconfig.json'), JSON.stringify({ ...CONSUMER_TSCONFIG, files: ['consumer.ts'] }));
-          fs.writeFileSync(path.join(consumer, 'consumer.ts'), CONSUMER_TS);
-          run(process.execPath, [TSC, '-p', 'tsconfig.json'], consumer);
+          // Node finds the names of a CommonJS module's exports statically (cjs-module-lexer, nodejs/node
+          // lib/internal/modules/esm/translators.js); a name it cannot see fails this import.
+          const probe = "import { AppSecretsModule, KvV2Mount } from 'vault-platform'; if (typeof AppSecretsModule !== 'function' || typeof KvV2Mount !== 'function') process.exit(1);";
+          run(process.execPath, ['--input-type=module', '-e', probe], consumer);
         },
       },
       {
         name: 'the declarations refuse a wrongly typed prop (appName: 42)',
         check: () => {
-          fs.writeFileSync(path.join(consumer, 'tsconfig.wrong.json'), JSON.stringify({ ...CONSUMER_TSCONFIG, files: ['wrong.ts'] }));
+          fs.writeFileSync(path.join(consumer, 'tsconfig.wrong.json'), JSON.stringify({ compilerOptions: { ...CONSUMER_TSCONFIG.compilerOptions, noEmit: true }, files: ['wrong.ts'] }));
           fs.writeFileSync(path.join(consumer, 'wrong.ts'), WRONG_CONSUMER_TS);
           const result = spawnSync(process.execPath, [TSC, '-p', 'tsconfig.wrong.json'], { cwd: consumer, encoding: 'utf8' });
           if (!/wrong\.ts\(7,3\): error TS2322: Type 'number' is not assignable to type 'string'/.test(result.stdout)) {
