@@ -8,16 +8,16 @@ import { ExitCode, processIo, runAsProcess, runScript, ScriptIo } from './cli';
 /*
  * The package as an app team gets it: `npm pack` (which builds dist/ through `prepack`), the tarball
  * installed into a scratch project next to the peers at our pinned versions (from the npm cache,
- * offline: CI's `npm ci` has filled it), a stack synthesized with plain `node`, and a consumer
- * type-checked against the shipped .d.ts. Each check prints PASS or FAIL; any FAIL exits 1.
+ * offline: CI's `npm ci` has filled it), and the documented example type-checked against the shipped
+ * .d.ts, compiled, and run with plain `node`. Each check prints PASS or FAIL; any FAIL exits 1.
  */
 
 const spec = {
   name: 'test:package',
   description:
     'Packs the construct library, installs the tarball with cdktf, constructs and the providers (offline, from\n' +
-    'the npm cache) into a scratch project, synthesizes an AppSecretsModule stack with plain node and type-checks\n' +
-    'a TypeScript consumer against the shipped declarations. Prints one PASS/FAIL line per check.',
+    'the npm cache) into a scratch project, type-checks and compiles the example of docs/app-teams.md against the\n' +
+    'shipped declarations, runs it with plain node and checks what it synthesizes. One PASS/FAIL line per check.',
   options: {},
   exits: { ok: 'every check passed', finding: 'a check failed (its FAIL line says what)' },
 } as const;
