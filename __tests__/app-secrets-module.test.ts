@@ -30,12 +30,14 @@ describe('AppSecretsModule', () => {
     expect(await policy(json, 'webapp')).toEqual({ 'kvv2/data/webapp/config': ['read'] });
   });
 
-  test('the ops policy <app>-ops writes its own data and lists its metadata, never deletes or destroys', async () => {
+  test('the ops policy <app>-ops writes its own data, lists its metadata, looks up its own token (as the Terraform provider does), never deletes or destroys', async () => {
     const json = stackWithApps({ name: 'webapp' });
     const ops = await policy(json, 'webapp-ops');
     expect(ops).toEqual({
       'kvv2/data/webapp/*': ['create', 'read', 'update', 'patch'],
       'kvv2/metadata/webapp/*': ['read', 'list'],
+      // hashicorp/terraform-provider-vault internal/provider/meta.go: every run starts with a lookup-self.
+      'auth/token/lookup-self': ['read'],
     });
     const all = Object.entries(ops);
     expect(all.filter(([p]) => /\/(destroy|delete|undelete)\//.test(p))).toEqual([]);
@@ -48,7 +50,7 @@ describe('AppSecretsModule', () => {
     const json = stackWithApps({ name: 'web' }, { name: 'webapp' });
     for (const name of ['web', 'web-ops']) {
       for (const p of Object.keys(await policy(json, name))) {
-        expect(p).toMatch(/^kvv2\/(data|metadata)\/web\//);
+        expect(p).toMatch(/^kvv2\/(data|metadata)\/web\/|^auth\/token\/lookup-self$/);
       }
     }
   });

@@ -6,6 +6,7 @@ import { VaultPolicy } from '../constructs/vault-policy';
 import { derivePlatformRules, NON_VAULT_RESOURCE_PREFIXES, VAULT_RESOURCE_RULES } from '../stacks/platform-policy';
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { GenericEndpoint } from '@cdktf/provider-vault/lib/generic-endpoint';
+import { KvSecretV2 } from '@cdktf/provider-vault/lib/kv-secret-v2';
 import { parsePolicyHcl } from './support/hcl';
 import { buildTestLab, exampleConfig, findResource, synthStack, TerraformJson, vaultTestStack } from './support/synth';
 
@@ -98,6 +99,26 @@ describe('the platform CI policy (what `cdktf deploy main` needs)', () => {
     expect(paths.filter((p) => p.startsWith('sys/mounts/')).sort()).toEqual(['sys/mounts/pki', 'sys/mounts/pki/tune', 'sys/mounts/team-kv', 'sys/mounts/team-kv/tune']);
   });
 
+  // What the provider calls for a KV v2 secret: hashicorp/terraform-provider-vault vault/resource_kv_secret_v2.go
+  // (kvSecretV2Write, kvSecretV2Read, kvSecretV2Delete).
+  const kvSecretRules = (props: Partial<ConstructorParameters<typeof KvSecretV2>[2]>) => {
+    const stack = vaultTestStack();
+    new KvSecretV2(stack, 'Secret', { mount: 'kvv2', name: 'app/s', dataJsonWo: '{}', dataJsonWoVersion: 1, ...props });
+    return Object.fromEntries(derivePlatformRules(stack).map((r) => [r.path, [...r.capabilities].sort()]));
+  };
+
+  test('a KV v2 secret is written, read and soft-deleted at data/, and its metadata only read', () => {
+    const rules = kvSecretRules({});
+    expect(rules['kvv2/data/app/s']).toEqual(['create', 'delete', 'read', 'update']);
+    expect(rules['kvv2/metadata/app/s']).toEqual(['read']);
+  });
+
+  test('a KV v2 secret writes its metadata with custom_metadata, and deletes it instead of the data with delete_all_versions', () => {
+    const rules = kvSecretRules({ customMetadata: { maxVersions: 3 }, deleteAllVersions: true });
+    expect(rules['kvv2/data/app/s']).toEqual(['create', 'read', 'update']);
+    expect(rules['kvv2/metadata/app/s']).toEqual(['create', 'delete', 'read', 'update']);
+  });
+
   test('resource types other developers add are in the table already', () => {
     for (const type of [
       'vault_database_secrets_mount',
@@ -110,7 +131,8 @@ describe('the platform CI policy (what `cdktf deploy main` needs)', () => {
       expect(VAULT_RESOURCE_RULES[type]).toBeDefined();
     }
     const attrs: Record<string, string> = { path: 'postgres', backend: 'postgres', name: 'webapp', mount: 'kvv2' };
-    expect(VAULT_RESOURCE_RULES.vault_database_secret_backend_role((a) => attrs[a] ?? '+').map((r) => r.path)).toEqual(['postgres/roles/webapp']);
-    expect(VAULT_RESOURCE_RULES.vault_transit_secret_backend_key((a) => ({ ...attrs, backend: 'transit', name: 'autounseal' })[a] ?? '+').map((r) => r.path)).toContain('transit/keys/autounseal');
+    const unset = () => false;
+    expect(VAULT_RESOURCE_RULES.vault_database_secret_backend_role((a) => attrs[a] ?? '+', unset).map((r) => r.path)).toEqual(['postgres/roles/webapp']);
+    expect(VAULT_RESOURCE_RULES.vault_transit_secret_backend_key((a) => ({ ...attrs, backend: 'transit', name: 'autounseal' })[a] ?? '+', unset).map((r) => r.path)).toContain('transit/keys/autounseal');
   });
 });

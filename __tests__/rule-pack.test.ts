@@ -11,7 +11,7 @@ import { AppSecretsModule } from '../constructs/app-secrets-module';
 import { KubernetesAuthBackend } from '../constructs/kubernetes-auth-backend';
 import { KvV2Mount } from '../constructs/kv-v2-mount';
 import { DENY } from '../constructs/policy/capabilities';
-import { grantTokenSelfCalls, TOKEN_SELF_CALLS } from '../constructs/policy/token-self';
+import { DEFAULT_POLICY_SELF_GRANTS, grantTokenSelfCalls, TOKEN_SELF_CALLS } from '../constructs/policy/token-self';
 import { TransitMount } from '../constructs/transit-mount';
 import { TransitUnsealMaster } from '../constructs/transit-unseal-master';
 import { VaultPolicy } from '../constructs/vault-policy';
@@ -101,12 +101,25 @@ describe('VP-POL-1/2/3: app policies', () => {
     ['kvv2/data/+/config'],
     ['kvv2/data/billing/config'],
     ['sys/mounts'],
+    ['auth/token/lookup'],
   ])('fails when an app policy reaches beyond its prefix: %s', (path) => {
     const stack = ruleStack();
     appPolicy(stack).allow(path, ['read']);
     const errors = synthErrors(stack);
     expect(ids(errors)).toEqual(['VP-POL-2']);
     expect(errors[0].message).toContain(JSON.stringify(path));
+  });
+
+  test("an app policy may grant its token's own lookup-self, renew-self and revoke-self, as Vault's default policy does", () => {
+    const stack = ruleStack();
+    grantTokenSelfCalls(appPolicy(stack), DEFAULT_POLICY_SELF_GRANTS);
+    expect(synthErrors(stack)).toEqual([]);
+  });
+
+  test("fails when an app policy grants its token's own endpoints more than the default policy does", () => {
+    const stack = ruleStack();
+    appPolicy(stack).allow('auth/token/lookup-self', ['read', 'update']);
+    expect(ids(synthErrors(stack))).toEqual(['VP-POL-2']);
   });
 
   test('the prefix check needs the exact app segment: webapp-admin is not under webapp', () => {

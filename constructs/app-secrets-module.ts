@@ -5,6 +5,7 @@ import { APP_NAME_RULE, isDns1123Label, isValidAppName, DNS1123_LABEL_RULE } fro
 import { IKubernetesAuthBackend } from './kubernetes-auth-backend';
 import { KubernetesAuthRole } from './kubernetes-auth-role';
 import { IKvV2Mount } from './kv-v2-mount';
+import { grantTokenSelfCalls, TERRAFORM_PROVIDER_SELF_CALLS } from './policy/token-self';
 import { VaultPolicy } from './vault-policy';
 
 /** A KV v2 secret of the app that is delivered to the app's namespace as a Kubernetes Secret. */
@@ -47,7 +48,8 @@ export interface AppSecretsModuleProps {
 /**
  * Everything one app needs in Vault: its KV v2 prefix `<app>/` with `<app>/config`, a runtime policy
  * `<app>` that reads its own config and nothing else, an ops policy `<app>-ops` for its CI (write,
- * never destroy), and a Kubernetes auth role `<app>` bound to exactly its ServiceAccount.
+ * never destroy; enough for the Terraform provider to run with), and a Kubernetes auth role `<app>`
+ * bound to exactly its ServiceAccount.
  *
  * Other constructs widen the policies through grant methods, e.g.
  * `postgres.grantCredentials(app.runtimePolicy)`.
@@ -91,6 +93,9 @@ export class AppSecretsModule extends Construct {
     this.opsPolicy = new VaultPolicy(this, 'OpsPolicy', { policyName: `${props.appName}-ops` });
     props.kv.grantReadWrite(this.opsPolicy, `${props.appName}/*`);
     props.kv.grantList(this.opsPolicy, `${props.appName}/*`);
+    // CI tokens carry no default policy (GiteaCicdRole), and a team's own stack runs the Terraform
+    // provider with them (examples/app-team-stack.ts).
+    grantTokenSelfCalls(this.opsPolicy, TERRAFORM_PROVIDER_SELF_CALLS);
 
     this.kubernetesRole = new KubernetesAuthRole(this, 'KubernetesRole', {
       backend: props.kubernetesAuth,

@@ -1,46 +1,60 @@
-// An app team's own cdktf stack for a new app, against a Vault the platform already configured:
-// the engines and auth backends are imported by path, the app's Vault objects are created here.
+// An app team's own cdktf stack. It runs as the app's CI identity: role `gitea_cicd_invoicing` with
+// policy `invoicing-ops`, which the platform creates from the app's entry in config/lab.yaml. So it
+// manages only what that policy allows, the app's own secrets under kvv2/invoicing/; policies, roles,
+// mounts and auth methods stay in the platform's stacks.
 //   npx tsx examples/app-team-stack.ts   (writes cdktf.out.example/)
+import { KvSecretV2 } from '@cdktf/provider-vault/lib/kv-secret-v2';
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
-import { App, Aspects, LocalBackend, TerraformStack } from 'cdktf';
+import { App, Aspects, LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { AppSecretsModule, CiJwtAuthBackend, GiteaCicdRole, KubernetesAuthBackend, KvV2Mount } from '../constructs';
+import { KvV2Mount } from '../constructs';
 import { LeastPrivilegeRules } from '../rules/least-privilege-pack';
 
+/** Bump it in a reviewed commit when the config values change: only a new version writes them. */
+const CONFIG_VERSION = 1;
+
 export class InvoicingSecretsStack extends TerraformStack {
-  public readonly app: AppSecretsModule;
+  /** `kvv2/invoicing/config`, which the operator delivers as the Secret `invoicing-config`. */
+  public readonly config: KvSecretV2;
 
   public constructor(scope: Construct, id: string) {
     super(scope, id);
-    // No token here: the provider reads VAULT_TOKEN (or CI's JWT login) from the environment.
-    new VaultProvider(this, 'vault', { address: 'https://vault.lab.example.net:8200' });
+    // Logs in with the forge's OIDC token, which the provider reads from TERRAFORM_VAULT_AUTH_JWT
+    // (hashicorp/terraform-provider-vault internal/provider/auth_jwt.go): no Vault token anywhere.
+    // The role's token lives for one job already, so the provider uses it as it is instead of
+    // minting a child token, which invoicing-ops does not allow (skip_child_token; meta.go).
+    new VaultProvider(this, 'vault', {
+      address: 'https://vault.lab.example.net:8200',
+      authLoginJwt: [{ mount: 'gitea-actions', role: 'gitea_cicd_invoicing' }],
+      skipChildToken: true,
+    });
     new LocalBackend(this, { path: `../../../state/${id}.tfstate` });
     // The platform's least-privilege rules (docs/security.md); the platform's stacks audit this Vault.
     Aspects.of(this).add(new LeastPrivilegeRules({ auditedVaults: ['https://vault.lab.example.net:8200'] }));
 
     const kv = KvV2Mount.fromMountPath(this, 'Kvv2', 'kvv2');
-    const kubernetesAuth = KubernetesAuthBackend.fromPath(this, 'KubernetesAuth', 'kubernetes');
-    const ciAuth = CiJwtAuthBackend.fromPath(this, 'CiAuth', 'gitea-actions', ['https://vault.lab.example.net']);
 
-    // Policies `invoicing` (read kvv2/invoicing/config) and `invoicing-ops`, role `invoicing`
-    // bound to ServiceAccount invoicing/invoicing.
-    this.app = new AppSecretsModule(this, 'invoicing', {
-      appName: 'invoicing',
-      namespace: 'invoicing',
-      kv,
-      kubernetesAuth,
-      tokenPeriod: 3600,
+    // The values, as JSON, from a forge secret in TF_VAR_invoicing_config. `ephemeral` (Terraform
+    // >= 1.10; cdktf 0.21 has no option for it) lets only write-only attributes take them, so they
+    // reach neither the plan nor the state.
+    const values = new TerraformVariable(this, 'invoicing_config', {
+      type: 'string',
+      sensitive: true,
+      description: 'JSON object of the keys of kvv2/invoicing/config',
     });
-    // A second secret the pods read and the operator delivers as Secret `invoicing-smtp`.
-    this.app.addDeliveredSecret('smtp', 'invoicing-smtp');
+    values.addOverride('ephemeral', true);
 
-    // CI of lab/invoicing on its protected main branch may write the app's secrets.
-    new GiteaCicdRole(this.app, 'GiteaCicdRole', {
-      appName: 'invoicing',
-      backend: ciAuth,
-      policies: [this.app.opsPolicy],
-      repository: 'lab/invoicing',
-      refProtected: true,
+    // data_json_wo is write-only (provider >= 5.0.0, CHANGELOG.md): Vault gets the values, Terraform
+    // keeps only the version, and with disable_read no plan reads them back. invoicing-ops writes but
+    // never deletes, so Terraform refuses a destroy at plan; to stop managing the secret, drop it
+    // with a `removed` block (destroy = false).
+    this.config = new KvSecretV2(this, 'Config', {
+      mount: kv.mountPath,
+      name: 'invoicing/config',
+      dataJsonWo: values.stringValue,
+      dataJsonWoVersion: CONFIG_VERSION,
+      disableRead: true,
+      lifecycle: { preventDestroy: true },
     });
   }
 }

@@ -7,6 +7,7 @@ import { TransitSecretBackendKey } from '@cdktf/provider-vault/lib/transit-secre
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
+import { isDefaultSelfGrant } from '../constructs/policy/token-self';
 import { VaultPolicy } from '../constructs/vault-policy';
 import { operatorOfRole, ROLE_TYPES } from './auth-roles';
 import { jwtRolesBindEmittedClaims } from './ci-claim-rules';
@@ -66,12 +67,12 @@ export function staysUnderAppPrefix(path: string, app: string): boolean {
 
 export const appPathsStayInPrefix: Rule = {
   id: 'VP-POL-2',
-  summary: "every path of an app policy stays under the app's own prefix (no glob reaching further)",
+  summary: "every path of an app policy stays under the app's own prefix (no glob reaching further); the token's own lookup-self, renew-self, revoke-self are exempt",
   check(construct) {
     const found = appPolicy(construct);
     if (!found) return [];
     return found.policy.rules
-      .filter((r) => !r.capabilities.every((c) => c === 'deny') && !staysUnderAppPrefix(r.path, found.app))
+      .filter((r) => !r.capabilities.every((c) => c === 'deny') && !staysUnderAppPrefix(r.path, found.app) && !isDefaultSelfGrant(r))
       .map((r) => `app policy ${found.policy.policyName} grants ${r.capabilities.join(', ')} on ${JSON.stringify(r.path)}, which reaches beyond the app's own prefix '${found.app}/'`);
   },
 };

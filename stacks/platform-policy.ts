@@ -1,8 +1,9 @@
 import { Annotations, IAspect, TerraformResource, TerraformStack, Token, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { IPolicyGrantee } from '../constructs/vault-policy';
-import { Capability } from '../constructs/policy/capabilities';
+import { Capability, READ } from '../constructs/policy/capabilities';
 import { PolicyRule } from '../constructs/policy/policy-document';
+import { TERRAFORM_PROVIDER_SELF_CALLS } from '../constructs/policy/token-self';
 import { DEFAULT_TOKEN_RESOLVER } from '../rules/synthesized';
 
 /**
@@ -16,11 +17,15 @@ import { DEFAULT_TOKEN_RESOLVER } from '../rules/synthesized';
 
 /** Reads one attribute of a resource as a literal: a path segment, or `+` when it is only known at apply. */
 export type AttributeReader = (attribute: string) => string;
+/** Whether a resource sets an attribute: a flag that is not false, a block or value that is there. */
+export type AttributeTest = (attribute: string) => boolean;
 
 const CRUD: readonly Capability[] = ['create', 'read', 'update', 'delete'];
 const CRUD_SUDO: readonly Capability[] = ['create', 'read', 'update', 'delete', 'sudo'];
 const CRU: readonly Capability[] = ['create', 'read', 'update'];
 const READ_UPDATE: readonly Capability[] = ['read', 'update'];
+const CREATE_UPDATE: readonly Capability[] = ['create', 'update'];
+const DELETE: readonly Capability[] = ['delete'];
 
 const mountRules = (path: string): PolicyRule[] => [
   { path: `sys/mounts/${path}`, capabilities: CRUD },
@@ -39,7 +44,7 @@ const policyRules = (name: string): PolicyRule[] => [
 ];
 
 /** Resource type → the rules managing one such resource needs. */
-export const VAULT_RESOURCE_RULES: Readonly<Record<string, (attr: AttributeReader) => PolicyRule[]>> = {
+export const VAULT_RESOURCE_RULES: Readonly<Record<string, (attr: AttributeReader, isSet: AttributeTest) => PolicyRule[]>> = {
   vault_mount: (a) => mountRules(a('path')),
   vault_kv_secret_backend_v2: (a) => [{ path: `${a('mount')}/config`, capabilities: CRU }],
   vault_auth_backend: (a) => authMountRules(a('path')),
@@ -62,9 +67,16 @@ export const VAULT_RESOURCE_RULES: Readonly<Record<string, (attr: AttributeReade
     { path: `${a('backend')}/config/${a('name')}`, capabilities: CRUD },
   ],
   vault_database_secret_backend_role: (a) => [{ path: `${a('backend')}/roles/${a('name')}`, capabilities: CRUD }],
-  vault_kv_secret_v2: (a) => [
-    { path: `${a('mount')}/data/${a('name')}`, capabilities: CRUD },
-    { path: `${a('mount')}/metadata/${a('name')}`, capabilities: CRUD },
+  // Values are written (PUT), read back and, on destroy, soft-deleted at data/; metadata/ is read for
+  // custom metadata, written only with custom_metadata, and deleted (every version) instead of the
+  // soft delete only with delete_all_versions (hashicorp/terraform-provider-vault
+  // vault/resource_kv_secret_v2.go).
+  vault_kv_secret_v2: (a, isSet) => [
+    { path: `${a('mount')}/data/${a('name')}`, capabilities: isSet('delete_all_versions') ? CRU : CRUD },
+    {
+      path: `${a('mount')}/metadata/${a('name')}`,
+      capabilities: [...READ, ...(isSet('custom_metadata') ? CREATE_UPDATE : []), ...(isSet('delete_all_versions') ? DELETE : [])],
+    },
   ],
   vault_transit_secret_backend_key: (a) => [
     { path: `${a('backend')}/keys/${a('name')}`, capabilities: CRUD },
@@ -80,11 +92,18 @@ export const VAULT_RESOURCE_RULES: Readonly<Record<string, (attr: AttributeReade
 /** Resources of other providers: managing them needs nothing from Vault. */
 export const NON_VAULT_RESOURCE_PREFIXES = ['kubernetes_', 'helm_', 'random_', 'postgresql_', 'null_', 'time_', 'terraform_'];
 
-/** What the provider itself calls on every run: its child token (skip_child_token is false) and a self lookup. */
-export const PROVIDER_BASE_RULES: readonly PolicyRule[] = [
-  { path: 'auth/token/create', capabilities: ['update'] },
-  { path: 'auth/token/lookup-self', capabilities: ['read'] },
-];
+/**
+ * What the provider calls on every run before any resource (hashicorp/terraform-provider-vault
+ * internal/provider/meta.go, `setClient`): a lookup-self, then its child token unless
+ * `skip_child_token` is set.
+ */
+export function providerRules(skipChildToken: boolean): PolicyRule[] {
+  const childToken: PolicyRule = { path: 'auth/token/create', capabilities: ['update'] };
+  return [...(skipChildToken ? [] : [childToken]), ...TERRAFORM_PROVIDER_SELF_CALLS];
+}
+
+/** What the platform stacks' provider calls on every run: it mints a child token. */
+export const PROVIDER_BASE_RULES: readonly PolicyRule[] = providerRules(false);
 
 /** KV v2 secret values (`<mount>/data/<path>`), the only secret-bearing paths in the table above. */
 const KV_V2_DATA_PATH = /^[^/]+\/data\//;
@@ -148,6 +167,21 @@ export class PlatformPolicyAspect implements IAspect {
  * Vault are added to `unmapped`.
  */
 export function derivePlatformRules(stack: TerraformStack, unmapped: Set<string> = new Set()): PolicyRule[] {
+  return [...PROVIDER_BASE_RULES, ...deriveResourceRules(stack, unmapped).flatMap((r) => r.rules)];
+}
+
+/** What managing one resource of a stack needs from Vault. */
+export interface ResourceRules {
+  /** `<type>.<logical id>`, as in the synthesized JSON. */
+  readonly address: string;
+  readonly rules: PolicyRule[];
+}
+
+/**
+ * The rules managing each Vault resource of `stack` needs (not the provider's own calls). Resource
+ * types neither mapped nor known to need nothing from Vault are added to `unmapped`.
+ */
+export function deriveResourceRules(stack: TerraformStack, unmapped: Set<string> = new Set()): ResourceRules[] {
   const resources = resourcesOf(stack);
   const byAddress = new Map(resources.map(({ resource, address }) => [address, resource]));
   // Attributes are rendered on demand: only Vault resources and their references need them.
@@ -173,16 +207,18 @@ export function derivePlatformRules(stack: TerraformStack, unmapped: Set<string>
     }
     return /^[A-Za-z0-9_.\-/]+$/.test(resolved) ? resolved : '+';
   };
-  const rules: PolicyRule[] = [...PROVIDER_BASE_RULES];
+  // Unknown until apply counts as set: the rules then cover either value.
+  const isSet = (value: unknown): boolean => value !== undefined && value !== null && value !== false;
+  const derived: ResourceRules[] = [];
   for (const { resource, address } of resources) {
     const type = resource.terraformResourceType;
     const derive = VAULT_RESOURCE_RULES[type];
     if (derive) {
       const attrs = attributesOf(address) ?? {};
-      rules.push(...derive((attribute) => literal(attrs[attribute])));
+      derived.push({ address, rules: derive((attribute) => literal(attrs[attribute]), (attribute) => isSet(attrs[attribute])) });
     } else if (!NON_VAULT_RESOURCE_PREFIXES.some((p) => type.startsWith(p))) {
       unmapped.add(type);
     }
   }
-  return rules;
+  return derived;
 }

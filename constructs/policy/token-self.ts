@@ -41,6 +41,21 @@ export const TOKEN_SELF_CALLS = {
   eso: [LOOKUP_SELF, REVOKE_SELF],
 } as const satisfies Record<string, readonly PolicyRule[]>;
 
+/**
+ * The Terraform Vault provider looks its token up on every run, before any resource
+ * (hashicorp/terraform-provider-vault internal/provider/meta.go: `setClient`).
+ */
+export const TERRAFORM_PROVIDER_SELF_CALLS: readonly PolicyRule[] = [LOOKUP_SELF];
+
+/**
+ * True when `rule` grants no more than Vault's `default` policy does on a token's own endpoints:
+ * those act on the caller's token alone, so they reach no one else's object.
+ */
+export function isDefaultSelfGrant(rule: PolicyRule): boolean {
+  const grant = DEFAULT_POLICY_SELF_GRANTS.find((g) => g.path === rule.path);
+  return grant !== undefined && rule.capabilities.every((c) => grant.capabilities.includes(c));
+}
+
 /** Grants `grantee` the self-calls of one client (`TOKEN_SELF_CALLS.transitSeal`, …). */
 export function grantTokenSelfCalls(grantee: IPolicyGrantee, calls: readonly PolicyRule[]): void {
   calls.forEach((call) => grantee.allow(call.path, call.capabilities));
