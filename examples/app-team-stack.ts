@@ -22,7 +22,8 @@ export class InvoicingSecretsStack extends TerraformStack {
     // Logs in with the forge's OIDC token, which the provider reads from TERRAFORM_VAULT_AUTH_JWT
     // (hashicorp/terraform-provider-vault internal/provider/auth_jwt.go): no Vault token anywhere.
     // The role's token lives for one job already, so the provider uses it as it is instead of
-    // minting a child token, which invoicing-ops does not allow (skip_child_token; meta.go).
+    // minting a child token, which invoicing-ops does not allow (skip_child_token;
+    // internal/provider/meta.go).
     new VaultProvider(this, 'vault', {
       address: 'https://vault.lab.example.net:8200',
       authLoginJwt: [{ mount: 'gitea-actions', role: 'gitea_cicd_invoicing' }],
@@ -44,7 +45,7 @@ export class InvoicingSecretsStack extends TerraformStack {
     });
     values.addOverride('ephemeral', true);
 
-    // data_json_wo is write-only (provider >= 5.0.0, CHANGELOG.md): Vault gets the values, Terraform
+    // data_json_wo is write-only (provider 5.0.0, its CHANGELOG.md): Vault gets the values, Terraform
     // keeps only the version, and with disable_read no plan reads them back. invoicing-ops writes but
     // never deletes, so Terraform refuses a destroy at plan; to stop managing the secret, drop it
     // with a `removed` block (destroy = false).
