@@ -3,7 +3,8 @@
 // One naming rule across the constructs:
 // - A prop or attribute holding a literal Vault string is named for the thing and its kind:
 //   `mountPath`, `devicePath`, `policyName`, `roleName`, `keyName`, `connectionName`, `appName`.
-//   Policies, reports and workflow files are built from them.
+//   Policies, reports and delivery files are built from them at synthesis, so they refuse a Terraform
+//   reference; every other prop check skips one (`Token.isUnresolved`) and leaves it to Terraform.
 // - A prop taking another construct is named for the object (`kv`, `mount`, `backend`, `connection`,
 //   `kubernetesAuth`, `policies`) and typed by its interface (`IKvV2Mount`, `IVaultPolicy[]`), so an
 //   owned construct and an import (`KvV2Mount.fromMountPath`, `VaultPolicy.fromPolicyName`, ...) are
@@ -13,35 +14,41 @@
 //   `backendPath` on auth methods (whose `backend` is the resource). On an import it is the path.
 // - `node.defaultChild` is a construct's main resource (for overrides and rule suppressions).
 // - A renamed prop keeps its old name as a deprecated alias (`path` became `mountPath`).
-export * from './app-secrets-module';
-export * from './kubernetes-auth-backend';
-export * from './kubernetes-auth-role';
-export * from './kv-v1-mount';
-export * from './kv-v2-mount';
-export * from './transit-mount';
-export * from './vault-policy';
-export * from './policy/capabilities';
-export * from './policy/policy-document';
-export * from './policy/render-hcl';
-export * from './policy/token-self';
-export * from './audit-device';
-export * from './delivery-model';
-export * from './kubernetes-objects';
-export * from './app-delivery';
-export * from './vso-delivery';
-export * from './eso-delivery';
-export * from './ci-claim-profiles';
-export * from './ci-jwt-auth-backend';
-export * from './gitea-cicd-role';
-export * from './database-secrets-mount';
-export * from './postgres-connection';
-export * from './postgres-dynamic-role';
-export * from './postgres-sql';
-export * from './ephemeral-resource';
-export * from './secret-generator';
-export * from './contract-secret';
-export * from './bootstrap-pki';
-export * from './infra-secret-consumer';
-export * from './transit-unseal-master';
-export * from './vault-release';
-export * from './vault-server-config';
+//
+// The public API is what this file names: one line per module, sorted by module path. Anything else
+// (helpers such as quoteIdent or renderPolicyHcl) is internal and may change in any release.
+// api/vault-platform.api.md lists every export with its signature; after an intended API change run
+// `npm run api-report` (a test fails while the report and this file disagree).
+export { AppDelivery, type AppDeliveryProps } from './app-delivery';
+export { AppSecretsModule, type AppSecretsModuleProps, type DeliveredSecret } from './app-secrets-module';
+export { AuditDevice, type AuditDeviceProps, type IAuditDevice } from './audit-device';
+export { BootstrapPki, type BootstrapPkiProps, type IBootstrapPki } from './bootstrap-pki';
+export { type ChartPin, ESO_CHART, VAULT_CHART, VSO_CHART } from './charts';
+export { CI_CLAIM_PROFILES, type CiClaimNames, type CiClaimProfile, type CiClaimProfileName } from './ci-claim-profiles';
+export { CiJwtAuthBackend, type CiJwtAuthBackendProps, type ICiJwtAuthBackend } from './ci-jwt-auth-backend';
+export { ContractSecret, type ContractSecretGeneratedKey, type ContractSecretProps, type ContractSecretStaticKey } from './contract-secret';
+export { DatabaseSecretsMount, type DatabaseSecretsMountProps, type IDatabaseSecretsMount } from './database-secrets-mount';
+export { type KubernetesObject, RESTART_TARGET_KINDS, type RestartTargetKind, type RolloutRestartTarget } from './delivery-model';
+export { EphemeralResource, type EphemeralResourceProps } from './ephemeral-resource';
+export { EsoDelivery, type EsoDeliveryProps } from './eso-delivery';
+export { GiteaCicdRole, type GiteaCicdRoleProps, type GiteaCicdRoleRiskAcceptance, type GiteaCicdTrigger } from './gitea-cicd-role';
+export { InfraSecretConsumer, type InfraSecretConsumerProps } from './infra-secret-consumer';
+export { type IKubernetesAuthBackend, KubernetesAuthBackend, type KubernetesAuthBackendProps } from './kubernetes-auth-backend';
+export { KubernetesAuthRole, type KubernetesAuthRoleProps } from './kubernetes-auth-role';
+export { type DeliveryOutput } from './kubernetes-objects';
+export { type IKvV1Mount, KvV1Mount, type KvV1MountProps } from './kv-v1-mount';
+export { type IKvV2Mount, KvV2Mount, type KvV2MountProps } from './kv-v2-mount';
+export { CAPABILITIES, type Capability, DENY, LIST, READ, READ_LIST, READ_WRITE, UPDATE } from './policy/capabilities';
+export { PolicyDocument, type PolicyRule } from './policy/policy-document';
+export { grantTokenSelfCalls, LOOKUP_SELF, RENEW_SELF, REVOKE_SELF, TOKEN_SELF_CALLS } from './policy/token-self';
+export { type IPostgresConnection, PostgresConnection, type PostgresConnectionProps, type PostgresSslMode } from './postgres-connection';
+export { PostgresDynamicRole, type PostgresDynamicRoleProps } from './postgres-dynamic-role';
+export { type PostgresAccess } from './postgres-sql';
+export { GENERATOR_KINDS, GeneratedValue, type GeneratedValueProps, type GeneratorKind } from './secret-generator';
+export { TerraformExpression } from './terraform-expression';
+export { type ITransitMount, TransitMount, type TransitMountProps } from './transit-mount';
+export { TransitUnsealMaster, type TransitUnsealMasterProps } from './transit-unseal-master';
+export { type IPolicyGrantee, type IVaultPolicy, VaultPolicy, type VaultPolicyProps } from './vault-policy';
+export { type VaultHelmValues, VaultRelease, type VaultReleaseProps, type VaultTlsSecret, type VaultTransitSeal } from './vault-release';
+export { type RaftRetryJoin, type TransitSealStanza, type VaultServerConfig } from './vault-server-config';
+export { VsoDelivery, type VsoDeliveryProps } from './vso-delivery';

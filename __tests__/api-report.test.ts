@@ -1,0 +1,58 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { API_REPORT, renderApiReport } from '../scripts/api-report';
+
+/** A throwaway library folder holding `files`; returns its entry point. */
+function library(files: Record<string, string>): string {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'api-report-'));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(folder, name), text);
+  return path.join(folder, 'index.ts');
+}
+
+describe('API report: the public API is decided and reviewed', () => {
+  test('the committed report (api/vault-platform.api.md) is what constructs/index.ts exports; after an intended change run `npm run api-report`', () => {
+    // GIVEN the committed report  WHEN the report of the entry point is generated
+    const committed = fs.readFileSync(API_REPORT, 'utf8');
+    // THEN they are equal: an export added, removed or changed shows up as a diff of the report in review
+    expect(committed).toEqual(renderApiReport());
+  });
+
+  test('a class is reported as a .d.ts declares it: public members only, a private base class folded in', () => {
+    // GIVEN a class with private, protected and @internal members, extending a base the entry point does not export
+    const entry = library({
+      'index.ts': "export { Mount, MountProps } from './mount';\n",
+      'mount.ts': [
+        'export interface MountProps { readonly path?: string }',
+        'abstract class MountBase { public abstract readonly path: string; public grantRead(who: string): void { void who; } }',
+        'export class Mount extends MountBase {',
+        '  public readonly path: string;',
+        '  /** @internal */ public readonly cache = new Map<string, number>();',
+        '  protected readonly kind = 1;',
+        '  private secret = 2;',
+        '  public constructor(props: MountProps = {}) { super(); this.path = props.path ?? "kv"; void this.secret; }',
+        '  public get description() { return `mount ${this.path}`; }',
+        '}',
+      ].join('\n'),
+    });
+    // WHEN reported
+    const report = renderApiReport(entry);
+    // THEN the public surface is there, inferred types written out, the base's members inherited, nothing hidden leaks
+    expect(report).toContain('declare class Mount {');
+    expect(report).toMatch(/grantRead\(who: string\): void;[\s\S]*readonly path: string;[\s\S]*constructor\(props\?: MountProps\);[\s\S]*get description\(\): string;/);
+    expect(report).not.toMatch(/MountBase|cache|kind|secret/);
+  });
+
+  test('fails when the entry point re-exports a whole module', () => {
+    // GIVEN an entry point with `export *`  THEN the report refuses it, naming the line
+    const entry = library({ 'index.ts': "export * from './a';\n", 'a.ts': 'export const A = 1;\n' });
+    expect(() => renderApiReport(entry)).toThrow(/'export \* from '.\/a';' exports a whole module; name each public declaration/);
+  });
+
+  test('fails when a public signature names a type the entry point does not export', () => {
+    // GIVEN Props exported whose field is typed by an unexported interface
+    const entry = library({ 'index.ts': "export { Props } from './a';\n", 'a.ts': 'export interface Hidden { readonly x: number }\nexport interface Props { readonly hidden: Hidden }\n' });
+    // THEN the report names the member, the type and the fix
+    expect(() => renderApiReport(entry)).toThrow(/Props\.hidden names Hidden \(.*a\.ts\), which .*index\.ts does not export: export it, or keep it out of the public signature/);
+  });
+});
