@@ -58,10 +58,12 @@ describe.each([
   });
   const apps = config.apps.map((a) => a.name);
 
-  test('each cluster Vault lists one Kubernetes identity ns/sa per app, bound to the role <app>', () => {
+  test('each cluster Vault lists one Kubernetes identity ns/sa per app, bound to the role <app>, and its snapshot job', () => {
     for (const vault of clusterVaults(report, config)) {
       const k8s = vault.rows.filter((r) => r.identityKind === 'kubernetes').map((r) => [r.identity, r.role]);
-      expect(k8s.sort()).toEqual(config.apps.map((a) => [`${a.namespace}/${a.serviceAccount ?? a.name}`, `auth/kubernetes/role/${a.name}`]).sort());
+      // Both cluster Vaults of the example take snapshots (vaultServer.snapshots).
+      const snapshotJob = ['vault/vault-raft-snapshot', 'auth/kubernetes/role/vault-raft-snapshot'];
+      expect(k8s.sort()).toEqual([...config.apps.map((a) => [`${a.namespace}/${a.serviceAccount ?? a.name}`, `auth/kubernetes/role/${a.name}`]), snapshotJob].sort());
     }
   });
 

@@ -76,7 +76,7 @@ describe('the bootstrap config', () => {
       rejection((c) => {
         c.environments.qnap.bootstrap.consumers.push({ ...c.environments.qnap.bootstrap.consumers[0], kvPath: 'other/path' });
       }),
-    ).toMatch(/environments\.qnap\.bootstrap\.consumers\[3\]\.name = "cert-manager-dns": already used by consumers\[0\]/);
+    ).toMatch(/environments\.qnap\.bootstrap\.consumers\[4\]\.name = "cert-manager-dns": already used by consumers\[0\]/);
   });
 
   test('fails when a consumer reads a path with a glob', () => {

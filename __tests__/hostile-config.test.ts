@@ -11,7 +11,7 @@ import { buildTestLab, exampleConfig, exampleConfigError, synthStack, TerraformJ
 
 /**
  * Hostile configs: each is refused before anything is built, with the config field, the value and
- * the fix in a message that is not a stack trace. The example config (4 apps, 3 consumers) is the
+ * the fix in a message that is not a stack trace. The example config (4 apps, 4 consumers) is the
  * base; `apps[4]` is an app a case adds.
  */
 
@@ -38,8 +38,8 @@ const HOSTILE: readonly HostileCase[] = [
   { name: "an app is bound to External Secrets' ServiceAccount", change: (c) => c.apps.push(hostileApp({ namespace: 'external-secrets', serviceAccount: 'external-secrets' })), refusal: /apps\[4\]\.namespace = "external-secrets": is reserved: the External Secrets Operator's namespace/ },
   { name: "an app is bound to the Vault certificate's requester", change: (c) => c.apps.push(hostileApp({ namespace: 'vault', serviceAccount: 'vault-tls-bootstrap' })), refusal: /apps\[4\]\.serviceAccount = "vault-tls-bootstrap": ServiceAccount vault\/vault-tls-bootstrap belongs to the requester of the in-cluster Vault's certificate; give the app its own ServiceAccount/ },
   { name: "an app is bound to a bootstrap consumer's ServiceAccount", change: (c) => c.apps.push(hostileApp({ namespace: 'cert-manager', serviceAccount: 'cert-manager-dns-bootstrap' })), refusal: /apps\[4\]\.serviceAccount = "cert-manager-dns-bootstrap": ServiceAccount cert-manager\/cert-manager-dns-bootstrap belongs to environments\.qnap\.bootstrap\.consumers\[0\]/ },
-  { name: "a consumer is named like the QNAP Vault's certificate role", change: (c) => c.environments.qnap.bootstrap.consumers.push({ name: 'vault-server-tls', kvPath: 'x/y', namespace: 'hostile' }), refusal: /environments\.qnap\.bootstrap\.consumers\[3\]\.name = "vault-server-tls": is reserved: .*; rename the consumer/ },
-  { name: "a consumer takes the certificate requester's ServiceAccount", change: (c) => c.environments.qnap.bootstrap.consumers.push({ name: 'thief', kvPath: 'x/y', namespace: 'vault', serviceAccount: 'vault-tls-bootstrap' }), refusal: /environments\.qnap\.bootstrap\.consumers\[3\]\.serviceAccount = "vault-tls-bootstrap": ServiceAccount vault\/vault-tls-bootstrap already belongs to/ },
+  { name: "a consumer is named like the QNAP Vault's certificate role", change: (c) => c.environments.qnap.bootstrap.consumers.push({ name: 'vault-server-tls', kvPath: 'x/y', namespace: 'hostile' }), refusal: /environments\.qnap\.bootstrap\.consumers\[4\]\.name = "vault-server-tls": is reserved: .*; rename the consumer/ },
+  { name: "a consumer takes the certificate requester's ServiceAccount", change: (c) => c.environments.qnap.bootstrap.consumers.push({ name: 'thief', kvPath: 'x/y', namespace: 'vault', serviceAccount: 'vault-tls-bootstrap' }), refusal: /environments\.qnap\.bootstrap\.consumers\[4\]\.serviceAccount = "vault-tls-bootstrap": ServiceAccount vault\/vault-tls-bootstrap already belongs to/ },
   // Credentials in addresses
   { name: 'a Vault address carries user:password@', change: (c) => (c.environments.main.vault.address = 'https://user:pass@vault.lab.example.net:8200'), refusal: /environments\.main\.vault\.address = "https:\/\/user:pass@vault\.lab\.example\.net:8200": must be an absolute http\(s\) URL of the Vault API without user:password@, \?query or #fragment/ },
   { name: 'a Vault address carries ?token=', change: (c) => (c.environments.qnap.vault.address = 'https://qnap.lab.example.net:8200/?token=hvs.x'), refusal: /environments\.qnap\.vault\.address = .*without user:password@, \?query/ },
@@ -202,7 +202,7 @@ describe('names the platform owns', () => {
     expect(owned.length).toBeGreaterThan(0);
     for (const name of owned) {
       const consumer = { name, kvPath: 'x/y', namespace: 'hostile' };
-      expect(`${name}: ${refusal((c) => c.environments.qnap.bootstrap.consumers.push(consumer))}`).toMatch(/consumers\[3\]\.name = .*is reserved/);
+      expect(`${name}: ${refusal((c) => c.environments.qnap.bootstrap.consumers.push(consumer))}`).toMatch(/consumers\[4\]\.name = .*is reserved/);
     }
   });
 

@@ -13,6 +13,7 @@ import { CLUSTER_ENVIRONMENTS, LabConfig, labConfigSchema } from './schema';
 import { secretContractIssues } from './secret-contract';
 import { templateTextIssues } from './terraform-text';
 import { shardingIssues } from './shards';
+import { snapshotConfigIssues } from './snapshot-checks';
 
 /** The example lab, used when `LAB_CONFIG` is not set. */
 export const DEFAULT_CONFIG_FILE = path.join(__dirname, 'lab.yaml');
@@ -142,6 +143,7 @@ function crossFieldIssues(config: LabConfig): ConfigIssue[] {
   });
   issues.push(...deliveryIssues(config));
   issues.push(...bootstrapConfigIssues(config));
+  issues.push(...snapshotConfigIssues(config));
   issues.push(...shardingIssues(config));
   issues.push(...reservedIdentityIssues(config));
   issues.push(...ciProfileIssues(config));

@@ -45,6 +45,20 @@ export const BOOTSTRAP_NAMES = {
 } as const;
 
 /**
+ * The raft snapshot identities: in each cluster the CronJob and its ServiceAccount, in its Vault the
+ * Kubernetes auth role and policy they log in with; on the QNAP Vault the token role and policy of
+ * the NAS's snapshot timer. Alerts key on the CronJob's name (kube_cronjob_status_last_successful_time).
+ */
+export const SNAPSHOT_NAMES = {
+  cronJob: 'vault-raft-snapshot',
+  serviceAccount: 'vault-raft-snapshot',
+  role: 'vault-raft-snapshot',
+  policy: 'raft-snapshot',
+  qnapTokenRole: 'raft-snapshot',
+  qnapPolicy: 'raft-snapshot',
+} as const;
+
+/**
  * App names taken in the cluster Vaults, with what owns each. An app gets policies `<app>` and
  * `<app>-ops` and roles `<app>` and `gitea_cicd_<app>`, so its name must be none of the platform's
  * policy names or CI role stems (the `-ops`/`-ro` suffixes are refused by the app name rule).
@@ -53,6 +67,8 @@ export const RESERVED_APP_NAMES: ReadonlyMap<string, string> = new Map<string, s
   ...VAULT_BUILTIN_POLICIES.map((p): [string, string] => [p, `Vault's built-in policy '${p}'`]),
   ...Object.values(PLATFORM_CI_POLICIES).map((p): [string, string] => [p, `this project's CI policy '${p}'`]),
   ...Object.values(PLATFORM_CI_NAMES).map((n): [string, string] => [n, `this project's CI role gitea_cicd_${n}`]),
+  [SNAPSHOT_NAMES.role, "the raft snapshot job's Kubernetes auth role"],
+  [SNAPSHOT_NAMES.policy, "the raft snapshot job's policy"],
 ]);
 
 /**
@@ -62,6 +78,7 @@ export const RESERVED_APP_NAMES: ReadonlyMap<string, string> = new Map<string, s
 export const RESERVED_CONSUMER_NAMES: ReadonlyMap<string, string> = new Map<string, string>([
   [BOOTSTRAP_NAMES.tlsRoleName, "the QNAP Vault's role that issues the in-cluster Vault's certificate"],
   [BOOTSTRAP_NAMES.pkiRoleName, "the QNAP PKI role for the in-cluster Vault's certificate"],
+  [SNAPSHOT_NAMES.qnapPolicy, "the QNAP Vault's snapshot policy and token role"],
 ]);
 
 /**

@@ -1,15 +1,20 @@
 import type { ConfigIssue } from './issues';
-import type { LabConfig } from './schema';
-import { bootstrapServiceAccounts } from './schema-bootstrap';
+import { SNAPSHOT_NAMES } from './platform-names';
+import { CLUSTER_ENVIRONMENTS, LabConfig } from './schema';
+import { BOOTSTRAP_DEFAULTS, bootstrapServiceAccounts } from './schema-bootstrap';
 
 /**
- * Kubernetes identities the platform owns in the main cluster (the ServiceAccounts that log in to
- * the QNAP Vault) are nobody else's: an app role bound to one would let that account read the app's
+ * Kubernetes identities the platform owns in the clusters (the ServiceAccounts that log in to the
+ * QNAP Vault, the raft snapshot job's) are nobody else's: an app role bound to one would let that account read the app's
  * secrets, and two consumers on one account would each read the other's secret.
  */
 export function reservedIdentityIssues(config: LabConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const owners = new Map<string, string>();
+  for (const env of CLUSTER_ENVIRONMENTS) {
+    const server = config.environments[env].vaultServer;
+    if (server.snapshots) owners.set(`${server.namespace ?? BOOTSTRAP_DEFAULTS.vaultNamespace}/${SNAPSHOT_NAMES.serviceAccount}`, `the ${env} Vault's raft snapshot job`);
+  }
   for (const account of bootstrapServiceAccounts(config)) {
     const identity = `${account.namespace}/${account.name}`;
     const owner = owners.get(identity);

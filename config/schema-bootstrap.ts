@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dnsLabel, mountPath, notReserved, singleLine, url } from './fields';
 import { BOOTSTRAP_NAMES, RESERVED_CONSUMER_NAMES } from './platform-names';
+import { vaultSnapshotsSchema } from './schema-snapshots';
 
 /**
  * The bootstrap chain's part of the lab config: what the QNAP Vault serves to the main cluster
@@ -116,6 +117,8 @@ export const vaultServerSchema = z.strictObject({
     .string()
     .max(16, { message: "must be a Kubernetes quantity such as '10Gi'" })
     .regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, { message: "must be a Kubernetes quantity such as '10Gi'" }).optional(),
+  /** Scheduled raft snapshots to object storage (config/schema-snapshots.ts). @default - none */
+  snapshots: vaultSnapshotsSchema.optional(),
 });
 
 export type QnapBootstrapConfig = z.infer<typeof qnapBootstrapSchema>;

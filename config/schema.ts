@@ -9,6 +9,7 @@ import { OPERATOR_NAMESPACES, RESERVED_APP_NAMES } from './platform-names';
 import { appSecretContractSchema } from './schema-secret-contract';
 import { qnapBootstrapSchema, vaultServerSchema } from './schema-bootstrap';
 import { shardingSchema } from './schema-shards';
+import { qnapSnapshotsSchema } from './schema-snapshots';
 
 /**
  * The lab configuration: one YAML file (`config/lab.yaml`, or the file `LAB_CONFIG` names).
@@ -99,6 +100,8 @@ export const qnapEnvironmentSchema = z.strictObject({
   vault: vaultEndpointSchema,
   /** What the bootstrap Vault serves the main cluster (config/schema-bootstrap.ts). */
   bootstrap: qnapBootstrapSchema,
+  /** The token role of the NAS's raft snapshot timer (config/schema-snapshots.ts). @default - none */
+  snapshots: qnapSnapshotsSchema.optional(),
   /** @default { type: local } */
   state: stateBackendSchema.optional(),
 });

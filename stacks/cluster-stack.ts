@@ -8,6 +8,8 @@ import { TransitUnsealMaster } from '../constructs/transit-unseal-master';
 import { addBootstrapIdentities, addVaultServer, VaultServerParts } from './cluster-vault';
 import { addStateBackend } from './state-backend';
 import { applyTerraformSettings } from './terraform-settings';
+import { addRaftSnapshotJob } from './vault-snapshots';
+import { RaftSnapshotCronJob } from '../constructs/raft-snapshot';
 
 export interface ClusterStackProps {
   readonly config: LabConfig;
@@ -24,6 +26,8 @@ export interface ClusterStackProps {
 export class ClusterStack extends CheckedStack {
   public readonly environment: ClusterEnvironmentName;
   public readonly vaultServer: VaultServerParts;
+  /** The raft snapshot CronJob, when `vaultServer.snapshots` is set. */
+  public readonly raftSnapshots?: RaftSnapshotCronJob;
 
   public constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id);
@@ -36,5 +40,6 @@ export class ClusterStack extends CheckedStack {
     addSecretOperators(this, props.config, props.environment);
     this.vaultServer = addVaultServer(this, props.config, props.environment, props.transitUnseal);
     if (props.environment === 'main') addBootstrapIdentities(this, props.config, this.vaultServer.namespace);
+    this.raftSnapshots = addRaftSnapshotJob(this, props.config, props.environment, this.vaultServer);
   }
 }

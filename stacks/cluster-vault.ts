@@ -4,10 +4,10 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { Construct } from 'constructs';
 import { ClusterEnvironmentName, LabConfig } from '../config/schema';
-import { BOOTSTRAP_DEFAULTS, bootstrapServiceAccounts } from '../config/schema-bootstrap';
+import { BOOTSTRAP_DEFAULTS, bootstrapServiceAccounts, VaultServerConfig } from '../config/schema-bootstrap';
 import { TerraformExpression } from '../constructs/terraform-expression';
 import { TransitUnsealMaster } from '../constructs/transit-unseal-master';
-import { VaultRelease, VaultTransitSeal } from '../constructs/vault-release';
+import { VaultRelease, VaultTlsSecret, VaultTransitSeal } from '../constructs/vault-release';
 import { BOOTSTRAP_NAMES } from './bootstrap-names';
 import { VAULT_CHART } from '../constructs/charts';
 
@@ -54,17 +54,12 @@ export function addVaultServer(
     };
   }
 
-  const tls =
-    server.tls.source === 'qnap-pki'
-      ? // VSO's VaultPKISecret writes tls.crt/tls.key and the raw `issuing_ca` field.
-        { secretName: BOOTSTRAP_NAMES.qnapTlsSecretName, caKey: 'issuing_ca' }
-      : { secretName: server.tls.secretName };
   const release = new VaultRelease(root, 'Release', {
     chart: VAULT_CHART,
     namespace: namespaceName,
     releaseName: BOOTSTRAP_NAMES.vaultReleaseName,
     replicas: server.replicas ?? BOOTSTRAP_DEFAULTS.vaultReplicas,
-    tls,
+    tls: vaultTlsSecret(server),
     transitSeal,
     isolated: environment === 'sandbox',
     storageSize: server.storageSize ?? BOOTSTRAP_DEFAULTS.storageSize,
@@ -74,6 +69,14 @@ export function addVaultServer(
   // (hashicorp/terraform-cdk packages/cdktf/lib/terraform-resource.ts, terraformMetaArguments).
   release.release.dependsOn = [namespace, ...(transitTokenSecret ? [transitTokenSecret] : [])].map(TerraformExpression.address);
   return { release, namespace, transitTokenSecret };
+}
+
+/** The Secret with the server's certificate, and the key of the CA that signed it. */
+export function vaultTlsSecret(server: VaultServerConfig): Required<Pick<VaultTlsSecret, 'secretName' | 'caKey'>> {
+  return server.tls.source === 'qnap-pki'
+    ? // VSO's VaultPKISecret writes tls.crt/tls.key and the raw `issuing_ca` field.
+      { secretName: BOOTSTRAP_NAMES.qnapTlsSecretName, caKey: 'issuing_ca' }
+    : { secretName: server.tls.secretName, caKey: 'ca.crt' };
 }
 
 /**

@@ -17,6 +17,7 @@ import { BOOTSTRAP_NAMES, vaultServerTlsNames } from './bootstrap-names';
 import { addStateBackend } from './state-backend';
 import { applyTerraformSettings } from './terraform-settings';
 import { addVaultProvider } from './vault-provider';
+import { addQnapSnapshotRole, QnapSnapshotIdentity } from './vault-snapshots';
 
 export interface QnapStackProps {
   readonly config: LabConfig;
@@ -36,6 +37,8 @@ export class QnapStack extends CheckedStack {
   /** Seal masters by the environment they unseal. */
   public readonly transitUnsealMasters: ReadonlyMap<string, TransitUnsealMaster>;
   public readonly consumers: readonly InfraSecretConsumer[];
+  /** The NAS snapshot timer's token role and policy, when `environments.qnap.snapshots` is set. */
+  public readonly raftSnapshots?: QnapSnapshotIdentity;
 
   public constructor(scope: Construct, id: string, props: QnapStackProps) {
     super(scope, id);
@@ -117,5 +120,6 @@ export class QnapStack extends CheckedStack {
       );
     }
     this.transitUnsealMasters = masters;
+    this.raftSnapshots = addQnapSnapshotRole(this, props.config);
   }
 }

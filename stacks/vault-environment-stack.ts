@@ -16,6 +16,7 @@ import { addPostgresEngine, PostgresEngineRefs } from './postgres-engine';
 import { addStateBackend } from './state-backend';
 import { applyTerraformSettings } from './terraform-settings';
 import { addVaultProvider } from './vault-provider';
+import { addRaftSnapshotRole } from './vault-snapshots';
 
 export interface VaultEnvironmentStackProps {
   readonly config: LabConfig;
@@ -58,6 +59,7 @@ export class VaultEnvironmentStack extends CheckedStack {
     this.ciAuth = addCiJwtAuthBackend(this, props.config, props.environment);
     addPlatformCi(this, props.config, this.ciAuth);
     this.postgres = addPostgresEngine(this, props.config, props.environment);
+    addRaftSnapshotRole(this, props.config, props.environment, this.kubernetesAuth);
 
     const platform: VaultPlatformRefs = {
       environment: props.environment,
