@@ -112,6 +112,10 @@ describe('LeastPrivilegeRules props', () => {
     );
   });
 
+  test('fails when a secretOperators entry is neither vso nor eso', () => {
+    expect(() => new LeastPrivilegeRules({ secretOperators: { reports: 'helm' as 'vso' } })).toThrow(/'secretOperators\["reports"\]' \("helm"\) must be 'vso' or 'eso'/);
+  });
+
   test('fails when a role secretOperators names as VSO caps its tokens instead of issuing periodic ones', () => {
     const stack = teamStack({ auditedVaults: [TEAM_VAULT], secretOperators: { reports: 'vso' } });
     k8sRole(stack);

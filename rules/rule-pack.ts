@@ -91,7 +91,7 @@ function settingsOf(props: LeastPrivilegeRulesProps): Settings {
       const known = [...Object.keys(CI_CLAIM_PROFILES), 'custom'].join(', ');
       throw new Error(invalidProp('LeastPrivilegeRules', `ciAuth["${path}"].profile`, claims.profile, `must be one of ${known}`));
     }
-    ciAuth.set(path, { configuredAt: `ciAuth["${path}"]`, ...claims });
+    ciAuth.set(path, { profile: claims.profile, configuredAt: claims.configuredAt ?? `ciAuth["${path}"]` });
   }
   for (const [role, operator] of Object.entries(props.secretOperators ?? {})) {
     if (operator !== 'vso' && operator !== 'eso') {
