@@ -146,3 +146,27 @@ export function notReserved(schema: z.ZodString, reserved: ReadonlyMap<string, s
     })
     .meta({ not: { enum: [...reserved.keys()] } }) as unknown as z.ZodString;
 }
+
+/**
+ * A Kubernetes label key and value (`release: prometheus`): an optional DNS subdomain prefix and a
+ * name of at most 63 characters; values at most 63 characters, possibly empty
+ * (kubernetes/apimachinery pkg/util/validation/validation.go, IsQualifiedName, IsValidLabelValue).
+ */
+export const labelKey = z
+  .string()
+  .max(317, tooLong(317, 'a label key: a 253-character prefix and a 63-character name'))
+  .regex(/^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, {
+    message: "must be a Kubernetes label key: an optional 'prefix/' (DNS subdomain) and a name of letters, digits, '-', '_' or '.', at most 63 characters",
+  });
+export const labelValue = z
+  .string()
+  .max(63, tooLong(63, 'a Kubernetes label value'))
+  .regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, { message: "must be a Kubernetes label value: letters, digits, '-', '_' or '.', starting and ending with a letter or digit" });
+
+const IPV4_CIDR = /^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\/([0-9]|[12][0-9]|3[0-2])$/;
+const IPV6_CIDR = /^[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/;
+/** A network in CIDR notation, as a NetworkPolicy `ipBlock.cidr` takes it: `192.168.1.0/24`, `fd00::/64`. */
+export const cidr = z
+  .string()
+  .max(43, tooLong(43, 'an IPv6 CIDR'))
+  .regex(new RegExp(`${IPV4_CIDR.source}|${IPV6_CIDR.source}`), { message: "must be a network in CIDR notation, e.g. '192.168.1.0/24' or 'fd00::/64'" });

@@ -35,6 +35,12 @@ export interface VaultServerConfig {
     readonly tlsCertFile: string;
     readonly tlsKeyFile: string;
     readonly tlsMinVersion: 'tls12' | 'tls13';
+    /**
+     * Serve `/v1/sys/metrics` without a token. Vault then answers from its in-memory sink without a
+     * token or seal check (hashicorp/vault http/sys_metrics.go, handleMetricsUnauthenticated), so a
+     * sealed pod still reports `vault_core_unsealed 0`. @default false
+     */
+    readonly unauthenticatedMetricsAccess?: boolean;
   };
   readonly raft: {
     readonly path: string;
@@ -44,6 +50,16 @@ export interface VaultServerConfig {
   readonly transitSeal?: TransitSealStanza;
   /** Registers pods' active/sealed state as labels, for the `vault-active` Service. */
   readonly kubernetesServiceRegistration: boolean;
+  /** The `telemetry` stanza. @default - no telemetry stanza: Vault serves no Prometheus metrics */
+  readonly telemetry?: TelemetryStanza;
+}
+
+/** The `telemetry` stanza, for Prometheus. */
+export interface TelemetryStanza {
+  /** How long Vault keeps a metric for Prometheus, e.g. '24h'; Prometheus output is off without it. */
+  readonly prometheusRetentionTime: string;
+  /** Drop the host name prefix, so every pod reports the same metric names. */
+  readonly disableHostname: boolean;
 }
 
 type HclValue = string | number | boolean;
@@ -65,6 +81,7 @@ export function renderVaultServerHcl(config: VaultServerConfig): string {
       ...attribute('tls_cert_file', config.listener.tlsCertFile),
       ...attribute('tls_key_file', config.listener.tlsKeyFile),
       ...attribute('tls_min_version', config.listener.tlsMinVersion),
+      ...(config.listener.unauthenticatedMetricsAccess ? [block('telemetry', [], attribute('unauthenticated_metrics_access', true))] : []),
     ]),
     block('storage', ['raft'], [
       ...attribute('path', config.raft.path),
@@ -90,6 +107,14 @@ export function renderVaultServerHcl(config: VaultServerConfig): string {
         ]
       : []),
     ...(config.kubernetesServiceRegistration ? [block('service_registration', ['kubernetes'], [])] : []),
+    ...(config.telemetry
+      ? [
+          block('telemetry', [], [
+            ...attribute('prometheus_retention_time', config.telemetry.prometheusRetentionTime),
+            ...attribute('disable_hostname', config.telemetry.disableHostname),
+          ]),
+        ]
+      : []),
   ];
   return renderBody(body, '');
 }

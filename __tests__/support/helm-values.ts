@@ -15,6 +15,10 @@ export function validateVaultHelmValues(values: unknown): string[] {
     const schema = JSON.parse(fs.readFileSync(schemaPath('vault-helm', 'values.schema.json'), 'utf8'));
     // The file declares an https draft-07 meta-schema URI Ajv does not know; Ajv's default is draft-07.
     delete schema.$schema;
+    // The chart's ServiceMonitor template reads serverTelemetry.serviceMonitor.matchLabels (values.yaml
+    // documents it) but values.schema.json 0.34.1 does not declare it (hashicorp/vault-helm
+    // templates/prometheus-servicemonitor.yaml); declared here so closing the object keeps it.
+    schema.properties.serverTelemetry.properties.serviceMonitor.properties.matchLabels = { type: 'object' };
     cached = new Ajv({ strict: false, allErrors: true }).compile(closeObjects(schema));
   }
   if (cached(values)) return [];
