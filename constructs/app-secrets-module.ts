@@ -1,6 +1,6 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { invalidProp } from './errors';
+import { invalidProp, requireLiteral } from './errors';
 import { APP_NAME_RULE, isDns1123Label, isValidAppName, DNS1123_LABEL_RULE } from './names';
 import { IKubernetesAuthBackend } from './kubernetes-auth-backend';
 import { KubernetesAuthRole } from './kubernetes-auth-role';
@@ -70,7 +70,8 @@ export class AppSecretsModule extends Construct {
 
   public constructor(scope: Construct, id: string, props: AppSecretsModuleProps) {
     super(scope, id);
-    if (!Token.isUnresolved(props.appName) && !isValidAppName(props.appName)) {
+    requireLiteral('AppSecretsModule', 'appName', props.appName);
+    if (!isValidAppName(props.appName)) {
       throw new Error(invalidProp('AppSecretsModule', 'appName', props.appName, `must be ${APP_NAME_RULE}`));
     }
     if (!Token.isUnresolved(props.namespace) && !isDns1123Label(props.namespace)) {

@@ -3,7 +3,7 @@ import { PkiSecretBackendRole } from '@cdktf/provider-vault/lib/pki-secret-backe
 import { PkiSecretBackendRootCert } from '@cdktf/provider-vault/lib/pki-secret-backend-root-cert';
 import { Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { invalidProp, literalRequired, renamedProp } from './errors';
+import { invalidProp, renamedProp, requireLiteral } from './errors';
 import { validateMountPath } from './kv-v2-mount';
 import { UPDATE } from './policy/capabilities';
 import { IPolicyGrantee } from './vault-policy';
@@ -82,9 +82,7 @@ export class BootstrapPki extends BootstrapPkiBase {
     validateMountPath(name, 'mountPath', this.mountPath);
     const caTtlHours = props.caTtlHours ?? 87600;
     const certMaxTtlHours = props.certMaxTtlHours ?? 720;
-    if (Token.isUnresolved(caTtlHours)) {
-      throw new Error(literalRequired(name, 'caTtlHours', "the mount's max lease TTL is computed from it"));
-    }
+    requireLiteral(name, 'caTtlHours', caTtlHours, "the mount's max lease TTL is computed from it");
     const certMaxTtlKnown = !Token.isUnresolved(certMaxTtlHours);
     if (certMaxTtlKnown && (!Number.isInteger(certMaxTtlHours) || certMaxTtlHours < 1)) {
       throw new Error(invalidProp(name, 'certMaxTtlHours', certMaxTtlHours, 'must be a whole number of hours >= 1'));
@@ -101,6 +99,7 @@ export class BootstrapPki extends BootstrapPkiBase {
       }
     }
     this.roleName = props.roleName ?? DEFAULT_ROLE_NAME;
+    requireLiteral(name, 'roleName', this.roleName);
 
     this.mount = new Mount(this, 'Mount', {
       path: this.mountPath,
@@ -135,8 +134,8 @@ export class BootstrapPki extends BootstrapPkiBase {
       clientFlag: false,
       keyType: 'ec',
       keyBits: 256,
-      ttl: `${Token.asString(certMaxTtlHours)}h`,
-      maxTtl: `${Token.asString(certMaxTtlHours)}h`,
+      ttl: `${certMaxTtlHours}h`,
+      maxTtl: `${certMaxTtlHours}h`,
     });
     this.node.defaultChild = this.mount;
   }

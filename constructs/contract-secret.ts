@@ -1,9 +1,8 @@
 import { createHash } from 'crypto';
 import { KvSecretV2 } from '@cdktf/provider-vault/lib/kv-secret-v2';
-import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { EphemeralResource } from './ephemeral-resource';
-import { invalidProp, literalRequired } from './errors';
+import { invalidProp, requireLiteral } from './errors';
 import { MOUNT_PATH } from './names';
 import { IKvV2Mount, KvV2Mount } from './kv-v2-mount';
 import { GeneratedValue, GeneratorKind } from './secret-generator';
@@ -62,7 +61,8 @@ export class ContractSecret extends Construct {
   public constructor(scope: Construct, id: string, props: ContractSecretProps) {
     super(scope, id);
     for (const prop of ['secretPath', 'generatedPath'] as const) {
-      if (!Token.isUnresolved(props[prop]) && !MOUNT_PATH.test(props[prop])) {
+      requireLiteral('ContractSecret', prop, props[prop]);
+      if (!MOUNT_PATH.test(props[prop])) {
         throw new Error(invalidProp('ContractSecret', prop, props[prop], "must be KV path segments of [A-Za-z0-9_.-] without leading or trailing '/'"));
       }
     }
@@ -77,9 +77,7 @@ export class ContractSecret extends Construct {
       throw new Error(invalidProp('ContractSecret', 'staticKeys/generatedKeys', [], 'must declare at least one key'));
     }
     for (const g of generatedKeys) {
-      if (Token.isUnresolved(g.version)) {
-        throw new Error(literalRequired('ContractSecret', `generatedKeys[${g.key}].version`, "the secret's write version is a digest computed from it"));
-      }
+      requireLiteral('ContractSecret', `generatedKeys[${g.key}].version`, g.version, "the secret's write version is a digest computed from it");
       if (!Number.isInteger(g.version) || g.version < 1) {
         throw new Error(invalidProp('ContractSecret', `generatedKeys[${g.key}].version`, g.version, 'must be a whole number >= 1'));
       }

@@ -1,3 +1,5 @@
+import { Token } from 'cdktf';
+
 /**
  * Message factories for construct props. Every message names the prop, the bad value and the fix,
  * so an app team sees at synth what to change.
@@ -34,7 +36,12 @@ export function renamedProp<T>(construct: string, prop: string, value: T | undef
   return value ?? deprecatedValue;
 }
 
-/** A prop whose value shapes the synthesized output itself (ids, counts, arithmetic), so a token cannot stand in. */
-export function literalRequired(construct: string, prop: string, why: string): string {
-  return `${construct}: '${prop}' must be a literal value known at synthesis, not a Terraform reference: ${why}`;
+/**
+ * Refuses a token for a prop that must be known at synthesis: a `…Path`/`…Name` prop (the naming
+ * rule in constructs/index.ts), or one that shapes the output itself (counts, arithmetic, SQL).
+ */
+export function requireLiteral(construct: string, prop: string, value: unknown, why = 'policies, reports and delivery files are built from it'): void {
+  if (Token.isUnresolved(value)) {
+    throw new Error(`${construct}: '${prop}' must be a literal value known at synthesis, not a Terraform reference: ${why}`);
+  }
 }

@@ -1,7 +1,6 @@
 import { GenericEndpoint } from '@cdktf/provider-vault/lib/generic-endpoint';
-import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { invalidProp } from './errors';
+import { invalidProp, requireLiteral } from './errors';
 import { DNS1123_LABEL_RULE, isDns1123Label } from './names';
 import { IKubernetesAuthBackend } from './kubernetes-auth-backend';
 import { KubernetesAuthRole } from './kubernetes-auth-role';
@@ -41,10 +40,12 @@ export class InfraSecretConsumer extends Construct {
   public constructor(scope: Construct, id: string, props: InfraSecretConsumerProps) {
     super(scope, id);
     const name = 'InfraSecretConsumer';
-    if (!Token.isUnresolved(props.consumerName) && !isDns1123Label(props.consumerName)) {
+    requireLiteral(name, 'consumerName', props.consumerName);
+    requireLiteral(name, 'secretPath', props.secretPath);
+    if (!isDns1123Label(props.consumerName)) {
       throw new Error(invalidProp(name, 'consumerName', props.consumerName, `must be ${DNS1123_LABEL_RULE}`));
     }
-    if (!Token.isUnresolved(props.secretPath) && !/^[a-z0-9][a-z0-9_.\-]*(\/[a-z0-9][a-z0-9_.\-]*)*$/.test(props.secretPath)) {
+    if (!/^[a-z0-9][a-z0-9_.\-]*(\/[a-z0-9][a-z0-9_.\-]*)*$/.test(props.secretPath)) {
       throw new Error(invalidProp(name, 'secretPath', props.secretPath, "must be an exact path such as 'dns/provider': lowercase segments, no globs"));
     }
     this.consumerName = props.consumerName;

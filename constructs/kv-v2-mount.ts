@@ -2,7 +2,7 @@ import { KvSecretBackendV2 } from '@cdktf/provider-vault/lib/kv-secret-backend-v
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { invalidProp, renamedProp } from './errors';
+import { invalidProp, renamedProp, requireLiteral } from './errors';
 import { MOUNT_PATH } from './names';
 import { READ, READ_LIST, READ_WRITE, UPDATE } from './policy/capabilities';
 import { IPolicyGrantee } from './vault-policy';
@@ -126,9 +126,10 @@ export class KvV2Mount extends KvV2MountBase {
   }
 }
 
-/** Checks a literal path; a token is only known when Terraform runs, so it is left to Vault. */
+/** Checks a mount path: a literal, since grants, reports and delivery files name paths under it. */
 export function validateMountPath(construct: string, prop: string, value: string): void {
-  if (!Token.isUnresolved(value) && !MOUNT_PATH.test(value)) {
+  requireLiteral(construct, prop, value);
+  if (!MOUNT_PATH.test(value)) {
     throw new Error(invalidProp(construct, prop, value, "must be path segments of [A-Za-z0-9_.-] without leading or trailing '/'"));
   }
 }

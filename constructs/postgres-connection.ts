@@ -2,7 +2,7 @@ import { DatabaseSecretBackendConnection } from '@cdktf/provider-vault/lib/datab
 import { Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { IDatabaseSecretsMount } from './database-secrets-mount';
-import { invalidProp } from './errors';
+import { invalidProp, requireLiteral } from './errors';
 import { DNS1123_LABEL_RULE, isDns1123Label } from './names';
 import { quoteIdent, SQL_IDENTIFIER_RULE } from './postgres-sql';
 
@@ -54,7 +54,8 @@ export class PostgresConnection extends Construct implements IPostgresConnection
 
   public constructor(scope: Construct, id: string, props: PostgresConnectionProps) {
     super(scope, id);
-    if (!Token.isUnresolved(props.connectionName) && !isDns1123Label(props.connectionName)) {
+    requireLiteral('PostgresConnection', 'connectionName', props.connectionName);
+    if (!isDns1123Label(props.connectionName)) {
       throw new Error(invalidProp('PostgresConnection', 'connectionName', props.connectionName, `must be ${DNS1123_LABEL_RULE}`));
     }
     if (!Token.isUnresolved(props.host) && !/^[A-Za-z0-9.\-]+$/.test(props.host)) {
@@ -91,7 +92,7 @@ export class PostgresConnection extends Construct implements IPostgresConnection
       verifyConnection: true,
       allowedRoles: Lazy.listValue({ produce: () => [...this.allowed].sort() }),
       postgresql: {
-        connectionUrl: `postgresql://{{username}}:{{password}}@${props.host}:${Token.asString(port)}/${database}?sslmode=${props.sslMode ?? 'verify-full'}`,
+        connectionUrl: `postgresql://{{username}}:{{password}}@${props.host}:${port}/${database}?sslmode=${props.sslMode ?? 'verify-full'}`,
         username,
         passwordWo: props.password,
         passwordWoVersion: passwordVersion,

@@ -1,7 +1,7 @@
 import { DatabaseSecretBackendRole } from '@cdktf/provider-vault/lib/database-secret-backend-role';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { invalidProp, literalRequired, ttlOrder } from './errors';
+import { invalidProp, requireLiteral, ttlOrder } from './errors';
 import { APP_NAME_RULE, isValidAppName } from './names';
 import { IPostgresConnection } from './postgres-connection';
 import {
@@ -52,7 +52,7 @@ export class PostgresDynamicRole extends Construct {
     super(scope, id);
     for (const prop of ['appName', 'database', 'schema'] as const) {
       // A reference would reach the SQL unquoted: statements are quoted and escaped at synthesis.
-      if (Token.isUnresolved(props[prop])) throw new Error(literalRequired('PostgresDynamicRole', prop, 'it is quoted into the role\'s SQL statements at synthesis'));
+      requireLiteral('PostgresDynamicRole', prop, props[prop], "it is quoted into the role's SQL statements");
     }
     if (!isValidAppName(props.appName)) {
       throw new Error(invalidProp('PostgresDynamicRole', 'appName', props.appName, `must be ${APP_NAME_RULE}`));

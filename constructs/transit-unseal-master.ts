@@ -2,7 +2,7 @@ import { Token } from '@cdktf/provider-vault/lib/token';
 import { TransitSecretBackendKey } from '@cdktf/provider-vault/lib/transit-secret-backend-key';
 import { Token as CdktfToken } from 'cdktf';
 import { Construct } from 'constructs';
-import { invalidProp } from './errors';
+import { invalidProp, requireLiteral } from './errors';
 import { isDns1123Label, DNS1123_LABEL_RULE } from './names';
 import { grantTokenSelfCalls, TOKEN_SELF_CALLS } from './policy/token-self';
 import { ITransitMount } from './transit-mount';
@@ -55,7 +55,8 @@ export class TransitUnsealMaster extends Construct {
   public constructor(scope: Construct, id: string, props: TransitUnsealMasterProps) {
     super(scope, id);
     const name = 'TransitUnsealMaster';
-    if (!CdktfToken.isUnresolved(props.unsealedVaultName) && !isDns1123Label(props.unsealedVaultName)) {
+    requireLiteral(name, 'unsealedVaultName', props.unsealedVaultName);
+    if (!isDns1123Label(props.unsealedVaultName)) {
       throw new Error(invalidProp(name, 'unsealedVaultName', props.unsealedVaultName, `must be ${DNS1123_LABEL_RULE}`));
     }
     const sealUrl = parseHttpUrl(name, 'sealAddress', props.sealAddress);
@@ -66,7 +67,8 @@ export class TransitUnsealMaster extends Construct {
       );
     }
     const keyName = props.keyName ?? `unseal-${props.unsealedVaultName}`;
-    if (!CdktfToken.isUnresolved(keyName) && !/^[a-z0-9][a-z0-9_\-]*$/.test(keyName)) {
+    requireLiteral(name, 'keyName', keyName);
+    if (!/^[a-z0-9][a-z0-9_\-]*$/.test(keyName)) {
       throw new Error(invalidProp(name, 'keyName', keyName, "must be lowercase letters, digits, '_' or '-'"));
     }
     const periodHours = props.tokenPeriodHours ?? 168;
@@ -104,7 +106,7 @@ export class TransitUnsealMaster extends Construct {
       // and the provider never does unless `renew_min_lease` is set, then only during a refresh; an
       // expired token it drops from state (hashicorp/terraform-provider-vault vault/resource_token.go).
       renewable: true,
-      period: `${CdktfToken.asString(periodHours)}h`,
+      period: `${periodHours}h`,
       displayName: `transit-unseal-${props.unsealedVaultName}`,
       metadata: { purpose: 'transit auto-unseal', unsealed_vault: props.unsealedVaultName },
       // The key must exist before a token that can use it is handed out. Not a reference: any new

@@ -1,7 +1,7 @@
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { IResolvable, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { invalidProp } from './errors';
+import { invalidProp, requireLiteral } from './errors';
 import { Capability } from './policy/capabilities';
 import { PolicyDocument, PolicyRule } from './policy/policy-document';
 import { renderPolicyHcl } from './policy/render-hcl';
@@ -74,7 +74,7 @@ export class VaultPolicy extends Construct implements IVaultPolicy, IPolicyGrant
 }
 
 function validatePolicyName(construct: string, prop: string, value: string): void {
-  if (Token.isUnresolved(value)) return;
+  requireLiteral(construct, prop, value);
   if (!POLICY_NAME.test(value) || value === 'root' || value === 'default') {
     throw new Error(invalidProp(construct, prop, value, "must be lowercase letters, digits, '_', '-' or '.', and not 'root' or 'default'"));
   }

@@ -2,7 +2,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ChartPin, helmValues } from './charts';
-import { invalidProp, literalRequired } from './errors';
+import { invalidProp, requireLiteral } from './errors';
 import { DNS1123_LABEL_RULE, isDns1123Label } from './names';
 import { renderVaultServerHcl, TransitSealStanza, VaultServerConfig } from './vault-server-config';
 
@@ -110,7 +110,7 @@ export class VaultRelease extends Construct {
     if (!Token.isUnresolved(this.releaseName) && !this.releaseName.includes(props.chart.chart)) {
       throw new Error(invalidProp(name, 'releaseName', this.releaseName, `must contain the chart name "${props.chart.chart}" (e.g. "${props.chart.chart}-${this.releaseName}"), so pods are named "<releaseName>-<n>" as the addresses assume`));
     }
-    if (Token.isUnresolved(this.replicas)) throw new Error(literalRequired(name, 'replicas', 'one raft retry_join block is rendered per replica'));
+    requireLiteral(name, 'replicas', this.replicas, 'one raft retry_join block is rendered per replica');
     if (!Number.isInteger(this.replicas) || this.replicas < 1) {
       throw new Error(invalidProp(name, 'replicas', this.replicas, 'must be a whole number >= 1 (3 or 5 for a raft quorum that survives a node)'));
     }
