@@ -5,6 +5,7 @@ import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { AccessReport } from '../access/access-report';
 import { main as accessReport, accessGrowth } from '../scripts/access-report';
+import { main as apiReport } from '../scripts/api-report';
 import { main as bench } from '../scripts/bench';
 import { main as ciAccess } from '../scripts/ci-access';
 import { ScriptIo } from '../scripts/cli';
@@ -110,6 +111,7 @@ const refusals: [script: string, when: string, main: Main, argv: string[], messa
   ['pin-addresses', 'it gets a flag', pinAddresses, ['--force'], /unknown flag --force/],
   ['schema', 'it gets an argument', exportSchema, ['config/lab.schema.json'], /unexpected argument "config\/lab\.schema\.json"; it takes no positional argument/],
   ['docs:diagrams', 'it gets a flag', docsDiagrams, ['--bogus'], /unknown flag --bogus/],
+  ['api-report', 'it gets a flag', apiReport, ['--check'], /unknown flag --check/],
 ];
 
 describe('a command line a script cannot use: exit status 2, the flag and value named, nothing done', () => {
@@ -151,6 +153,7 @@ const scripts: [script: string, main: Main][] = [
   ['pin-addresses', pinAddresses],
   ['schema', exportSchema],
   ['docs:diagrams', docsDiagrams],
+  ['api-report', apiReport],
 ];
 
 describe('--help', () => {
