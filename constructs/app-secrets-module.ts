@@ -16,6 +16,7 @@ export interface DeliveredSecret {
   readonly secretName: string;
 }
 
+/** Properties of an {@link AppSecretsModule}. */
 export interface AppSecretsModuleProps {
   /** The app's name: Vault role and runtime policy `<app>`, ops policy `<app>-ops`, KV prefix `<app>/`. */
   readonly appName: string;
@@ -55,9 +56,13 @@ export interface AppSecretsModuleProps {
  * `postgres.grantCredentials(app.runtimePolicy)`.
  */
 export class AppSecretsModule extends Construct {
+  /** The app's name: Vault role and runtime policy `<app>`, ops policy `<app>-ops`, KV prefix `<app>/`. */
   public readonly appName: string;
+  /** Kubernetes namespace of the app's pods. */
   public readonly namespace: string;
+  /** ServiceAccount the Kubernetes role is bound to. */
   public readonly serviceAccountName: string;
+  /** The KV v2 engine holding the app's secrets under `<app>/`. */
   public readonly kv: IKvV2Mount;
   /** KV v2 path (inside the mount) of the app's static config. */
   public readonly configPath: string;
@@ -65,6 +70,7 @@ export class AppSecretsModule extends Construct {
   public readonly runtimePolicy: VaultPolicy;
   /** Policy `<app>-ops`, attached to the app's CI tokens. */
   public readonly opsPolicy: VaultPolicy;
+  /** Kubernetes auth role `<app>`, bound to the app's ServiceAccount, with the runtime policy. */
   public readonly kubernetesRole: KubernetesAuthRole;
   private readonly delivered: DeliveredSecret[] = [];
 

@@ -20,10 +20,11 @@ export interface IBootstrapPki extends IConstruct {
 
 const DEFAULT_ROLE_NAME = 'vault-server';
 
+/** Properties of a {@link BootstrapPki}. */
 export interface BootstrapPkiProps {
   /** Mount path of the PKI engine. @default 'pki-bootstrap' */
   readonly mountPath?: string;
-  /** @deprecated use `mountPath` */
+  /** Former name of `mountPath`. @deprecated use `mountPath` */
   readonly path?: string;
   /** Common name of the root CA. @default 'Lab bootstrap CA' */
   readonly caCommonName?: string;
@@ -58,6 +59,7 @@ abstract class BootstrapPkiBase extends Construct implements IBootstrapPki {
   }
 }
 
+/** The bootstrap PKI engine with its internally generated root CA and the role that issues the main Vault's server certificate. */
 export class BootstrapPki extends BootstrapPkiBase {
   /** A PKI engine and role created elsewhere (another stack, or by hand). */
   public static fromMountPath(scope: Construct, id: string, mountPath: string, roleName: string = DEFAULT_ROLE_NAME): IBootstrapPki {
@@ -69,10 +71,15 @@ export class BootstrapPki extends BootstrapPkiBase {
     return new Imported(scope, id);
   }
 
+  /** Mount path of the PKI engine. */
   public readonly mountPath: string;
+  /** Name of the role that issues server certificates. */
   public readonly roleName: string;
+  /** The PKI engine's `vault_mount`. */
   public readonly mount: Mount;
+  /** The root CA; its private key never leaves Vault. */
   public readonly rootCa: PkiSecretBackendRootCert;
+  /** The role that issues server certificates for `allowedDnsNames`. */
   public readonly role: PkiSecretBackendRole;
 
   public constructor(scope: Construct, id: string, props: BootstrapPkiProps) {

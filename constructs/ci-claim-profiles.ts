@@ -81,4 +81,5 @@ export const CI_CLAIM_PROFILES = {
   },
 } as const satisfies Record<string, CiClaimProfile>;
 
+/** The forges with a claim profile: `forgejo`, `gitea`. */
 export type CiClaimProfileName = keyof typeof CI_CLAIM_PROFILES;

@@ -9,7 +9,7 @@ import { validateMountPath } from './kv-v2-mount';
 export interface ICiJwtAuthBackend extends IConstruct {
   /** Mount path under `auth/`, e.g. `gitea-actions`: a literal, usable in policies and workflows. */
   readonly mountPath: string;
-  /** @deprecated use `mountPath` */
+  /** Former name of `mountPath`. @deprecated use `mountPath` */
   readonly path: string;
   /** The same path as a reference, so Terraform creates roles after the backend. */
   readonly backendPath: string;
@@ -19,6 +19,7 @@ export interface ICiJwtAuthBackend extends IConstruct {
   readonly claims: CiClaimNames;
 }
 
+/** Properties of a {@link CiJwtAuthBackend}. */
 export interface CiJwtAuthBackendProps {
   /** The token issuer (`iss`), e.g. https://git.lab.example.net/api/actions; Vault requires an exact match. */
   readonly issuer: string;
@@ -30,11 +31,11 @@ export interface CiJwtAuthBackendProps {
   readonly jwksUrl?: string;
   /** Mount path under `auth/`. @default 'gitea-actions' */
   readonly mountPath?: string;
-  /** @deprecated use `mountPath` */
+  /** Former name of `mountPath`. @deprecated use `mountPath` */
   readonly path?: string;
   /** Claim names of the forge's tokens, e.g. `CI_CLAIM_PROFILES.gitea.names`. @default - Forgejo's (GITHUB_SHAPED_CLAIMS) */
   readonly claims?: CiClaimNames;
-  /** @default 'Gitea/Forgejo Actions OIDC tokens' */
+  /** Description of the auth method in Vault. @default 'Gitea/Forgejo Actions OIDC tokens' */
   readonly description?: string;
 }
 
@@ -56,18 +57,20 @@ export class CiJwtAuthBackend extends Construct implements ICiJwtAuthBackend {
     return new Imported(scope, id);
   }
 
-  /** @deprecated use `fromMountPath` */
+  /** Former name of `fromMountPath`. @deprecated use `fromMountPath` */
   public static fromPath(scope: Construct, id: string, path: string, audiences: readonly string[], claims: CiClaimNames = GITHUB_SHAPED_CLAIMS): ICiJwtAuthBackend {
     return CiJwtAuthBackend.fromMountPath(scope, id, path, audiences, claims);
   }
 
   public readonly mountPath: string;
-  /** @deprecated use `mountPath` */
+  /** Former name of `mountPath`. @deprecated use `mountPath` */
   public readonly path: string;
   public readonly backendPath: string;
   public readonly audiences: readonly string[];
   public readonly claims: CiClaimNames;
+  /** The token issuer (`iss`) the backend pins. */
   public readonly issuer: string;
+  /** The `vault_jwt_auth_backend` resource. */
   public readonly resource: JwtAuthBackend;
 
   public constructor(scope: Construct, id: string, props: CiJwtAuthBackendProps) {
