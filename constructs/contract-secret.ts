@@ -8,6 +8,7 @@ import { IKvV2Mount, KvV2Mount } from './kv-v2-mount';
 import { GeneratedValue, GeneratorKind } from './secret-generator';
 import { escapeTemplateMarkers, TerraformExpression } from './terraform-expression';
 
+/** A key of a contract secret with a fixed value from the contract. */
 export interface ContractSecretStaticKey {
   /** Data key of the secret. */
   readonly key: string;
@@ -15,6 +16,7 @@ export interface ContractSecretStaticKey {
   readonly value: string;
 }
 
+/** A key of a contract secret whose value is generated, never seen by Terraform state. */
 export interface ContractSecretGeneratedKey {
   /** Data key of the secret. */
   readonly key: string;
@@ -26,6 +28,7 @@ export interface ContractSecretGeneratedKey {
   readonly version: number;
 }
 
+/** Properties of a {@link ContractSecret}. */
 export interface ContractSecretProps {
   /** The KV v2 engine both the secret and its generated values live in. */
   readonly kv: IKvV2Mount;

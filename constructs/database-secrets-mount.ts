@@ -18,12 +18,13 @@ export interface IDatabaseSecretsMount extends IConstruct {
   readonly backend: string;
 }
 
+/** Properties of a {@link DatabaseSecretsMount}. */
 export interface DatabaseSecretsMountProps {
   /** Path the engine is mounted at. @default 'postgres' */
   readonly mountPath?: string;
-  /** @deprecated use `mountPath` */
+  /** Former name of `mountPath`. @deprecated use `mountPath` */
   readonly path?: string;
-  /** @default 'Dynamic PostgreSQL credentials' */
+  /** Description of the engine in Vault. @default 'Dynamic PostgreSQL credentials' */
   readonly description?: string;
 }
 
@@ -40,6 +41,7 @@ export class DatabaseSecretsMount extends Construct implements IDatabaseSecretsM
 
   public readonly mountPath: string;
   public readonly backend: string;
+  /** The engine's `vault_mount`. */
   public readonly mount: Mount;
 
   public constructor(scope: Construct, id: string, props: DatabaseSecretsMountProps = {}) {

@@ -11,9 +11,13 @@ import { isDns1123Label } from './names';
 
 /** A Kubernetes object as plain data (`apiVersion`, `kind`, `metadata`, `spec`). */
 export interface KubernetesObject {
+  /** API group and version, e.g. `secrets.hashicorp.com/v1beta1`. */
   readonly apiVersion: string;
+  /** Object kind, e.g. `VaultStaticSecret`. */
   readonly kind: string;
+  /** Name, namespace and labels of the object. */
   readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string> };
+  /** The object's specification, as the kind's schema defines it. */
   readonly spec?: Record<string, unknown>;
 }
 
@@ -28,6 +32,7 @@ export const ESO_NAMESPACE = 'external-secrets';
 
 /** Workload kinds VSO can rollout-restart (the `rolloutRestartTargets[].kind` enum of its CRDs). */
 export const RESTART_TARGET_KINDS = ['Deployment', 'DaemonSet', 'StatefulSet', 'argo.Rollout'] as const;
+/** A workload kind VSO can rollout-restart. */
 export type RestartTargetKind = (typeof RESTART_TARGET_KINDS)[number];
 /** Durations both operators accept: VSO's CRD pattern, a subset of Go durations (ESO). */
 export const OPERATOR_DURATION = /^([0-9]+(\.[0-9]+)?(s|m|h))$/;
@@ -39,8 +44,11 @@ export const DYNAMIC_RENEWAL_PERCENT = 67;
 /** Key of the Vault CA in its Secret (both operators read `ca.crt`). */
 export const CA_CERT_KEY = 'ca.crt';
 
+/** A workload VSO restarts when the secret it reads changes. */
 export interface RolloutRestartTarget {
+  /** Kind of the workload. */
   readonly kind: RestartTargetKind;
+  /** Name of the workload in the app's namespace. */
   readonly name: string;
 }
 

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { invalidProp } from './errors';
 import { TerraformExpression } from './terraform-expression';
 
+/** Properties of an {@link EphemeralResource}. */
 export interface EphemeralResourceProps {
   /** Terraform type of the ephemeral resource, e.g. `random_password`. */
   readonly type: string;
@@ -19,6 +20,7 @@ export interface EphemeralResourceProps {
  * like any resource's. JSON synthesis only: cdktf's HCL renderer would silently drop the block.
  */
 export class EphemeralResource extends TerraformElement {
+  /** Terraform type of the ephemeral resource, e.g. `random_password`. */
   public readonly terraformType: string;
   private readonly config: Readonly<Record<string, unknown>>;
 
@@ -41,10 +43,12 @@ export class EphemeralResource extends TerraformElement {
     return TerraformExpression.attribute(this, name);
   }
 
+  /** The block in Terraform JSON, as cdktf's synthesizer asks every element for it. */
   public toTerraform(): any {
     return { ephemeral: { [this.terraformType]: { [this.friendlyUniqueId]: { ...this.config } } } };
   }
 
+  /** Refuses: cdktf's HCL renderer cannot express an `ephemeral` block. */
   public toHclTerraform(): any {
     throw new Error(`EphemeralResource ${this.node.path}: HCL output is not supported; synthesize JSON (the cdktf default)`);
   }
