@@ -33,6 +33,7 @@ export type GiteaCicdTrigger =
     }
   | { readonly kind: 'pull_request'; readonly baseBranches: readonly string[] };
 
+/** Properties of a {@link GiteaCicdRole}. */
 export interface GiteaCicdRoleProps {
   /** The app (or `platform`): the role is `gitea_cicd_<appName>` and errors name it. */
   readonly appName: string;
@@ -44,7 +45,7 @@ export interface GiteaCicdRoleProps {
   readonly repository?: string;
   /** Immutable repository id, bound next to the name. @default - not bound */
   readonly repositoryId?: string;
-  /** @default { kind: 'push', refs: ['refs/heads/main'] } */
+  /** Which runs may log in. @default { kind: 'push', refs: ['refs/heads/main'] } */
   readonly trigger?: GiteaCicdTrigger;
   /** Also require `ref_protected` = "true". @default false */
   readonly refProtected?: boolean;
@@ -56,7 +57,7 @@ export interface GiteaCicdRoleProps {
   readonly tokenTtl?: number;
   /** Hard ceiling in seconds; renewals never go past it. @default - tokenTtl (no renewal) */
   readonly tokenMaxTtl?: number;
-  /** @default - none */
+  /** Exceptions to the role's safety rules, each with a written reason. @default - none */
   readonly acceptRisks?: GiteaCicdRoleRiskAcceptance;
 }
 
@@ -76,8 +77,11 @@ const MAX_TTL_LIMIT = 3600;
  * repository, never a per-run claim).
  */
 export class GiteaCicdRole extends Construct {
+  /** The role's name, `gitea_cicd_<appName>`. */
   public readonly roleName: string;
+  /** Mount path of the JWT auth method the role lives in. */
   public readonly backendPath: string;
+  /** The `vault_jwt_auth_backend_role` resource. */
   public readonly resource: JwtAuthBackendRole;
 
   public constructor(scope: Construct, id: string, props: GiteaCicdRoleProps) {

@@ -7,6 +7,7 @@ import { KubernetesAuthRole } from './kubernetes-auth-role';
 import { IKvV2Mount, KvV2Mount } from './kv-v2-mount';
 import { VaultPolicy } from './vault-policy';
 
+/** Properties of an {@link InfraSecretConsumer}. */
 export interface InfraSecretConsumerProps {
   /** The KV v2 engine holding infrastructure secrets. */
   readonly kv: IKvV2Mount;
@@ -30,11 +31,17 @@ export interface InfraSecretConsumerProps {
  * it). The value is never managed here: operators write it with `vault kv put`.
  */
 export class InfraSecretConsumer extends Construct {
+  /** Consumer name: policy `infra-<name>`, Kubernetes auth role `<name>`. */
   public readonly consumerName: string;
+  /** Path of the secret it reads, inside the mount. */
   public readonly secretPath: string;
+  /** Mount path of the KV v2 engine holding the secret. */
   public readonly mountPath: string;
+  /** Policy `infra-<name>`, which reads exactly the secret. */
   public readonly policy: VaultPolicy;
+  /** Kubernetes auth role `<name>`, bound to exactly the consumer's ServiceAccount. */
   public readonly role: KubernetesAuthRole;
+  /** The secret's KV v2 metadata (who reads it, who writes it). */
   public readonly metadata: GenericEndpoint;
 
   public constructor(scope: Construct, id: string, props: InfraSecretConsumerProps) {

@@ -9,16 +9,17 @@ import { validateMountPath } from './kv-v2-mount';
 export interface IKubernetesAuthBackend extends IConstruct {
   /** Mount path under `auth/`, e.g. `kubernetes`: a literal, usable in policies and reports. */
   readonly mountPath: string;
-  /** @deprecated use `mountPath` */
+  /** Former name of `mountPath`. @deprecated use `mountPath` */
   readonly path: string;
   /** The same path as a reference, so Terraform creates roles after the backend they live in. */
   readonly backendPath: string;
 }
 
+/** Properties of a {@link KubernetesAuthBackend}. */
 export interface KubernetesAuthBackendProps {
   /** Mount path under `auth/`. @default 'kubernetes' */
   readonly mountPath?: string;
-  /** @deprecated use `mountPath` */
+  /** Former name of `mountPath`. @deprecated use `mountPath` */
   readonly path?: string;
   /** Kubernetes API address as Vault reaches it, e.g. https://kubernetes.default.svc:443. */
   readonly kubernetesHost: string;
@@ -27,7 +28,7 @@ export interface KubernetesAuthBackendProps {
    * @default - Vault running in the cluster uses its pod's mounted CA
    */
   readonly kubernetesCaCert?: string;
-  /** @default 'Kubernetes service accounts' */
+  /** Description of the auth method in Vault. @default 'Kubernetes service accounts' */
   readonly description?: string;
 }
 
@@ -49,16 +50,18 @@ export class KubernetesAuthBackend extends Construct implements IKubernetesAuthB
     return new Imported(scope, id);
   }
 
-  /** @deprecated use `fromMountPath` */
+  /** Former name of `fromMountPath`. @deprecated use `fromMountPath` */
   public static fromPath(scope: Construct, id: string, path: string): IKubernetesAuthBackend {
     return KubernetesAuthBackend.fromMountPath(scope, id, path);
   }
 
   public readonly mountPath: string;
-  /** @deprecated use `mountPath` */
+  /** Former name of `mountPath`. @deprecated use `mountPath` */
   public readonly path: string;
   public readonly backendPath: string;
+  /** The `vault_auth_backend` resource. */
   public readonly backend: AuthBackend;
+  /** The backend's `vault_kubernetes_auth_backend_config`. */
   public readonly config: KubernetesAuthBackendConfig;
 
   public constructor(scope: Construct, id: string, props: KubernetesAuthBackendProps) {

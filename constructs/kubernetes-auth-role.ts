@@ -6,6 +6,7 @@ import { isDns1123Label } from './names';
 import { IKubernetesAuthBackend } from './kubernetes-auth-backend';
 import { IVaultPolicy } from './vault-policy';
 
+/** Properties of a {@link KubernetesAuthRole}. */
 export interface KubernetesAuthRoleProps {
   /** The auth backend the role lives in. */
   readonly backend: IKubernetesAuthBackend;
@@ -33,11 +34,17 @@ export interface KubernetesAuthRoleProps {
 
 /** A Kubernetes auth role bound to exact ServiceAccounts in exact namespaces. */
 export class KubernetesAuthRole extends Construct {
+  /** Role name pods log in with. */
   public readonly roleName: string;
+  /** Mount path of the Kubernetes auth method the role lives in. */
   public readonly backendPath: string;
+  /** ServiceAccount names allowed to log in. */
   public readonly serviceAccountNames: readonly string[];
+  /** Namespaces of those ServiceAccounts. */
   public readonly namespaces: readonly string[];
+  /** Audience the ServiceAccount token must carry. */
   public readonly audience: string;
+  /** The `vault_kubernetes_auth_backend_role` resource. */
   public readonly resource: KubernetesAuthBackendRole;
 
   public constructor(scope: Construct, id: string, props: KubernetesAuthRoleProps) {
