@@ -44,11 +44,12 @@ export { grantTokenSelfCalls, LOOKUP_SELF, RENEW_SELF, REVOKE_SELF, TOKEN_SELF_C
 export { type IPostgresConnection, PostgresConnection, type PostgresConnectionProps, type PostgresSslMode } from './postgres-connection';
 export { PostgresDynamicRole, type PostgresDynamicRoleProps } from './postgres-dynamic-role';
 export { type PostgresAccess } from './postgres-sql';
+export { RaftSnapshotCronJob, type RaftSnapshotCronJobProps, type RaftSnapshotStorage } from './raft-snapshot';
 export { GENERATOR_KINDS, GeneratedValue, type GeneratedValueProps, type GeneratorKind } from './secret-generator';
 export { TerraformExpression } from './terraform-expression';
 export { type ITransitMount, TransitMount, type TransitMountProps } from './transit-mount';
 export { TransitUnsealMaster, type TransitUnsealMasterProps } from './transit-unseal-master';
 export { type IPolicyGrantee, type IVaultPolicy, VaultPolicy, type VaultPolicyProps } from './vault-policy';
 export { type VaultHelmValues, VaultRelease, type VaultReleaseProps, type VaultTlsSecret, type VaultTransitSeal } from './vault-release';
-export { type RaftRetryJoin, type TransitSealStanza, type VaultServerConfig } from './vault-server-config';
+export { type RaftRetryJoin, type TelemetryStanza, type TransitSealStanza, type VaultServerConfig } from './vault-server-config';
 export { VsoDelivery, type VsoDeliveryProps } from './vso-delivery';
