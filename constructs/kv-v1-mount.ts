@@ -15,12 +15,13 @@ export interface IKvV1Mount extends IConstruct {
   grantList(grantee: IPolicyGrantee, secretPath: string): void;
 }
 
+/** Properties of a {@link KvV1Mount}. */
 export interface KvV1MountProps {
   /** Path the engine is mounted at. @default 'kv' */
   readonly mountPath?: string;
-  /** @deprecated use `mountPath` */
+  /** Former name of `mountPath`. @deprecated use `mountPath` */
   readonly path?: string;
-  /** @default 'KV v1 secrets (unversioned)' */
+  /** Description of the engine in Vault. @default 'KV v1 secrets (unversioned)' */
   readonly description?: string;
 }
 
@@ -47,7 +48,9 @@ export class KvV1Mount extends KvV1MountBase {
     return new Imported(scope, id);
   }
 
+  /** Path the engine is mounted at. */
   public readonly mountPath: string;
+  /** The engine's `vault_mount`. */
   public readonly mount: Mount;
 
   public constructor(scope: Construct, id: string, props: KvV1MountProps = {}) {

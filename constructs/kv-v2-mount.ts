@@ -37,16 +37,17 @@ export interface IKvV2Mount extends IConstruct {
   grantDestroy(grantee: IPolicyGrantee, secretPath: string): void;
 }
 
+/** Properties of a {@link KvV2Mount}. */
 export interface KvV2MountProps {
   /** Path the engine is mounted at. @default 'kvv2' */
   readonly mountPath?: string;
-  /** @deprecated use `mountPath` */
+  /** Former name of `mountPath`. @deprecated use `mountPath` */
   readonly path?: string;
   /** Versions kept per secret. @default 10 */
   readonly maxVersions?: number;
   /** Require check-and-set on every write. @default false */
   readonly casRequired?: boolean;
-  /** @default 'KV v2 secrets' */
+  /** Description of the engine in Vault. @default 'KV v2 secrets' */
   readonly description?: string;
 }
 
@@ -89,6 +90,7 @@ abstract class KvV2MountBase extends Construct implements IKvV2Mount {
   }
 }
 
+/** A KV version 2 engine: versioned secrets, data at `<mount>/data/<path>`, metadata at `<mount>/metadata/<path>`. */
 export class KvV2Mount extends KvV2MountBase {
   /** A KV v2 engine created elsewhere (another stack, or by hand). */
   public static fromMountPath(scope: Construct, id: string, mountPath: string): IKvV2Mount {
@@ -99,7 +101,9 @@ export class KvV2Mount extends KvV2MountBase {
     return new Imported(scope, id);
   }
 
+  /** Path the engine is mounted at. */
   public readonly mountPath: string;
+  /** The engine's `vault_mount`. */
   public readonly mount: Mount;
 
   public constructor(scope: Construct, id: string, props: KvV2MountProps = {}) {

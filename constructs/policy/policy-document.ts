@@ -5,6 +5,7 @@ import { invalidPolicyPath, unknownCapability } from '../errors';
 export interface PolicyRule {
   /** The request path, with Vault's `*` (prefix, at the end only) and `+` (one segment) globs. */
   readonly path: string;
+  /** What the rule allows on the path. */
   readonly capabilities: readonly Capability[];
 }
 
@@ -39,18 +40,22 @@ export class PolicyDocument {
     return this;
   }
 
+  /** Grants {@link READ} on `path`. */
   public read(path: string): this {
     return this.allow(path, READ);
   }
 
+  /** Grants {@link LIST} on `path`. */
   public list(path: string): this {
     return this.allow(path, LIST);
   }
 
+  /** Grants {@link READ_LIST} on `path`. */
   public readList(path: string): this {
     return this.allow(path, READ_LIST);
   }
 
+  /** Grants {@link READ_WRITE} on `path`. */
   public readWrite(path: string): this {
     return this.allow(path, READ_WRITE);
   }
@@ -68,6 +73,7 @@ export class PolicyDocument {
       .map(([path, caps]) => ({ path, capabilities: canonicalOrder(caps) }));
   }
 
+  /** Whether the document has no rule. */
   public get isEmpty(): boolean {
     return this.byPath.size === 0;
   }

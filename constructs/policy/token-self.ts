@@ -6,8 +6,11 @@ import { PolicyRule } from './policy-document';
  * What a token does to itself through Vault's token store (hashicorp/vault vault/token_store.go):
  * `renew-self` and `revoke-self` take a PUT/POST (`update`), `lookup-self` a GET (`read`).
  */
+/** The rule that lets a token renew itself. */
 export const RENEW_SELF: PolicyRule = { path: 'auth/token/renew-self', capabilities: UPDATE };
+/** The rule that lets a token look itself up. */
 export const LOOKUP_SELF: PolicyRule = { path: 'auth/token/lookup-self', capabilities: READ };
+/** The rule that lets a token revoke itself. */
 export const REVOKE_SELF: PolicyRule = { path: 'auth/token/revoke-self', capabilities: UPDATE };
 
 /**
