@@ -8,6 +8,7 @@ import { quoteIdent, SQL_IDENTIFIER_RULE } from './postgres-sql';
 
 /** A connection of a database engine to one PostgreSQL server, as roles see it. */
 export interface IPostgresConnection {
+  /** The database engine the connection belongs to. */
   readonly mount: IDatabaseSecretsMount;
   /** Name of the connection (`<mount>/config/<name>`), the `db_name` of its roles. */
   readonly connectionName: string;
@@ -15,21 +16,24 @@ export interface IPostgresConnection {
   allowRole(roleName: string): void;
 }
 
+/** How Vault's connection to PostgreSQL uses TLS (libpq's `sslmode`). */
 export type PostgresSslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
 
+/** Properties of a {@link PostgresConnection}. */
 export interface PostgresConnectionProps {
+  /** The database engine the connection is configured in. */
   readonly mount: IDatabaseSecretsMount;
   /** Connection name, by convention the cluster name of the config. */
   readonly connectionName: string;
   /** Host name or IP address of the server. */
   readonly host: string;
-  /** @default 5432 */
+  /** Port of the server. @default 5432 */
   readonly port?: number;
   /** Database Vault connects to; revocation statements run there. @default 'postgres' */
   readonly database?: string;
   /** Vault's own login (CREATEROLE, admin on the app group roles; never a superuser). @default 'vault' */
   readonly username?: string;
-  /** @default 'verify-full' */
+  /** TLS mode of Vault's connection. @default 'verify-full' */
   readonly sslMode?: PostgresSslMode;
   /**
    * Vault's password, sent through the write-only `password_wo`: never stored in Terraform state.
@@ -47,8 +51,10 @@ export interface PostgresConnectionProps {
  * verifiers only.
  */
 export class PostgresConnection extends Construct implements IPostgresConnection {
+  /** The database engine the connection belongs to. */
   public readonly mount: IDatabaseSecretsMount;
   public readonly connectionName: string;
+  /** The `vault_database_secret_backend_connection` resource. */
   public readonly resource: DatabaseSecretBackendConnection;
   private readonly allowed = new Set<string>();
 

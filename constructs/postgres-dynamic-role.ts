@@ -17,6 +17,7 @@ import {
 import { READ } from './policy/capabilities';
 import { IPolicyGrantee } from './vault-policy';
 
+/** Properties of a {@link PostgresDynamicRole}. */
 export interface PostgresDynamicRoleProps {
   /** The connection to the app's PostgreSQL cluster; the role is added to its `allowed_roles`. */
   readonly connection: IPostgresConnection;
@@ -42,10 +43,15 @@ export interface PostgresDynamicRoleProps {
  * login is already gone. The statements are in `postgres-sql.ts` and proven on PostgreSQL 15.
  */
 export class PostgresDynamicRole extends Construct {
+  /** The Vault role: `<app>`, or `<app>-ro` for read-only access. */
   public readonly roleName: string;
+  /** The app the logins are for. */
   public readonly appName: string;
+  /** Whether the logins may write (`read-write`) or only read (`read-only`). */
   public readonly access: PostgresAccess;
+  /** The connection the role issues logins through. */
   public readonly connection: IPostgresConnection;
+  /** The `vault_database_secret_backend_role` resource. */
   public readonly resource: DatabaseSecretBackendRole;
 
   public constructor(scope: Construct, id: string, props: PostgresDynamicRoleProps) {
