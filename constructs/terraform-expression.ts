@@ -49,7 +49,10 @@ export class TerraformExpression {
     return value instanceof TerraformExpression ? value : TerraformExpression.literal(value);
   }
 
-  private constructor(public readonly text: string) {}
+  private constructor(
+    /** The expression as Terraform reads it, without `${…}`. */
+    public readonly text: string,
+  ) {}
 
   /** `this % divisor`. */
   public mod(divisor: TerraformExpression | number): TerraformExpression {

@@ -24,12 +24,13 @@ export interface ITransitMount extends IConstruct {
   grantEncryptDecrypt(grantee: IPolicyGrantee, keyName: string): void;
 }
 
+/** Properties of a {@link TransitMount}. */
 export interface TransitMountProps {
   /** Path the engine is mounted at. @default 'transit' */
   readonly mountPath?: string;
-  /** @deprecated use `mountPath` */
+  /** Former name of `mountPath`. @deprecated use `mountPath` */
   readonly path?: string;
-  /** @default 'Transit encryption as a service' */
+  /** Description of the engine in Vault. @default 'Transit encryption as a service' */
   readonly description?: string;
 }
 
@@ -65,8 +66,11 @@ export class TransitMount extends TransitMountBase {
     return new Imported(scope, id);
   }
 
+  /** Path the engine is mounted at. */
   public readonly mountPath: string;
+  /** The same path as a reference, so Terraform creates keys after the engine. */
   public readonly backend: string;
+  /** The engine's `vault_mount`. */
   public readonly mount: Mount;
 
   public constructor(scope: Construct, id: string, props: TransitMountProps = {}) {

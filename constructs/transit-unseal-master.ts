@@ -9,6 +9,7 @@ import { ITransitMount } from './transit-mount';
 import { VaultPolicy } from './vault-policy';
 import { TransitSealStanza } from './vault-server-config';
 
+/** Properties of a {@link TransitUnsealMaster}. */
 export interface TransitUnsealMasterProps {
   /** The transit engine on the unsealing (QNAP) Vault that holds the key. */
   readonly mount: ITransitMount;
@@ -43,13 +44,19 @@ export interface TransitUnsealMasterProps {
  * Terraform state, marked sensitive.
  */
 export class TransitUnsealMaster extends Construct {
+  /** Name of the Vault being unsealed, e.g. `main`. */
   public readonly unsealedVaultName: string;
+  /** Name of the transit key. */
   public readonly keyName: string;
+  /** Policy `unseal-<name>`: encrypt and decrypt with the key, nothing else. */
   public readonly policyName: string;
   /** What the unsealed Vault's `seal "transit"` stanza says. Contains no token. */
   public readonly sealStanza: TransitSealStanza;
+  /** The `vault_transit_secret_backend_key` resource. */
   public readonly key: TransitSecretBackendKey;
+  /** The seal's policy. */
   public readonly policy: VaultPolicy;
+  /** The seal's periodic orphan `vault_token`; its value is a secret kept in this stack's state. */
   public readonly tokenResource: Token;
 
   public constructor(scope: Construct, id: string, props: TransitUnsealMasterProps) {

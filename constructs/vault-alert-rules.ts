@@ -3,12 +3,15 @@ import { DNS1123_LABEL_RULE, isDns1123Label } from './names';
 
 /** One Prometheus alerting rule, as a PrometheusRule (or a `promtool` rule file) holds it. */
 export interface PrometheusAlertRule {
+  /** Name of the alert. */
   readonly alert: string;
   /** PromQL; the alert fires for every series it returns. */
   readonly expr: string;
   /** How long the expression must hold before the alert fires. */
   readonly for: string;
+  /** Labels of the alert; `severity` routes it. */
   readonly labels: { readonly severity: 'critical' | 'warning' };
+  /** What the alert means and what to do about it. */
   readonly annotations: { readonly summary: string; readonly action: string };
 }
 

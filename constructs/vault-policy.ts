@@ -8,6 +8,7 @@ import { renderPolicyHcl } from './policy/render-hcl';
 
 /** Anything rules can be granted to: a `VaultPolicy`, or a bare `PolicyDocument`. */
 export interface IPolicyGrantee {
+  /** Grants `capabilities` on `path` (a Vault policy path, with its `*` and `+` globs). */
   allow(path: string, capabilities: readonly Capability[]): unknown;
 }
 
@@ -21,6 +22,7 @@ export interface IVaultPolicy extends IConstruct {
   readonly policyName: string;
 }
 
+/** Properties of a {@link VaultPolicy}. */
 export interface VaultPolicyProps {
   /** Name of the ACL policy in Vault (`vault policy read <name>`). */
   readonly policyName: string;
@@ -48,6 +50,7 @@ export class VaultPolicy extends Construct implements IVaultPolicy, IPolicyGrant
   }
 
   public readonly policyName: string;
+  /** The `vault_policy` resource. */
   public readonly resource: Policy;
   private readonly document: PolicyDocument;
 
@@ -62,6 +65,7 @@ export class VaultPolicy extends Construct implements IVaultPolicy, IPolicyGrant
     });
   }
 
+  /** Grants `capabilities` on `path`; the rules are rendered to HCL at synthesis. */
   public allow(path: string, capabilities: readonly Capability[]): this {
     this.document.allow(path, capabilities);
     return this;

@@ -20,6 +20,7 @@ export interface TransitSealStanza {
 
 /** One `retry_join` block: how a raft node finds the leader over TLS. */
 export interface RaftRetryJoin {
+  /** API address of a node that may be the leader. */
   readonly leaderApiAddr: string;
   /** PEM CA file inside the pod that signed the leader's certificate. */
   readonly leaderCaCertFile: string;
@@ -27,8 +28,11 @@ export interface RaftRetryJoin {
   readonly leaderTlsServername: string;
 }
 
+/** The parts of a Vault server's configuration file that the platform sets. */
 export interface VaultServerConfig {
+  /** Serve the web UI. */
   readonly ui: boolean;
+  /** The TCP listener: addresses, TLS files and minimum TLS version. */
   readonly listener: {
     readonly address: string;
     readonly clusterAddress: string;
@@ -42,11 +46,12 @@ export interface VaultServerConfig {
      */
     readonly unauthenticatedMetricsAccess?: boolean;
   };
+  /** Integrated (raft) storage: its data folder and how nodes find the leader. */
   readonly raft: {
     readonly path: string;
     readonly retryJoin: readonly RaftRetryJoin[];
   };
-  /** @default - Shamir unseal (no seal stanza) */
+  /** Auto-unseal through another Vault's transit engine. @default - Shamir unseal (no seal stanza) */
   readonly transitSeal?: TransitSealStanza;
   /** Registers pods' active/sealed state as labels, for the `vault-active` Service. */
   readonly kubernetesServiceRegistration: boolean;
