@@ -1,5 +1,7 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
-import { TerraformResource, TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformResource, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
 import { AuditDevice } from '../constructs/audit-device';
@@ -21,6 +23,7 @@ import { TransitMount } from '../constructs/transit-mount';
 import { TransitUnsealMaster } from '../constructs/transit-unseal-master';
 import { VaultPolicy } from '../constructs/vault-policy';
 import { VaultRelease } from '../constructs/vault-release';
+import { RULE_SUPPRESSIONS_METADATA, RuleSuppressions } from '../rules/suppressions';
 import { parsePolicyHcl } from './support/hcl';
 import { findResource, resourcesOf, synthStack, TerraformJson, vaultTestStack } from './support/synth';
 
@@ -207,7 +210,7 @@ const MAIN_RESOURCES: ReadonlyArray<[string, (s: ReturnType<typeof stackWithInpu
 ];
 
 describe('node.defaultChild is the main resource', () => {
-  test.each(MAIN_RESOURCES)('%s: an override through defaultChild lands on its %s', (_name, build, type) => {
+  test.each(MAIN_RESOURCES)('%s: an override through defaultChild lands on the main resource', (_name, build, type) => {
     // GIVEN the construct WHEN its defaultChild is protected from destroy
     const inputs = stackWithInputs();
     (build(inputs).node.defaultChild as TerraformResource).addOverride('lifecycle.prevent_destroy', true);
@@ -216,6 +219,18 @@ describe('node.defaultChild is the main resource', () => {
     const protectedTypes = Object.entries(json.resource ?? {}).flatMap(([t, blocks]) => Object.values(blocks).filter((b: any) => b.lifecycle?.prevent_destroy).map(() => t));
     expect(protectedTypes).toEqual([type]);
   });
+});
+
+test('a rule suppression on an L2 construct lands on its main resource', () => {
+  // GIVEN a transit mount, whose main resource is its `Mount` child
+  const { stack } = stackWithInputs();
+  const transit = new TransitMount(stack, 'Transit', { mountPath: 'transit-unseal' });
+  // WHEN a rule is suppressed on the construct
+  RuleSuppressions.add(transit, [{ id: 'VP-ORD-1', reason: 'created by the bootstrap runbook first' }]);
+  // THEN the written vault_mount block carries it in its // comment
+  stack.prepareStack();
+  const written = JSON.parse(fs.readFileSync(path.join(Testing.fullSynth(stack), 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8'));
+  expect(findResource(written, 'vault_mount', { path: 'transit-unseal' })['//'][RULE_SUPPRESSIONS_METADATA]).toEqual([{ id: 'VP-ORD-1', reason: 'created by the bootstrap runbook first' }]);
 });
 
 type Inputs = ReturnType<typeof stackWithInputs>;

@@ -12,7 +12,8 @@
 // - The string a child resource puts in its `backend` argument is a Terraform reference when the
 //   stack owns the mount, so Terraform creates the mount first: `backend` on secrets engines,
 //   `backendPath` on auth methods (whose `backend` is the resource). On an import it is the path.
-// - `node.defaultChild` is a construct's main resource (for overrides and rule suppressions).
+// - `node.defaultChild` is an L2 construct's main resource (for overrides and rule suppressions);
+//   modules that compose several (AppSecretsModule, InfraSecretConsumer, the deliveries) have none.
 // - A renamed prop keeps its old name as a deprecated alias (`path` became `mountPath`).
 //
 // The public API is what this file names: one line per module, sorted by module path. Anything else

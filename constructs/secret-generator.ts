@@ -64,7 +64,6 @@ export class GeneratedValue extends Construct {
       throw new Error(invalidProp('GeneratedValue', 'length', props.length, `must be a whole number >= ${minimum} for a ${props.generate}`));
     }
     const random = new EphemeralResource(this, 'Random', { type: 'random_password', config: randomPasswordArguments(props.generate, props.length) });
-    this.node.defaultChild = random;
     const result = random.attribute('result');
     this.value = props.generate === 'uuid' ? uuidFromHex(result) : result;
   }
