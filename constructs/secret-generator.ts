@@ -6,6 +6,7 @@ import { TerraformExpression } from './terraform-expression';
 
 /** The kinds of generated value (the hostk8s SecretContract's `generate`). */
 export const GENERATOR_KINDS = ['password', 'token', 'hex', 'uuid'] as const;
+/** A kind of generated value: `password`, `token`, `hex` or `uuid`. */
 export type GeneratorKind = (typeof GENERATOR_KINDS)[number];
 /** The shortest password a contract or a GeneratedValue accepts. */
 export const MIN_PASSWORD_LENGTH = 8;
@@ -42,6 +43,7 @@ export function uuidFromHex(hex: TerraformExpression): TerraformExpression {
   return call('format', '%s-%s-4%s-%s%s-%s', part(0, 8), part(8, 4), part(12, 3), variant, part(15, 3), part(18, 12));
 }
 
+/** Properties of a {@link GeneratedValue}. */
 export interface GeneratedValueProps {
   /** Character set and shape: password, token, hex or uuid (see docs/secret-contracts.md). */
   readonly generate: GeneratorKind;
