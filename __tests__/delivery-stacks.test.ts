@@ -13,7 +13,7 @@ import { EsoDelivery } from '../constructs/eso-delivery';
 import { VsoDelivery } from '../constructs/vso-delivery';
 import { ESO_CHART, VSO_CHART } from '../constructs/charts';
 import { buildLab } from '../stacks/lab';
-import { ESO_VALUES, vsoValues } from '../stacks/secret-operators';
+import { esoValues, vsoValues } from '../stacks/secret-operators';
 import { synthesizeLab } from '../stacks/synth';
 import { buildTestLab, exampleConfig, exampleConfigWith, findResource, resourcesOf, synthStack, TerraformJson } from './support/synth';
 
@@ -93,7 +93,7 @@ describe('the cluster stacks install the secret operators', () => {
     expect(parse(vso.values[0])).toEqual(vsoValues(exampleConfig(), 'main'));
     const eso = findResource(json, 'helm_release', { chart: ESO_CHART.chart });
     expect(eso.version).toBe('2.9.0');
-    expect(parse(eso.values[0])).toEqual(ESO_VALUES);
+    expect(parse(eso.values[0])).toEqual(esoValues(exampleConfig(), 'main'));
   });
 
   test('ESO is not installed when no app uses it', () => {

@@ -129,11 +129,15 @@ describe('the lab stacks', () => {
     expect(k8sConfig.token_reviewer_jwt).toBeUndefined();
   });
 
-  test('every Vault (qnap, main, sandbox) enables a file audit device', () => {
+  test('every Vault (qnap, main, sandbox) enables a file audit device; the in-cluster ones a second to stdout', () => {
     const { stacks } = buildTestLab();
-    for (const stack of [stacks.qnap, stacks.main, stacks.sandbox]) {
+    for (const [stack, expected] of [
+      [stacks.qnap, [['file', '/vault/audit/audit.log']]],
+      [stacks.main, [['file', '/vault/audit/audit.log'], ['file', 'stdout']]],
+      [stacks.sandbox, [['file', '/vault/audit/audit.log'], ['file', 'stdout']]],
+    ] as const) {
       const devices = Object.values(synthStack(stack).resource?.vault_audit ?? {}) as any[];
-      expect(devices.map((d) => [d.type, d.options.file_path])).toEqual([['file', '/vault/audit/audit.log']]);
+      expect(devices.map((d) => [d.type, d.options.file_path]).sort()).toEqual(expected);
     }
   });
 

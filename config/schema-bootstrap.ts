@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { dnsLabel, mountPath, notReserved, singleLine, url } from './fields';
 import { BOOTSTRAP_NAMES, RESERVED_CONSUMER_NAMES } from './platform-names';
 import { vaultSnapshotsSchema } from './schema-snapshots';
+import { vaultMonitoringSchema, vaultNetworkPolicySchema } from './schema-operations';
 
 /**
  * The bootstrap chain's part of the lab config: what the QNAP Vault serves to the main cluster
@@ -119,6 +120,17 @@ export const vaultServerSchema = z.strictObject({
     .regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, { message: "must be a Kubernetes quantity such as '10Gi'" }).optional(),
   /** Scheduled raft snapshots to object storage (config/schema-snapshots.ts). @default - none */
   snapshots: vaultSnapshotsSchema.optional(),
+  /**
+   * Prometheus metrics and alerts (docs/security.md#metrics-and-alerts): the telemetry stanza,
+   * `/v1/sys/metrics` without a token, ServiceMonitors for Vault and the secret operators, and the
+   * alert rules (docs/runbook.md#alerts). Needs the Prometheus operator's CRDs. @default - none
+   */
+  monitoring: vaultMonitoringSchema.optional(),
+  /**
+   * A NetworkPolicy admitting to the Vault pods only the Vault pods (raft), the secret operators,
+   * Prometheus and the clients listed (docs/security.md#network-policy). @default - none: anything reaches Vault
+   */
+  networkPolicy: vaultNetworkPolicySchema.optional(),
 });
 
 export type QnapBootstrapConfig = z.infer<typeof qnapBootstrapSchema>;

@@ -4,22 +4,27 @@ import { Construct, IConstruct } from 'constructs';
 import { invalidProp, renamedProp } from './errors';
 import { validateMountPath } from './kv-v2-mount';
 
+/** `filePath` of a file audit device that writes to the Vault server's standard output. */
+export const AUDIT_STDOUT = 'stdout';
+
 /** An audit device, created here or imported with `AuditDevice.fromDevicePath`. */
 export interface IAuditDevice extends IConstruct {
   /** Path of the device under `sys/audit/`, e.g. `file`: a literal. */
   readonly devicePath: string;
 }
 
+/** Properties of an {@link AuditDevice}. */
 export interface AuditDeviceProps {
   /**
    * Log file inside the Vault server. The helm chart's `server.auditStorage` volume is mounted at
-   * `/vault/audit`.
+   * `/vault/audit`. `AUDIT_STDOUT` writes to the server's standard output, where the cluster's log
+   * collector picks it up (hashicorp/vault audit/backend_file.go).
    * @default '/vault/audit/audit.log'
    */
   readonly filePath?: string;
   /** Path of the device under `sys/audit/`. @default 'file' */
   readonly devicePath?: string;
-  /** @deprecated use `devicePath` */
+  /** Former name of `devicePath`. @deprecated use `devicePath` */
   readonly path?: string;
 }
 
@@ -38,13 +43,14 @@ export class AuditDevice extends Construct implements IAuditDevice {
   }
 
   public readonly devicePath: string;
+  /** The `vault_audit` resource. */
   public readonly resource: Audit;
 
   public constructor(scope: Construct, id: string, props: AuditDeviceProps = {}) {
     super(scope, id);
     const filePath = props.filePath ?? '/vault/audit/audit.log';
-    if (!Token.isUnresolved(filePath) && !filePath.startsWith('/')) {
-      throw new Error(invalidProp('AuditDevice', 'filePath', filePath, 'must be an absolute path inside the Vault server'));
+    if (!Token.isUnresolved(filePath) && !filePath.startsWith('/') && filePath !== AUDIT_STDOUT) {
+      throw new Error(invalidProp('AuditDevice', 'filePath', filePath, `must be an absolute path inside the Vault server, or '${AUDIT_STDOUT}'`));
     }
     this.devicePath = renamedProp('AuditDevice', 'devicePath', props.devicePath, 'path', props.path) ?? 'file';
     validateMountPath('AuditDevice', 'devicePath', this.devicePath);

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ChartPin, helmValues } from './charts';
 import { invalidProp, requireLiteral } from './errors';
 import { DNS1123_LABEL_RULE, isDns1123Label } from './names';
+import { PrometheusAlertRule } from './vault-alert-rules';
 import { renderVaultServerHcl, TransitSealStanza, VaultServerConfig } from './vault-server-config';
 
 /** Where the server's TLS certificate, key and CA sit in a Kubernetes Secret. */
@@ -51,6 +52,23 @@ export interface VaultReleaseProps {
   readonly isolated?: boolean;
   /** Size of each pod's raft data volume and audit volume. @default '10Gi' */
   readonly storageSize?: string;
+  /**
+   * Prometheus metrics and alerts. Needs the Prometheus operator's CRDs in the cluster.
+   * @default - no telemetry stanza, no ServiceMonitor, no alerts
+   */
+  readonly monitoring?: VaultReleaseMonitoring;
+}
+
+/** Metrics of every Vault pod, scraped without a token, and the alerts on them. */
+export interface VaultReleaseMonitoring {
+  /** Labels the Prometheus operator selects ServiceMonitors and PrometheusRules by. @default - the chart's `release: prometheus` */
+  readonly selectors?: Readonly<Record<string, string>>;
+  /** Rules of the chart's PrometheusRule (e.g. `vaultAlertRules(...)`). @default - no PrometheusRule */
+  readonly alertRules?: readonly PrometheusAlertRule[];
+  /** How long Vault keeps a metric for Prometheus. @default '24h' */
+  readonly retentionTime?: string;
+  /** Name Prometheus verifies the pods' certificate against. @default '<releaseName>.<namespace>.svc' */
+  readonly tlsServerName?: string;
 }
 
 /** The helm values this construct sets: a typed subset of the chart's values.yaml. */
@@ -75,6 +93,15 @@ export interface VaultHelmValues {
     };
   };
   readonly ui: { readonly enabled: boolean };
+  readonly serverTelemetry?: {
+    readonly serviceMonitor: {
+      readonly enabled: boolean;
+      readonly selectors: Readonly<Record<string, string>>;
+      readonly matchLabels: Readonly<Record<string, string>>;
+      readonly tlsConfig: { readonly ca: { readonly secret: { readonly name: string; readonly key: string } }; readonly serverName: string };
+    };
+    readonly prometheusRules: { readonly enabled: boolean; readonly selectors: Readonly<Record<string, string>>; readonly rules: readonly PrometheusAlertRule[] };
+  };
 }
 
 /** Folder inside the pods where the TLS Secret is mounted. */
@@ -131,6 +158,7 @@ export class VaultRelease extends Construct {
         tlsCertFile: `${VAULT_TLS_DIR}/${tls.certKey}`,
         tlsKeyFile: `${VAULT_TLS_DIR}/${tls.keyKey}`,
         tlsMinVersion: 'tls12',
+        unauthenticatedMetricsAccess: props.monitoring !== undefined,
       },
       raft: {
         path: '/vault/data',
@@ -142,6 +170,9 @@ export class VaultRelease extends Construct {
       },
       transitSeal: props.transitSeal?.stanza,
       kubernetesServiceRegistration: true,
+      // Without a retention time Vault serves no Prometheus format; without the host name every pod
+      // reports the same metric names (hashicorp/vault website/content/docs/configuration/telemetry.mdx).
+      telemetry: props.monitoring ? { prometheusRetentionTime: props.monitoring.retentionTime ?? '24h', disableHostname: true } : undefined,
     };
 
     const storageSize = props.storageSize ?? '10Gi';
@@ -178,6 +209,7 @@ export class VaultRelease extends Construct {
         },
       },
       ui: { enabled: true },
+      ...(props.monitoring ? { serverTelemetry: telemetryValues(props.monitoring, this.releaseName, props.namespace, tls.secretName, tls.caKey) } : {}),
     };
 
     this.release = new Release(this, 'Release', {
@@ -194,4 +226,23 @@ export class VaultRelease extends Construct {
     });
     this.node.defaultChild = this.release;
   }
+}
+
+function telemetryValues(monitoring: VaultReleaseMonitoring, releaseName: string, namespace: string, tlsSecretName: string, caKey: string): VaultHelmValues['serverTelemetry'] {
+  const selectors = { ...monitoring.selectors };
+  return {
+    serviceMonitor: {
+      enabled: true,
+      selectors,
+      // The chart scrapes only the active node in HA mode unless told otherwise; the headless
+      // `<release>-internal` Service lists every pod, sealed ones too (publishNotReadyAddresses),
+      // so a sealed standby is seen (hashicorp/vault-helm templates/prometheus-servicemonitor.yaml,
+      // templates/server-headless-service.yaml).
+      matchLabels: { 'vault-internal': 'true' },
+      // The chart's default skips certificate verification; verify against Vault's own CA and a name
+      // every pod's certificate carries.
+      tlsConfig: { ca: { secret: { name: tlsSecretName, key: caKey } }, serverName: monitoring.tlsServerName ?? `${releaseName}.${namespace}.svc` },
+    },
+    prometheusRules: { enabled: (monitoring.alertRules ?? []).length > 0, selectors, rules: monitoring.alertRules ?? [] },
+  };
 }

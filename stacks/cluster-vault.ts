@@ -7,7 +7,13 @@ import { ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { BOOTSTRAP_DEFAULTS, bootstrapServiceAccounts, VaultServerConfig } from '../config/schema-bootstrap';
 import { TerraformExpression } from '../constructs/terraform-expression';
 import { TransitUnsealMaster } from '../constructs/transit-unseal-master';
-import { VaultRelease, VaultTlsSecret, VaultTransitSeal } from '../constructs/vault-release';
+import { VaultRelease, VaultReleaseMonitoring, VaultTlsSecret, VaultTransitSeal } from '../constructs/vault-release';
+import { vaultAlertRules } from '../constructs/vault-alert-rules';
+import { VaultNetworkPolicy } from '../constructs/vault-network-policy';
+import { ESO_NAMESPACE, VSO_NAMESPACE } from '../constructs/delivery-model';
+import { OPERATIONS_DEFAULTS } from '../config/schema-operations';
+import { SNAPSHOT_NAMES } from '../config/platform-names';
+import { usesEso } from './secret-operators';
 import { BOOTSTRAP_NAMES } from './bootstrap-names';
 import { VAULT_CHART } from '../constructs/charts';
 
@@ -16,6 +22,8 @@ export interface VaultServerParts {
   readonly namespace: NamespaceV1;
   /** The Secret holding the transit seal token, when the Vault is auto-unsealed. */
   readonly transitTokenSecret?: SecretV1;
+  /** The NetworkPolicy in front of the Vault pods, when `vaultServer.networkPolicy` is set. */
+  readonly networkPolicy?: VaultNetworkPolicy;
 }
 
 /**
@@ -63,12 +71,58 @@ export function addVaultServer(
     transitSeal,
     isolated: environment === 'sandbox',
     storageSize: server.storageSize ?? BOOTSTRAP_DEFAULTS.storageSize,
+    monitoring: vaultMonitoring(config, environment),
   });
   // The release installs into the namespace and its pods read the token Secret by name, so both come
   // first. As `depends_on`: cdktf renders only a resource's dependsOn, never node.addDependency
   // (hashicorp/terraform-cdk packages/cdktf/lib/terraform-resource.ts, terraformMetaArguments).
   release.release.dependsOn = [namespace, ...(transitTokenSecret ? [transitTokenSecret] : [])].map(TerraformExpression.address);
-  return { release, namespace, transitTokenSecret };
+  const networkPolicy = server.networkPolicy
+    ? new VaultNetworkPolicy(root, 'NetworkPolicy', {
+        namespace: namespaceName,
+        releaseName: BOOTSTRAP_NAMES.vaultReleaseName,
+        clientNamespaces: vaultClientNamespaces(config, environment),
+        clientCidrs: server.networkPolicy.clientCidrs,
+      })
+    : undefined;
+  if (networkPolicy) networkPolicy.resource.dependsOn = [TerraformExpression.address(namespace)];
+  return { release, namespace, transitTokenSecret, networkPolicy };
+}
+
+/**
+ * The namespaces whose pods call an environment's Vault: the secret operators (apps never do; the
+ * operators log in on their behalf), Prometheus, the snapshot job in Vault's own namespace, and the
+ * configured clients.
+ */
+export function vaultClientNamespaces(config: LabConfig, environment: ClusterEnvironmentName): string[] {
+  const server = config.environments[environment].vaultServer;
+  return [
+    VSO_NAMESPACE,
+    ...(usesEso(config) ? [ESO_NAMESPACE] : []),
+    ...(server.monitoring ? [server.monitoring.prometheusNamespace] : []),
+    ...(server.snapshots ? [server.namespace ?? BOOTSTRAP_DEFAULTS.vaultNamespace] : []),
+    ...(server.networkPolicy?.clientNamespaces ?? []),
+  ];
+}
+
+/** Metrics and the alert rules of an environment's Vault, from `vaultServer.monitoring`. */
+function vaultMonitoring(config: LabConfig, environment: ClusterEnvironmentName): VaultReleaseMonitoring | undefined {
+  const server = config.environments[environment].vaultServer;
+  if (!server.monitoring) return undefined;
+  return {
+    selectors: server.monitoring.selectors,
+    alertRules: vaultAlertRules({
+      namespace: server.namespace ?? BOOTSTRAP_DEFAULTS.vaultNamespace,
+      releaseName: BOOTSTRAP_NAMES.vaultReleaseName,
+      transitSeal: server.unseal === 'transit',
+      certificateVaultPkiSecret: server.tls.source === 'qnap-pki' ? BOOTSTRAP_NAMES.qnapTlsSecretName : undefined,
+      vso: true,
+      eso: usesEso(config),
+      snapshot: server.snapshots
+        ? { cronJobName: SNAPSHOT_NAMES.cronJob, maxAgeHours: server.monitoring.snapshotMaxAgeHours ?? OPERATIONS_DEFAULTS.snapshotMaxAgeHours }
+        : undefined,
+    }),
+  };
 }
 
 /** The Secret with the server's certificate, and the key of the CA that signed it. */

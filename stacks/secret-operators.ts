@@ -24,6 +24,8 @@ export interface VsoChartValues {
   readonly defaultVaultConnection: VsoDefaultVaultConnection;
   /** Off: a default VaultAuth would let any namespace without its own VaultAuth log in with it. */
   readonly defaultAuthMethod: { readonly enabled: boolean };
+  /** With `vaultServer.monitoring`: the chart's ServiceMonitor, so VSO's sync errors can alert. */
+  readonly telemetry?: { readonly serviceMonitor: { readonly enabled: boolean; readonly selectors: Readonly<Record<string, string>> } };
 }
 
 /** The ESO chart values the lab sets. */
@@ -32,6 +34,8 @@ export interface EsoChartValues {
   /** Off: apps use namespaced SecretStores only; a ClusterSecretStore someone adds is ignored. */
   readonly processClusterStore: boolean;
   readonly processClusterExternalSecret: boolean;
+  /** With `vaultServer.monitoring`: the chart's ServiceMonitor, so ESO's sync errors can alert. */
+  readonly serviceMonitor?: { readonly enabled: boolean; readonly additionalLabels: Readonly<Record<string, string>> };
 }
 
 /** The VSO values of one environment's cluster: its Vault's address and CA in the default connection. */
@@ -41,10 +45,17 @@ export function vsoValues(config: LabConfig, environment: ClusterEnvironmentName
     controller: { replicas: 1 },
     defaultVaultConnection: { enabled: true, address: env.vault.address, caCertSecret: env.delivery?.vaultCaSecret ?? '', skipTLSVerify: false },
     defaultAuthMethod: { enabled: false },
+    ...(env.vaultServer.monitoring ? { telemetry: { serviceMonitor: { enabled: true, selectors: { ...env.vaultServer.monitoring.selectors } } } } : {}),
   };
 }
 
 export const ESO_VALUES: EsoChartValues = { installCRDs: true, processClusterStore: false, processClusterExternalSecret: false };
+
+/** The ESO values of one environment's cluster. The chart's ServiceMonitor has no default selector labels. */
+export function esoValues(config: LabConfig, environment: ClusterEnvironmentName): EsoChartValues {
+  const monitoring = config.environments[environment].vaultServer.monitoring;
+  return monitoring ? { ...ESO_VALUES, serviceMonitor: { enabled: true, additionalLabels: { release: 'prometheus', ...monitoring.selectors } } } : ESO_VALUES;
+}
 
 /** Whether any app of the lab delivers with ESO (the chart is installed only then). */
 export function usesEso(config: LabConfig): boolean {
@@ -61,7 +72,7 @@ export function usesEso(config: LabConfig): boolean {
  */
 export function addSecretOperators(scope: Construct, config: LabConfig, environment: ClusterEnvironmentName): void {
   release(scope, 'VaultSecretsOperator', VSO_CHART, VSO_NAMESPACE, vsoValues(config, environment));
-  if (usesEso(config)) release(scope, 'ExternalSecrets', ESO_CHART, ESO_NAMESPACE, ESO_VALUES);
+  if (usesEso(config)) release(scope, 'ExternalSecrets', ESO_CHART, ESO_NAMESPACE, esoValues(config, environment));
 }
 
 function release(scope: Construct, id: string, pin: ChartPin, namespace: string, values: object): Release {

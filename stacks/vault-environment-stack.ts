@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { unshardedApps } from '../config/shards';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
-import { AuditDevice } from '../constructs/audit-device';
+import { AUDIT_STDOUT, AuditDevice } from '../constructs/audit-device';
 import { CiJwtAuthBackend } from '../constructs/ci-jwt-auth-backend';
 import { KubernetesAuthBackend } from '../constructs/kubernetes-auth-backend';
 import { KvV1Mount } from '../constructs/kv-v1-mount';
@@ -55,6 +55,9 @@ export class VaultEnvironmentStack extends CheckedStack {
     this.transit = new TransitMount(this, 'Transit', { mountPath: 'transit' });
     this.kubernetesAuth = new KubernetesAuthBackend(this, 'KubernetesAuth', { kubernetesHost: env.kubernetes.apiHost });
     new AuditDevice(this, 'Audit');
+    // Vault refuses a request only when no audit device takes it (hashicorp/vault audit/broker.go,
+    // LogRequest): with a second sink a full or broken audit volume no longer stops Vault.
+    new AuditDevice(this, 'AuditStdout', { devicePath: AUDIT_STDOUT, filePath: AUDIT_STDOUT });
     addDeliveryPlatform(this, props.config, props.environment);
     this.ciAuth = addCiJwtAuthBackend(this, props.config, props.environment);
     addPlatformCi(this, props.config, this.ciAuth);
