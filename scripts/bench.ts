@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { App, DataTerraformRemoteStateLocal, LocalBackend, TerraformDataSource, TerraformElement, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
+import { App, DataTerraformRemoteStateLocal, LocalBackend, PgBackend, S3Backend, TerraformBackend, TerraformDataSource, TerraformElement, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
 import { loadLabConfig, validateLabConfig } from '../config/load';
 import { buildLab } from '../stacks/lab';
 import { appCosts } from '../stacks/resource-budget';
@@ -336,6 +336,9 @@ function planFloor(
   });
 }
 
+/** cdktf's classes for the state backends a lab can use (config/lab.yaml `state`). */
+const BACKENDS: Record<string, new (stack: TerraformStack, config: any) => TerraformBackend> = { local: LocalBackend, pg: PgBackend, s3: S3Backend };
+
 /** Instantiates a floor plan with the provider classes and synthesizes it. */
 function synthFloor(plan: readonly FloorStack[], outdir: string): { construct: number; synth: number; synthCpu: number } {
   const t0 = now();
@@ -344,8 +347,12 @@ function synthFloor(plan: readonly FloorStack[], outdir: string): { construct: n
     const stack = new TerraformStack(app, planned.name);
     if (planned.requiredVersion) stack.addOverride('terraform.required_version', planned.requiredVersion);
     if (planned.requiredProviders) stack.addOverride('terraform.required_providers', planned.requiredProviders);
-    if (planned.backend?.local) new LocalBackend(stack, planned.backend.local);
-    else if (planned.backend) stack.addOverride('terraform.backend', planned.backend);
+    // A backend construct, as in the project: without one, cdktf adds a local backend to the stack.
+    for (const [type, config] of Object.entries(planned.backend ?? {})) {
+      const Backend = BACKENDS[type];
+      if (!Backend) throw new Error(`floor: the '${type}' backend is not supported`);
+      new Backend(stack, toConfig(config));
+    }
     for (const { Class, id, config, meta, isProvider } of planned.elements) {
       const element = new Class(stack, id, config) as TerraformResource | TerraformDataSource | TerraformProvider;
       if (isProvider) continue;
