@@ -7,6 +7,7 @@ import { TerraformExpression } from './terraform-expression';
 /** The kinds of generated value (the hostk8s SecretContract's `generate`). */
 export const GENERATOR_KINDS = ['password', 'token', 'hex', 'uuid'] as const;
 /** A kind of generated value: `password`, `token`, `hex` or `uuid`. */
+/** One kind of generated value: `password`, `token`, `hex` or `uuid`. */
 export type GeneratorKind = (typeof GENERATOR_KINDS)[number];
 /** The shortest password a contract or a GeneratedValue accepts. */
 export const MIN_PASSWORD_LENGTH = 8;
@@ -44,6 +45,7 @@ export function uuidFromHex(hex: TerraformExpression): TerraformExpression {
 }
 
 /** Properties of a {@link GeneratedValue}. */
+/** What a GeneratedValue draws: its kind and length. */
 export interface GeneratedValueProps {
   /** Character set and shape: password, token, hex or uuid (see docs/secret-contracts.md). */
   readonly generate: GeneratorKind;
