@@ -46,8 +46,9 @@ interface Manifest {
 
 /** Runs a command; a non-zero exit fails the check with the command's last output lines. */
 function run(command: string, args: readonly string[], cwd: string): string {
-  // npm run exports its own config as npm_config_*; the scratch project must not inherit this project's.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_')));
+  // `npm run` passes its config down as npm_config_* (the cache among them, which must stay); only the
+  // project folder it found is this project's, not the scratch project's.
+  const { npm_config_local_prefix: _ourProject, ...env } = process.env;
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...env, CHECKPOINT_DISABLE: '1' }, maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) {
     const output = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error?.message ?? ''}`.trim().split('\n').slice(-15).join('\n  ');
@@ -262,9 +263,10 @@ export function main(argv: readonly string[], io: ScriptIo = processIo): Promise
         io.stdout(`SKIP ${step.name}\n`);
         continue;
       }
+      const stepStarted = Date.now();
       try {
         step.check();
-        io.stdout(`PASS ${step.name}\n`);
+        io.stdout(`PASS ${step.name} (${((Date.now() - stepStarted) / 1000).toFixed(1)} s)\n`);
       } catch (e) {
         if (!(e instanceof CheckFailed)) throw e;
         failed = true;
