@@ -112,6 +112,10 @@ export class RaftSnapshotCronJob extends Construct {
   public readonly cronJobName: string;
   public readonly namespace: string;
   public readonly serviceAccountName: string;
+  public readonly schedule: string;
+  public readonly retentionDays: number;
+  /** Where the snapshots go (no keys: those stay in the Secret). */
+  public readonly storage: RaftSnapshotStorage;
   public readonly serviceAccount: ServiceAccountV1;
   public readonly resource: CronJobV1;
 
@@ -133,6 +137,9 @@ export class RaftSnapshotCronJob extends Construct {
     this.cronJobName = name;
     this.namespace = props.namespace;
     this.serviceAccountName = name;
+    this.schedule = props.schedule;
+    this.retentionDays = props.retentionDays;
+    this.storage = { ...props.storage };
 
     this.serviceAccount = new ServiceAccountV1(this, 'ServiceAccount', {
       metadata: { name, namespace: props.namespace, labels: { 'vault-platform/purpose': 'raft-snapshot' } },

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
 import { loadLabConfig } from '../config/load';
-import { renderRunbookDiagrams, replaceGeneratedBlock } from '../stacks/bootstrap-diagrams';
+import { renderRestoreDiagram, renderRunbookDiagrams, replaceGeneratedBlock, RESTORE_BEGIN, RESTORE_END } from '../stacks/bootstrap-diagrams';
 import { buildLab } from '../stacks/lab';
 import { ExitCode, processIo, runAsProcess, runScript, ScriptIo } from './cli';
 
@@ -24,7 +24,8 @@ export function main(argv: readonly string[], io: ScriptIo = processIo): Promise
       const stacks = buildLab(new App({ outdir, skipValidation: true }), loadLabConfig(path.join(__dirname, '..', 'config', 'lab.yaml')));
       // Cross-stack references become stack dependencies only when the stacks are prepared.
       Object.values(stacks).forEach((stack) => stack.prepareStack());
-      io.writeFile(target, replaceGeneratedBlock(fs.readFileSync(target, 'utf8'), renderRunbookDiagrams(stacks)));
+      const withDiagrams = replaceGeneratedBlock(fs.readFileSync(target, 'utf8'), renderRunbookDiagrams(stacks));
+      io.writeFile(target, replaceGeneratedBlock(withDiagrams, renderRestoreDiagram(stacks), RESTORE_BEGIN, RESTORE_END));
       io.stdout(`wrote ${path.relative(process.cwd(), target)}\n`);
       return ExitCode.ok;
     } finally {

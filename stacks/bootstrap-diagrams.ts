@@ -3,6 +3,9 @@ import { LabStacks } from './lab';
 /** Markers in docs/runbook.md between which `npm run docs:diagrams` writes the diagrams. */
 export const DIAGRAM_BEGIN = '<!-- BEGIN GENERATED: bootstrap diagrams (npm run docs:diagrams) -->';
 export const DIAGRAM_END = '<!-- END GENERATED: bootstrap diagrams -->';
+/** Markers of the restore diagram, in the runbook's "Backups and restore" section. */
+export const RESTORE_BEGIN = '<!-- BEGIN GENERATED: restore diagram (npm run docs:diagrams) -->';
+export const RESTORE_END = '<!-- END GENERATED: restore diagram -->';
 
 const nodeId = (text: string) => text.replace(/[^A-Za-z0-9]/g, '_');
 const label = (text: string) => `"${text.replace(/"/g, "'")}"`;
@@ -88,6 +91,63 @@ export function renderSecretFlow(stacks: LabStacks): string {
   return lines.join('\n');
 }
 
+/**
+ * The restore order after losing both Vaults, read from the stack model: the QNAP Vault first (its
+ * transit key decrypts the main Vault's root key, so main cannot unseal, nor read a restored
+ * snapshot, before it), then a seal token main's pods can use, then the main Vault from its snapshot.
+ */
+export function renderRestoreOrder(stacks: LabStacks): string {
+  const lines = ['flowchart TD'];
+  const qnap = stacks.qnap;
+  const release = stacks.mainCluster.vaultServer.release;
+  const nasSnapshots = qnap.raftSnapshots
+    ? `NAS timer, token role ${qnap.raftSnapshots.tokenRoleName}: raft snapshots of the QNAP Vault`
+    : 'a copy of the QNAP Vault storage (no snapshot identity configured)';
+  lines.push(
+    `  qnap_backup[(${label(nasSnapshots)})]`,
+    `  qnap_restore[${label(`1. QNAP Vault: vault operator raft snapshot restore -force, unseal (${qnap.node.id})`)}]`,
+    '  qnap_backup --> qnap_restore',
+  );
+  const keys = [...qnap.transitUnsealMasters.values()].filter((m) => m.unsealedVaultName === stacks.mainCluster.environment);
+  let previous = 'qnap_restore';
+  for (const master of keys) {
+    const key = nodeId(`key_${master.keyName}`);
+    lines.push(`  ${key}{{${label(`transit key ${master.sealStanza.mountPath}/${master.keyName} is back`)}}}`, `  ${previous} --> ${key}`);
+    previous = key;
+  }
+  const tokenSecret = stacks.mainCluster.vaultServer.transitTokenSecret;
+  if (tokenSecret) {
+    const secretName = release.values.server.extraSecretEnvironmentVars[0]?.secretName;
+    lines.push(
+      `  seal_token[${label(`2. seal token valid in the restored QNAP Vault, else cdktf deploy ${qnap.node.id}, then ${stacks.mainCluster.node.id} (Secret ${release.namespace}/${secretName})`)}]`,
+      `  ${previous} --> seal_token`,
+    );
+    previous = 'seal_token';
+  }
+  lines.push(
+    `  cluster[${label(`3. cdktf deploy ${stacks.mainCluster.node.id} ${stacks.mainBootstrap.node.id}: pods ${release.namespace}/${release.releaseName}-N start empty`)}]`,
+    `  ${previous} --> cluster`,
+  );
+  const job = stacks.mainCluster.raftSnapshots;
+  const source = job
+    ? `CronJob ${release.namespace}/${job.cronJobName}: s3 ${job.storage.bucket}/${job.storage.prefix}/, ${job.retentionDays} days`
+    : 'a raft snapshot of the main Vault (no snapshot job configured)';
+  lines.push(
+    `  main_backup[(${label(source)})]`,
+    `  main_restore[${label(`4. vault operator init on ${release.releaseName}-0, then vault operator raft snapshot restore -force`)}]`,
+    '  cluster --> main_restore',
+    '  main_backup --> main_restore',
+    `  main_deploy[${label(`5. cdktf deploy ${stacks.main.node.id} (CI): reconcile what changed since the snapshot`)}]`,
+    '  main_restore --> main_deploy',
+  );
+  return lines.join('\n');
+}
+
+/** The generated restore block of docs/runbook.md, markers included. */
+export function renderRestoreDiagram(stacks: LabStacks): string {
+  return [RESTORE_BEGIN, '', '```mermaid', renderRestoreOrder(stacks), '```', '', RESTORE_END].join('\n');
+}
+
 /** The generated block of docs/runbook.md, markers included. */
 export function renderRunbookDiagrams(stacks: LabStacks): string {
   return [
@@ -109,10 +169,10 @@ export function renderRunbookDiagrams(stacks: LabStacks): string {
   ].join('\n');
 }
 
-/** Replaces the generated block in a document; fails if the markers are missing. */
-export function replaceGeneratedBlock(document: string, block: string): string {
-  const begin = document.indexOf(DIAGRAM_BEGIN);
-  const end = document.indexOf(DIAGRAM_END);
-  if (begin < 0 || end < begin) throw new Error(`the document has no generated block: add the lines ${DIAGRAM_BEGIN} and ${DIAGRAM_END}`);
-  return document.slice(0, begin) + block + document.slice(end + DIAGRAM_END.length);
+/** Replaces the generated block between `begin` and `end` in a document; fails if the markers are missing. */
+export function replaceGeneratedBlock(document: string, block: string, begin = DIAGRAM_BEGIN, end = DIAGRAM_END): string {
+  const from = document.indexOf(begin);
+  const to = document.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`the document has no generated block: add the lines ${begin} and ${end}`);
+  return document.slice(0, from) + block + document.slice(to + end.length);
 }

@@ -79,6 +79,8 @@ export function addRaftSnapshotRole(scope: Construct, config: LabConfig, environ
 
 /** The QNAP Vault's snapshot identity: what the NAS's timer holds. */
 export interface QnapSnapshotIdentity {
+  /** The token role's name: `vault token create -role=<tokenRoleName>`. */
+  readonly tokenRoleName: string;
   readonly policy: VaultPolicy;
   readonly tokenRole: TokenAuthBackendRole;
 }
@@ -104,5 +106,5 @@ export function addQnapSnapshotRole(scope: Construct, config: LabConfig): QnapSn
     tokenType: 'service',
     dependsOn: [policy.resource],
   });
-  return { policy, tokenRole };
+  return { tokenRoleName: SNAPSHOT_NAMES.qnapTokenRole, policy, tokenRole };
 }
