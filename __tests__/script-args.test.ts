@@ -9,12 +9,14 @@ import { main as apiReport } from '../scripts/api-report';
 import { main as bench } from '../scripts/bench';
 import { main as ciAccess } from '../scripts/ci-access';
 import { ScriptIo } from '../scripts/cli';
+import { main as docsApi } from '../scripts/docs-api';
 import { main as docsDiagrams } from '../scripts/docs-diagrams';
 import { main as exportSchema } from '../scripts/export-schema';
 import { main as pinAddresses } from '../scripts/pin-addresses';
 import { main as postgresSql } from '../scripts/postgres-sql';
 import { main as rotate } from '../scripts/rotate';
 import { main as shards } from '../scripts/shards';
+import { main as testPackage } from '../scripts/test-package';
 import { main as workflows } from '../scripts/workflows';
 
 /*
@@ -112,6 +114,8 @@ const refusals: [script: string, when: string, main: Main, argv: string[], messa
   ['schema', 'it gets an argument', exportSchema, ['config/lab.schema.json'], /unexpected argument "config\/lab\.schema\.json"; it takes no positional argument/],
   ['docs:diagrams', 'it gets a flag', docsDiagrams, ['--bogus'], /unknown flag --bogus/],
   ['api-report', 'it gets a flag', apiReport, ['--check'], /unknown flag --check/],
+  ['docs:api', 'it gets a flag', docsApi, ['--check'], /unknown flag --check \(known: --help\)/],
+  ['test:package', 'it gets a flag', testPackage, ['--keep'], /unknown flag --keep \(known: --help\)/],
 ];
 
 describe('a command line a script cannot use: exit status 2, the flag and value named, nothing done', () => {
@@ -154,6 +158,8 @@ const scripts: [script: string, main: Main][] = [
   ['schema', exportSchema],
   ['docs:diagrams', docsDiagrams],
   ['api-report', apiReport],
+  ['docs:api', docsApi],
+  ['test:package', testPackage],
 ];
 
 describe('--help', () => {
