@@ -6,7 +6,10 @@ import { API_REPORT, renderApiReport } from '../scripts/api-report';
 /** A throwaway library folder holding `files`; returns its entry point. */
 function library(files: Record<string, string>): string {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'api-report-'));
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(folder, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
+    fs.writeFileSync(path.join(folder, name), text);
+  }
   return path.join(folder, 'index.ts');
 }
 
@@ -47,6 +50,13 @@ describe('API report: the public API is decided and reviewed', () => {
     // GIVEN an entry point with `export *`  THEN the report refuses it, naming the line
     const entry = library({ 'index.ts': "export * from './a';\n", 'a.ts': 'export const A = 1;\n' });
     expect(() => renderApiReport(entry)).toThrow(/'export \* from '.\/a';' exports a whole module; name each public declaration/);
+  });
+
+  test('fails when the entry point exports from a private/ folder', () => {
+    // GIVEN an entry point exporting a helper kept in private/
+    const entry = library({ 'index.ts': "export { helper } from './private/helper';\n", 'private/helper.ts': 'export function helper(): number { return 1; }\n' });
+    // THEN the report refuses it, naming the export and the fix
+    expect(() => renderApiReport(entry)).toThrow(/helper \(.*private\/helper\.ts\) is exported, but a private\/ folder holds internals: move it out of private\/ to make it public/);
   });
 
   test('fails when a public signature names a type the entry point does not export', () => {

@@ -47,6 +47,16 @@ describe('architecture: the project imports in one direction', () => {
     expect(deep).toEqual([]);
   });
 
+  test('the app (config/, stacks/, scripts/, main.ts, examples/) does not reach into constructs/private/', () => {
+    // GIVEN the layers that use the library as a consumer does  WHEN their imports of the library's internals are listed
+    const app = ['config', 'stacks', 'scripts', 'main.ts', 'examples'];
+    const internal = Object.entries(graph)
+      .filter(([file]) => app.includes(file.split('/')[0]))
+      .flatMap(([file, { files }]) => files.filter((target) => target.startsWith('constructs/private/')).map((target) => `${file} imports ${target}`));
+    // THEN there are none: private/ may change with any release (constructs/index.ts)
+    expect(internal).toEqual([]);
+  });
+
   test('no project file imports itself back through other files (no import cycles)', () => {
     // GIVEN every project file's imports, type-only ones included  THEN no cycle (reported as a path)
     expect(() => assertNoImportCycles(graph)).not.toThrow();

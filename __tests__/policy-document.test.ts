@@ -1,5 +1,5 @@
 import { PolicyDocument } from '../constructs/policy/policy-document';
-import { renderPolicyHcl } from '../constructs/policy/render-hcl';
+import { renderPolicyHcl } from '../constructs/private/render-hcl';
 import { parsePolicyHcl } from './support/hcl';
 
 describe('PolicyDocument and renderPolicyHcl', () => {

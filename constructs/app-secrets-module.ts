@@ -1,6 +1,6 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { invalidProp, requireLiteral } from './errors';
+import { invalidProp, requireLiteral } from './private/errors';
 import { APP_NAME_RULE, isDns1123Label, isValidAppName, DNS1123_LABEL_RULE } from './names';
 import { IKubernetesAuthBackend } from './kubernetes-auth-backend';
 import { KubernetesAuthRole } from './kubernetes-auth-role';

@@ -1,7 +1,7 @@
 import { Audit } from '@cdktf/provider-vault/lib/audit';
 import { Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { invalidProp, renamedProp } from './errors';
+import { invalidProp, renamedProp } from './private/errors';
 import { validateMountPath } from './kv-v2-mount';
 
 /** `filePath` of a file audit device that writes to the Vault server's standard output. */

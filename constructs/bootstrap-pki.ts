@@ -3,7 +3,7 @@ import { PkiSecretBackendRole } from '@cdktf/provider-vault/lib/pki-secret-backe
 import { PkiSecretBackendRootCert } from '@cdktf/provider-vault/lib/pki-secret-backend-root-cert';
 import { Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { invalidProp, renamedProp, requireLiteral } from './errors';
+import { invalidProp, renamedProp, requireLiteral } from './private/errors';
 import { validateMountPath } from './kv-v2-mount';
 import { UPDATE } from './policy/capabilities';
 import { IPolicyGrantee } from './vault-policy';

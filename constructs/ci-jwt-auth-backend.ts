@@ -2,7 +2,7 @@ import { JwtAuthBackend } from '@cdktf/provider-vault/lib/jwt-auth-backend';
 import { Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { CiClaimNames, GITHUB_SHAPED_CLAIMS } from './ci-claim-profiles';
-import { invalidProp, renamedProp } from './errors';
+import { invalidProp, renamedProp } from './private/errors';
 import { validateMountPath } from './kv-v2-mount';
 
 /** A JWT auth method that verifies the forge's Actions OIDC tokens, created here or imported with `CiJwtAuthBackend.fromMountPath`. */

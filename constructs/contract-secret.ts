@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { KvSecretV2 } from '@cdktf/provider-vault/lib/kv-secret-v2';
 import { Construct } from 'constructs';
 import { EphemeralResource } from './ephemeral-resource';
-import { invalidProp, requireLiteral } from './errors';
+import { invalidProp, requireLiteral } from './private/errors';
 import { MOUNT_PATH } from './names';
 import { IKvV2Mount, KvV2Mount } from './kv-v2-mount';
 import { GeneratedValue, GeneratorKind } from './secret-generator';

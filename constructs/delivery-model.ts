@@ -6,7 +6,7 @@
  * Field semantics follow the operators' CRDs (Vault Secrets Operator 1.4.1, External Secrets
  * Operator 2.9.0, `external-secrets.io/v1`); tests validate every object against them.
  */
-import { invalidDelivery } from './errors';
+import { invalidDelivery } from './private/errors';
 import { isDns1123Label } from './names';
 
 /** A Kubernetes object as plain data (`apiVersion`, `kind`, `metadata`, `spec`). */

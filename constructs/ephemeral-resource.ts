@@ -1,6 +1,6 @@
 import { TerraformElement } from 'cdktf';
 import { Construct } from 'constructs';
-import { invalidProp } from './errors';
+import { invalidProp } from './private/errors';
 import { TerraformExpression } from './terraform-expression';
 
 /** Properties of an {@link EphemeralResource}. */

@@ -2,7 +2,7 @@ import { JwtAuthBackendRole } from '@cdktf/provider-vault/lib/jwt-auth-backend-r
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ICiJwtAuthBackend } from './ci-jwt-auth-backend';
-import { invalidProp, ttlOrder } from './errors';
+import { invalidProp, ttlOrder } from './private/errors';
 import { IVaultPolicy } from './vault-policy';
 
 /**

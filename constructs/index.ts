@@ -17,7 +17,7 @@
 // - A renamed prop keeps its old name as a deprecated alias (`path` became `mountPath`).
 //
 // The public API is what this file names: one line per module, sorted by module path. Anything else
-// (helpers such as quoteIdent or renderPolicyHcl) is internal and may change in any release.
+// (helpers such as quoteIdent, and everything in private/) is internal and may change in any release.
 // api/vault-platform.api.md lists every export with its signature; after an intended API change run
 // `npm run api-report` (a test fails while the report and this file disagree).
 export { AppDelivery, type AppDeliveryProps } from './app-delivery';
@@ -50,7 +50,8 @@ export { GENERATOR_KINDS, GeneratedValue, type GeneratedValueProps, type Generat
 export { TerraformExpression } from './terraform-expression';
 export { type ITransitMount, TransitMount, type TransitMountProps } from './transit-mount';
 export { TransitUnsealMaster, type TransitUnsealMasterProps } from './transit-unseal-master';
+export { type PrometheusAlertRule } from './vault-alert-rules';
 export { type IPolicyGrantee, type IVaultPolicy, VaultPolicy, type VaultPolicyProps } from './vault-policy';
-export { type VaultHelmValues, VaultRelease, type VaultReleaseProps, type VaultTlsSecret, type VaultTransitSeal } from './vault-release';
+export { type VaultHelmValues, VaultRelease, type VaultReleaseMonitoring, type VaultReleaseProps, type VaultTlsSecret, type VaultTransitSeal } from './vault-release';
 export { type RaftRetryJoin, type TelemetryStanza, type TransitSealStanza, type VaultServerConfig } from './vault-server-config';
 export { VsoDelivery, type VsoDeliveryProps } from './vso-delivery';

@@ -1,6 +1,6 @@
 import { GenericEndpoint } from '@cdktf/provider-vault/lib/generic-endpoint';
 import { Construct } from 'constructs';
-import { invalidProp, requireLiteral } from './errors';
+import { invalidProp, requireLiteral } from './private/errors';
 import { DNS1123_LABEL_RULE, isDns1123Label } from './names';
 import { IKubernetesAuthBackend } from './kubernetes-auth-backend';
 import { KubernetesAuthRole } from './kubernetes-auth-role';

@@ -2,7 +2,7 @@ import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
 import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
 import { Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { invalidProp, renamedProp } from './errors';
+import { invalidProp, renamedProp } from './private/errors';
 import { validateMountPath } from './kv-v2-mount';
 
 /** A Kubernetes auth method, created here or imported with `KubernetesAuthBackend.fromMountPath`. */

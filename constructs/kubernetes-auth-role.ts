@@ -1,7 +1,7 @@
 import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { invalidProp, ttlOrder } from './errors';
+import { invalidProp, ttlOrder } from './private/errors';
 import { isDns1123Label } from './names';
 import { IKubernetesAuthBackend } from './kubernetes-auth-backend';
 import { IVaultPolicy } from './vault-policy';

@@ -1,6 +1,6 @@
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { Construct, IConstruct } from 'constructs';
-import { renamedProp } from './errors';
+import { renamedProp } from './private/errors';
 import { validateMountPath } from './kv-v2-mount';
 import { READ, READ_LIST } from './policy/capabilities';
 import { IPolicyGrantee } from './vault-policy';

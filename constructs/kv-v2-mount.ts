@@ -2,7 +2,7 @@ import { KvSecretBackendV2 } from '@cdktf/provider-vault/lib/kv-secret-backend-v
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { invalidProp, renamedProp, requireLiteral } from './errors';
+import { invalidProp, renamedProp, requireLiteral } from './private/errors';
 import { MOUNT_PATH } from './names';
 import { READ, READ_LIST, READ_WRITE, UPDATE } from './policy/capabilities';
 import { IPolicyGrantee } from './vault-policy';

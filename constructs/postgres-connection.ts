@@ -2,7 +2,7 @@ import { DatabaseSecretBackendConnection } from '@cdktf/provider-vault/lib/datab
 import { Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { IDatabaseSecretsMount } from './database-secrets-mount';
-import { invalidProp, requireLiteral } from './errors';
+import { invalidProp, requireLiteral } from './private/errors';
 import { DNS1123_LABEL_RULE, isDns1123Label } from './names';
 import { quoteIdent, SQL_IDENTIFIER_RULE } from './postgres-sql';
 

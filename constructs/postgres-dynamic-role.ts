@@ -1,7 +1,7 @@
 import { DatabaseSecretBackendRole } from '@cdktf/provider-vault/lib/database-secret-backend-role';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { invalidProp, requireLiteral, ttlOrder } from './errors';
+import { invalidProp, requireLiteral, ttlOrder } from './private/errors';
 import { APP_NAME_RULE, isValidAppName } from './names';
 import { IPostgresConnection } from './postgres-connection';
 import {

@@ -5,7 +5,7 @@ import { Role } from '@cdktf/provider-postgresql/lib/role';
 import { Schema } from '@cdktf/provider-postgresql/lib/schema';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { invalidProp } from './errors';
+import { invalidProp } from './private/errors';
 import { AppDatabaseGrant, groupRoleName, quoteIdent, readOnlyGroupRoleName, SQL_IDENTIFIER_RULE } from './postgres-sql';
 
 export interface PostgresGroupRolesProps {

@@ -2,7 +2,7 @@ import { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { invalidProp } from './errors';
+import { invalidProp } from './private/errors';
 import { DNS1123_LABEL_RULE, isDns1123Label } from './names';
 import { READ } from './policy/capabilities';
 import { PolicyRule } from './policy/policy-document';

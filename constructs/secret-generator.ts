@@ -1,7 +1,7 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { EphemeralResource } from './ephemeral-resource';
-import { invalidProp } from './errors';
+import { invalidProp } from './private/errors';
 import { TerraformExpression } from './terraform-expression';
 
 /** The kinds of generated value (the hostk8s SecretContract's `generate`). */

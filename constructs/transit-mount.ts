@@ -1,6 +1,6 @@
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { Construct, IConstruct } from 'constructs';
-import { invalidProp, renamedProp } from './errors';
+import { invalidProp, renamedProp } from './private/errors';
 import { validateMountPath } from './kv-v2-mount';
 import { UPDATE } from './policy/capabilities';
 import { IPolicyGrantee } from './vault-policy';

@@ -2,7 +2,7 @@ import { Token } from '@cdktf/provider-vault/lib/token';
 import { TransitSecretBackendKey } from '@cdktf/provider-vault/lib/transit-secret-backend-key';
 import { Token as CdktfToken } from 'cdktf';
 import { Construct } from 'constructs';
-import { invalidProp, requireLiteral } from './errors';
+import { invalidProp, requireLiteral } from './private/errors';
 import { isDns1123Label, DNS1123_LABEL_RULE } from './names';
 import { grantTokenSelfCalls, TOKEN_SELF_CALLS } from './policy/token-self';
 import { ITransitMount } from './transit-mount';

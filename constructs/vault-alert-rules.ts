@@ -1,4 +1,4 @@
-import { invalidProp } from './errors';
+import { invalidProp } from './private/errors';
 import { DNS1123_LABEL_RULE, isDns1123Label } from './names';
 
 /** One Prometheus alerting rule, as a PrometheusRule (or a `promtool` rule file) holds it. */

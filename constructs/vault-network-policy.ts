@@ -1,6 +1,6 @@
 import { NetworkPolicyV1, NetworkPolicyV1SpecIngressFrom } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { Construct } from 'constructs';
-import { invalidProp } from './errors';
+import { invalidProp } from './private/errors';
 import { DNS1123_LABEL_RULE, isDns1123Label } from './names';
 
 export interface VaultNetworkPolicyProps {

@@ -1,10 +1,10 @@
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { IResolvable, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { invalidProp, requireLiteral } from './errors';
+import { invalidProp, requireLiteral } from './private/errors';
 import { Capability } from './policy/capabilities';
 import { PolicyDocument, PolicyRule } from './policy/policy-document';
-import { renderPolicyHcl } from './policy/render-hcl';
+import { renderPolicyHcl } from './private/render-hcl';
 
 /** Anything rules can be granted to: a `VaultPolicy`, or a bare `PolicyDocument`. */
 export interface IPolicyGrantee {

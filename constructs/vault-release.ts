@@ -2,7 +2,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ChartPin, helmValues } from './charts';
-import { invalidProp, requireLiteral } from './errors';
+import { invalidProp, requireLiteral } from './private/errors';
 import { DNS1123_LABEL_RULE, isDns1123Label } from './names';
 import { PrometheusAlertRule } from './vault-alert-rules';
 import { renderVaultServerHcl, TransitSealStanza, VaultServerConfig } from './vault-server-config';

@@ -1,7 +1,7 @@
 import { Annotations, IAspect, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { CI_CLAIM_PROFILES, CiClaimProfileName } from '../constructs/ci-claim-profiles';
-import { invalidProp } from '../constructs/errors';
+import { invalidProp } from '../constructs/private/errors';
 import type { SecretOperator } from './auth-roles';
 import { RuleSuppression, RuleSuppressions, suppressionProblem } from './suppressions';
 import { SynthesizedStack } from './synthesized';

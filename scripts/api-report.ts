@@ -30,8 +30,9 @@ export function main(argv: readonly string[], io: ScriptIo = processIo): Promise
  * The API report of `entry`: per module, each exported declaration as a `.d.ts` would declare it
  * (members that are private, protected or marked `@internal` left out; bodies and initializers
  * dropped; inferred types written out by the checker). Throws when the entry point re-exports a whole
- * module (`export *`), or when a public signature names a project type the entry point does not
- * export (an app team could not name it, and the report would not show it).
+ * module (`export *`), exports something from a `private/` folder, or when a public signature names a
+ * project type the entry point does not export (an app team could not name it, and the report would
+ * not show it).
  */
 export function renderApiReport(entry: string = API_ENTRY): string {
   const root = path.dirname(entry);
@@ -50,6 +51,9 @@ export function renderApiReport(entry: string = API_ENTRY): string {
   for (const [symbol, name] of [...exported].sort(([, a], [, b]) => a.localeCompare(b))) {
     for (const declaration of symbol.declarations ?? []) {
       const module = rel(declaration.getSourceFile().fileName);
+      if (module.split('/').includes('private')) {
+        problems.push(`${name} (${module}) is exported, but a private/ folder holds internals: move it out of private/ to make it public, or stop exporting it`);
+      }
       const printed = printDeclaration(library, declaration, name, (reference, where) => {
         const target = checker.getSymbolAtLocation(reference);
         const resolved = target && resolve(checker, target);

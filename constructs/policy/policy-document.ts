@@ -1,5 +1,5 @@
 import { Capability, isCapability, LIST, READ, READ_LIST, READ_WRITE } from './capabilities';
-import { invalidPolicyPath, unknownCapability } from '../errors';
+import { invalidPolicyPath, unknownCapability } from '../private/errors';
 
 /** One `path "…" { capabilities = [...] }` stanza of a Vault policy. */
 export interface PolicyRule {

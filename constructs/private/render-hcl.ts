@@ -1,4 +1,4 @@
-import { PolicyRule } from './policy-document';
+import { PolicyRule } from '../policy/policy-document';
 
 /**
  * The one place a Vault policy becomes HCL. Pure: the same rules give the same text, paths in the
