@@ -11,9 +11,9 @@ import { renderVaultServerHcl, TransitSealStanza, VaultServerConfig } from './va
 export interface VaultTlsSecret {
   /** Secret name in the release namespace. */
   readonly secretName: string;
-  /** @default 'tls.crt' */
+  /** Key of the certificate in the Secret. @default 'tls.crt' */
   readonly certKey?: string;
-  /** @default 'tls.key' */
+  /** Key of the private key in the Secret. @default 'tls.key' */
   readonly keyKey?: string;
   /** Key of the CA that signed the certificate (raft peers verify each other with it). @default 'ca.crt' */
   readonly caKey?: string;
@@ -21,6 +21,7 @@ export interface VaultTlsSecret {
 
 /** Transit auto-unseal: the stanza (configuration) and the Secret that holds its token. */
 export interface VaultTransitSeal {
+  /** The `seal "transit"` stanza of the server configuration; it holds no token. */
   readonly stanza: TransitSealStanza;
   /** Kubernetes Secret (release namespace) holding the token. */
   readonly tokenSecretName: string;
@@ -28,6 +29,7 @@ export interface VaultTransitSeal {
   readonly tokenSecretKey: string;
 }
 
+/** Properties of a {@link VaultRelease}. */
 export interface VaultReleaseProps {
   /** The pinned hashicorp/vault chart. */
   readonly chart: ChartPin;
@@ -43,7 +45,7 @@ export interface VaultReleaseProps {
   readonly replicas?: number;
   /** The Secret with the server certificate, mounted at `/vault/userconfig/tls` (listener and raft). */
   readonly tls: VaultTlsSecret;
-  /** @default - Shamir unseal: operators unseal every pod after each restart */
+  /** Auto-unseal through another Vault's transit engine. @default - Shamir unseal: operators unseal every pod after each restart */
   readonly transitSeal?: VaultTransitSeal;
   /**
    * An isolated Vault (the sandbox) depends on no other Vault, so `transitSeal` is refused.
@@ -73,8 +75,11 @@ export interface VaultReleaseMonitoring {
 
 /** The helm values this construct sets: a typed subset of the chart's values.yaml. */
 export interface VaultHelmValues {
+  /** The chart's `global` values: enabled, TLS on. */
   readonly global: { readonly enabled: boolean; readonly tlsDisable: boolean };
+  /** The chart's `injector` values: the agent injector is off (the operators deliver secrets). */
   readonly injector: { readonly enabled: boolean };
+  /** The chart's `server` values: HA raft, TLS volume, seal token, storage, update strategy. */
   readonly server: {
     readonly updateStrategyType: 'OnDelete' | 'RollingUpdate';
     readonly extraSecretEnvironmentVars: ReadonlyArray<{ readonly envName: string; readonly secretName: string; readonly secretKey: string }>;
@@ -92,7 +97,9 @@ export interface VaultHelmValues {
       readonly disruptionBudget: { readonly enabled: boolean; readonly maxUnavailable: number };
     };
   };
+  /** The chart's `ui` values. */
   readonly ui: { readonly enabled: boolean };
+  /** The chart's `serverTelemetry` values: ServiceMonitor and PrometheusRule, with `monitoring` only. */
   readonly serverTelemetry?: {
     readonly serviceMonitor: {
       readonly enabled: boolean;
@@ -114,13 +121,17 @@ export const VAULT_TLS_DIR = '/vault/userconfig/tls';
  * rendered by `renderVaultServerHcl`; the seal token only ever travels as `VAULT_TOKEN` from a Secret.
  */
 export class VaultRelease extends Construct {
+  /** Helm release name, the prefix of the pods and Services. */
   public readonly releaseName: string;
+  /** Namespace of the release. */
   public readonly namespace: string;
+  /** Raft voters. */
   public readonly replicas: number;
   /** The server configuration the release renders (no secrets). */
   public readonly serverConfig: VaultServerConfig;
   /** The helm values, as passed to the chart. */
   public readonly values: VaultHelmValues;
+  /** The `helm_release` resource. */
   public readonly release: Release;
 
   public constructor(scope: Construct, id: string, props: VaultReleaseProps) {
