@@ -174,6 +174,8 @@ export class RaftSnapshotCronJob extends Construct {
                 serviceAccountName: this.serviceAccount.metadata.name,
                 automountServiceAccountToken: false,
                 restartPolicy: 'Never',
+                // The vault image's own user, as the chart runs the server (hashicorp/vault-helm
+                // values.yaml server.uid/gid); mc needs no user of its own.
                 securityContext: { runAsNonRoot: true, runAsUser: '100', runAsGroup: '1000', seccompProfile: { type: 'RuntimeDefault' } },
                 initContainer: [
                   {
