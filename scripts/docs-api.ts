@@ -32,7 +32,7 @@ interface CommentPart {
 }
 
 /** The part of a reflection in TypeDoc's JSON model that this check reads. */
-export interface ModelReflection {
+interface ModelReflection {
   readonly name: string;
   readonly kind: number;
   readonly comment?: { readonly summary: readonly CommentPart[] };
@@ -51,7 +51,7 @@ function hasSummary(reflection: ModelReflection): boolean {
 }
 
 /** The exports, and the own members of exported classes and interfaces, that have no summary comment. */
-export function undocumented(project: ModelReflection): string[] {
+function undocumented(project: ModelReflection): string[] {
   return (project.children ?? []).flatMap((declaration) => [
     ...(hasSummary(declaration) ? [] : [declaration.name]),
     ...(declaration.children ?? [])
