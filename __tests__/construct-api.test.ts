@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { PostgresqlProvider } from '@cdktf/provider-postgresql/lib/provider';
 import { TerraformResource, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { AppSecretsModule } from '../constructs/app-secrets-module';
@@ -18,6 +19,7 @@ import { KvV1Mount } from '../constructs/kv-v1-mount';
 import { IKvV2Mount, KvV2Mount } from '../constructs/kv-v2-mount';
 import { PostgresConnection } from '../constructs/postgres-connection';
 import { PostgresDynamicRole } from '../constructs/postgres-dynamic-role';
+import { PostgresGroupRoles } from '../constructs/postgres-group-roles';
 import { GeneratedValue } from '../constructs/secret-generator';
 import { TransitMount } from '../constructs/transit-mount';
 import { TransitUnsealMaster } from '../constructs/transit-unseal-master';
@@ -302,6 +304,13 @@ const TOKEN_CASES: ReadonlyArray<[string, (s: Inputs, value: any) => unknown, (s
     'Team_X',
     /AppSecretsModule: 'namespace' \("Team_X"\)/,
   ],
+  [
+    'PostgresGroupRoles vaultUsername',
+    ({ stack }, v) => new PostgresGroupRoles(stack, 'X', { provider: new PostgresqlProvider(stack, 'pg', {}), vaultUsername: v, apps: [{ appName: 'x', database: 'x', schema: 'x', readOnly: false }] }),
+    (s) => s.text,
+    'Vault Admin',
+    /PostgresGroupRoles: 'vaultUsername' \("Vault Admin"\)/,
+  ],
   ['GeneratedValue length', ({ stack }, v) => new GeneratedValue(stack, 'X', { generate: 'token', length: v }), (s) => s.number, 0, /GeneratedValue: 'length' \(0\)/],
   ['VaultRelease namespace', ({ stack }, v) => new VaultRelease(stack, 'X', { chart: VAULT_CHART, namespace: v, tls: { secretName: 'tls' } }), (s) => s.text, 'Vault', /VaultRelease: 'namespace' \("Vault"\)/],
 ];
@@ -339,6 +348,11 @@ const LITERAL_CASES: ReadonlyArray<[string, (s: Inputs) => unknown, RegExp]> = [
     'PostgresDynamicRole appName',
     (s) => new PostgresDynamicRole(s.stack, 'X', { connection: { mount: DatabaseSecretsMount.fromMountPath(s.stack, 'M', 'postgres'), connectionName: 'apps', allowRole: () => undefined }, appName: s.text }),
     /PostgresDynamicRole: 'appName' must be a literal value.*SQL statements/,
+  ],
+  [
+    'PostgresGroupRoles apps[].database',
+    (s) => new PostgresGroupRoles(s.stack, 'X', { provider: new PostgresqlProvider(s.stack, 'pg', {}), vaultUsername: 'vault', apps: [{ appName: 'x', database: s.text, schema: 'x', readOnly: false }] }),
+    /PostgresGroupRoles: 'apps\[\]\.database' must be a literal value.*resource address/,
   ],
   ['BootstrapPki caTtlHours', (s) => new BootstrapPki(s.stack, 'X', { allowedDnsNames: ['vault.lab'], caTtlHours: s.number }), /BootstrapPki: 'caTtlHours' must be a literal value/],
   [

@@ -3,9 +3,9 @@ import { Grant } from '@cdktf/provider-postgresql/lib/grant';
 import { GrantRole } from '@cdktf/provider-postgresql/lib/grant-role';
 import { Role } from '@cdktf/provider-postgresql/lib/role';
 import { Schema } from '@cdktf/provider-postgresql/lib/schema';
-import { TerraformProvider } from 'cdktf';
+import { TerraformProvider, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { invalidProp } from './private/errors';
+import { invalidProp, requireLiteral } from './private/errors';
 import { AppDatabaseGrant, groupRoleName, quoteIdent, readOnlyGroupRoleName, SQL_IDENTIFIER_RULE } from './postgres-sql';
 
 export interface PostgresGroupRolesProps {
@@ -34,6 +34,7 @@ export class PostgresGroupRoles extends Construct {
 
     const databases = new Construct(this, 'Databases');
     for (const database of [...new Set(props.apps.map((a) => a.database))].sort()) {
+      requireLiteral('PostgresGroupRoles', 'apps[].database', database, 'it names a construct (and so a resource address)');
       checkIdentifier('apps[].database', database);
       const scope = new Construct(databases, database);
       // No CONNECT or TEMPORARY for PUBLIC: an empty privilege list revokes them.
@@ -43,6 +44,7 @@ export class PostgresGroupRoles extends Construct {
 
     const apps = new Construct(this, 'Apps');
     for (const app of props.apps) {
+      requireLiteral('PostgresGroupRoles', 'apps[].appName', app.appName, 'it names a construct (and so a resource address)');
       checkIdentifier('apps[].schema', app.schema);
       const scope = new Construct(apps, app.appName);
       const readWrite = new Role(scope, 'Role', { provider, name: groupRoleName(app.appName), login: false, skipReassignOwned: true });
@@ -62,6 +64,7 @@ export class PostgresGroupRoles extends Construct {
 }
 
 function checkIdentifier(prop: string, value: string): void {
+  if (Token.isUnresolved(value)) return;
   try {
     quoteIdent(value);
   } catch {
