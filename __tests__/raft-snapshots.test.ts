@@ -6,7 +6,7 @@ import { Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { buildAccessReport, SynthesizedStackJson } from '../access/access-report';
 import { RaftSnapshotCronJob, RaftSnapshotCronJobProps } from '../constructs/raft-snapshot';
-import { synthErrors } from './support/annotations';
+import { synthErrors, warningsOf } from './support/annotations';
 import { parsePolicyHcl } from './support/hcl';
 import { describeWithSchemas, schemaPath } from './support/schemas';
 import { buildTestLab, exampleConfigError, exampleConfigWith, resourcesOf, synthStack, TerraformJson } from './support/synth';
@@ -18,8 +18,10 @@ import { buildTestLab, exampleConfigError, exampleConfigWith, resourcesOf, synth
  */
 
 let json: Record<'qnap' | 'mainCluster' | 'main' | 'mainBootstrap' | 'sandboxCluster', TerraformJson>;
+let lab: ReturnType<typeof buildTestLab>['stacks'];
 beforeAll(() => {
   const { stacks } = buildTestLab();
+  lab = stacks;
   json = {
     qnap: synthStack(stacks.qnap),
     mainCluster: synthStack(stacks.mainCluster),
@@ -174,6 +176,15 @@ describe('the job scripts, run by a real shell with fake vault and mc', () => {
     expect(run.status).not.toBe(0);
     expect(run.output).toMatch(/mc alias set failed for https:\/\/s3\.qnap\.lab\.example\.net: check the keys of Secret vault-snapshot-storage/);
     expect(run.output).not.toContain(SECRET);
+  });
+});
+
+describe('the least-privilege rule pack', () => {
+  test('has no finding (and needs no suppression) on the snapshot identities of qnap, main-cluster and main', () => {
+    const errors = [lab.qnap, lab.mainCluster, lab.main].flatMap((stack) => synthErrors(stack));
+    const warnings = [lab.qnap, lab.mainCluster, lab.main].flatMap((stack) => warningsOf(stack));
+    expect(errors).toEqual([]);
+    expect(warnings.filter((f) => /RaftSnapshots|raft-snapshot/.test(f.path + f.message))).toEqual([]);
   });
 });
 
