@@ -14,6 +14,8 @@
 //   `backendPath` on auth methods (whose `backend` is the resource). On an import it is the path.
 // - `node.defaultChild` is an L2 construct's main resource (for overrides and rule suppressions);
 //   modules that compose several (AppSecretsModule, InfraSecretConsumer, the deliveries) have none.
+//   A child with id `Resource` is found without setting it (aws/constructs src/construct.ts,
+//   `Node.defaultChild`); constructs whose main resource has another id (`Mount`, `Key`, ...) set it.
 // - A renamed prop keeps its old name as a deprecated alias (`path` became `mountPath`).
 //
 // The public API is what this file names: one line per module, sorted by module path. Anything else

@@ -113,6 +113,7 @@ export class TransitUnsealMaster extends Construct {
       // and the provider never does unless `renew_min_lease` is set, then only during a refresh; an
       // expired token it drops from state (hashicorp/terraform-provider-vault vault/resource_token.go).
       renewable: true,
+      // A number token stays a token inside the string (cdktf lib/tokens/private/encoding.ts, numbers in strings).
       period: `${periodHours}h`,
       displayName: `transit-unseal-${props.unsealedVaultName}`,
       metadata: { purpose: 'transit auto-unseal', unsealed_vault: props.unsealedVaultName },
