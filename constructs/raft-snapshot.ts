@@ -31,9 +31,11 @@ export const MC_IMAGE = 'quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z';
 /** Keys of the storage credentials Secret (the `infra` KV fields operators write, docs/runbook.md). */
 export const STORAGE_KEYS = { accessKeyId: 'access-key-id', secretAccessKey: 'secret-access-key' } as const;
 
+/** The S3-compatible bucket the snapshots are uploaded to. */
 export interface RaftSnapshotStorage {
   /** The S3 API, e.g. https://s3.lab.example.net. */
   readonly endpoint: string;
+  /** Bucket name. */
   readonly bucket: string;
   /** Key prefix: objects are `<prefix>/vault-<UTC time>.snap`. */
   readonly prefix: string;
@@ -41,6 +43,7 @@ export interface RaftSnapshotStorage {
   readonly credentialsSecretName: string;
 }
 
+/** Properties of a {@link RaftSnapshotCronJob}. */
 export interface RaftSnapshotCronJobProps {
   /** Namespace of the Vault release; the job, its ServiceAccount and the Secrets it reads live there. */
   readonly namespace: string;
@@ -62,10 +65,11 @@ export interface RaftSnapshotCronJobProps {
   readonly uploaderImage?: string;
   /** Five-field cron schedule. */
   readonly schedule: string;
-  /** @default 'Etc/UTC' */
+  /** Time zone of `schedule`. @default 'Etc/UTC' */
   readonly timeZone?: string;
   /** Snapshots older than this are removed after each successful upload. */
   readonly retentionDays: number;
+  /** Where the snapshots go. */
   readonly storage: RaftSnapshotStorage;
 }
 
@@ -109,14 +113,21 @@ const PINNED_IMAGE = /^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64}|:(?!latest$)
  * keys from a Secret and prunes what is older than the retention. One job at a time.
  */
 export class RaftSnapshotCronJob extends Construct {
+  /** Name of the CronJob, which alerts key on. */
   public readonly cronJobName: string;
+  /** Namespace of the job and its ServiceAccount. */
   public readonly namespace: string;
+  /** The job's ServiceAccount, which the Kubernetes auth role must bind. */
   public readonly serviceAccountName: string;
+  /** Five-field cron schedule. */
   public readonly schedule: string;
+  /** Snapshots older than this many days are removed after each upload. */
   public readonly retentionDays: number;
   /** Where the snapshots go (no keys: those stay in the Secret). */
   public readonly storage: RaftSnapshotStorage;
+  /** The `kubernetes_service_account_v1` resource. */
   public readonly serviceAccount: ServiceAccountV1;
+  /** The `kubernetes_cron_job_v1` resource. */
   public readonly resource: CronJobV1;
 
   public constructor(scope: Construct, id: string, props: RaftSnapshotCronJobProps) {
