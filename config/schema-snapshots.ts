@@ -62,6 +62,5 @@ export type QnapSnapshotsConfig = z.infer<typeof qnapSnapshotsSchema>;
 /** Defaults of the snapshot settings, resolved in one place. */
 export const SNAPSHOT_DEFAULTS = {
   schedule: '17 */6 * * *',
-  timeZone: 'Etc/UTC',
   qnapTokenPeriod: 86400,
 } as const;

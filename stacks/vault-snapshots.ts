@@ -44,7 +44,7 @@ export function addRaftSnapshotJob(scope: Construct, config: LabConfig, environm
     // The image the chart runs (its values.yaml `server.image.tag`): the CLI speaks the server's API.
     vaultImage: `hashicorp/vault:${VAULT_CHART.appVersion}`,
     schedule: snapshots.schedule ?? SNAPSHOT_DEFAULTS.schedule,
-    timeZone: snapshots.timeZone ?? SNAPSHOT_DEFAULTS.timeZone,
+    timeZone: snapshots.timeZone,
     retentionDays: snapshots.retentionDays,
     storage: {
       endpoint: snapshots.storage.endpoint,
