@@ -11,6 +11,7 @@ import { VAULT_CHART } from '../constructs/charts';
 import { CiJwtAuthBackend } from '../constructs/ci-jwt-auth-backend';
 import { ContractSecret } from '../constructs/contract-secret';
 import { DatabaseSecretsMount } from '../constructs/database-secrets-mount';
+import { EphemeralResource } from '../constructs/ephemeral-resource';
 import { GiteaCicdRole } from '../constructs/gitea-cicd-role';
 import { InfraSecretConsumer } from '../constructs/infra-secret-consumer';
 import { KubernetesAuthBackend } from '../constructs/kubernetes-auth-backend';
@@ -354,6 +355,22 @@ const LITERAL_CASES: ReadonlyArray<[string, (s: Inputs) => unknown, RegExp]> = [
     (s) => new PostgresGroupRoles(s.stack, 'X', { provider: new PostgresqlProvider(s.stack, 'pg', {}), vaultUsername: 'vault', apps: [{ appName: 'x', database: s.text, schema: 'x', readOnly: false }] }),
     /PostgresGroupRoles: 'apps\[\]\.database' must be a literal value.*resource address/,
   ],
+  [
+    'KubernetesAuthRole roleName',
+    (s) => new KubernetesAuthRole(s.stack, 'X', { backend: KubernetesAuthBackend.fromMountPath(s.stack, 'A', 'kubernetes'), roleName: s.text, serviceAccountNames: ['x'], namespaces: ['x'], policies: [VaultPolicy.fromPolicyName(s.stack, 'P', 'x')] }),
+    /KubernetesAuthRole: 'roleName' must be a literal value/,
+  ],
+  [
+    'GiteaCicdRole appName',
+    (s) => new GiteaCicdRole(s.stack, 'X', { appName: s.text, backend: CiJwtAuthBackend.fromMountPath(s.stack, 'A', 'gitea-actions', [MAIN]), policies: [VaultPolicy.fromPolicyName(s.stack, 'P', 'x-ops')], repository: 'lab/x' }),
+    /GiteaCicdRole: 'appName' must be a literal value.*workflow files/,
+  ],
+  [
+    'a ContractSecret key',
+    (s) => new ContractSecret(s.stack, 'X', { kv: KvV2Mount.fromMountPath(s.stack, 'K', 'kvv2'), secretPath: 'x/seed', generatedPath: 'x/_generated/seed', staticKeys: [{ key: s.text, value: 'x' }] }),
+    /ContractSecret: 'staticKeys\/generatedKeys\[\]\.key' must be a literal value/,
+  ],
+  ['EphemeralResource type', (s) => new EphemeralResource(s.stack, 'X', { type: s.text, config: {} }), /EphemeralResource: 'type' must be a literal value/],
   ['BootstrapPki caTtlHours', (s) => new BootstrapPki(s.stack, 'X', { allowedDnsNames: ['vault.lab'], caTtlHours: s.number }), /BootstrapPki: 'caTtlHours' must be a literal value/],
   [
     'a ContractSecret generated version',

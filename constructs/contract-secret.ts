@@ -72,6 +72,7 @@ export class ContractSecret extends Construct {
     const staticKeys = props.staticKeys ?? [];
     const generatedKeys = props.generatedKeys ?? [];
     const keys = [...staticKeys, ...generatedKeys].map((k) => k.key);
+    keys.forEach((key) => requireLiteral('ContractSecret', 'staticKeys/generatedKeys[].key', key, 'it is a data key of the secret and names the construct of a generated value'));
     const duplicate = keys.find((k, i) => keys.indexOf(k) !== i);
     if (duplicate !== undefined) {
       throw new Error(invalidProp('ContractSecret', 'staticKeys/generatedKeys', duplicate, 'is declared twice; each key of a secret needs one value'));

@@ -1,6 +1,6 @@
 import { TerraformElement } from 'cdktf';
 import { Construct } from 'constructs';
-import { invalidProp } from './private/errors';
+import { invalidProp, requireLiteral } from './private/errors';
 import { TerraformExpression } from './terraform-expression';
 
 /** Properties of an {@link EphemeralResource}. */
@@ -26,6 +26,7 @@ export class EphemeralResource extends TerraformElement {
 
   public constructor(scope: Construct, id: string, props: EphemeralResourceProps) {
     super(scope, id, `ephemeral.${props.type}`);
+    requireLiteral('EphemeralResource', 'type', props.type, 'it is the block type in the Terraform JSON');
     if (!/^[a-z][a-z0-9]*_[a-z0-9_]+$/.test(props.type)) {
       throw new Error(invalidProp('EphemeralResource', 'type', props.type, "must be a Terraform resource type such as 'random_password'"));
     }

@@ -2,7 +2,7 @@ import { JwtAuthBackendRole } from '@cdktf/provider-vault/lib/jwt-auth-backend-r
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ICiJwtAuthBackend } from './ci-jwt-auth-backend';
-import { invalidProp, ttlOrder } from './private/errors';
+import { invalidProp, requireLiteral, ttlOrder } from './private/errors';
 import { IVaultPolicy } from './vault-policy';
 
 /**
@@ -86,6 +86,7 @@ export class GiteaCicdRole extends Construct {
 
   public constructor(scope: Construct, id: string, props: GiteaCicdRoleProps) {
     super(scope, id);
+    requireLiteral('GiteaCicdRole', 'appName', props.appName, 'the role gitea_cicd_<appName> is named in workflow files');
     const name = `GiteaCicdRole(${props.appName})`;
     const claims = props.backend.claims;
     const risks = props.acceptRisks ?? {};

@@ -1,7 +1,7 @@
 import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { invalidProp, ttlOrder } from './private/errors';
+import { invalidProp, requireLiteral, ttlOrder } from './private/errors';
 import { isDns1123Label } from './names';
 import { IKubernetesAuthBackend } from './kubernetes-auth-backend';
 import { IVaultPolicy } from './vault-policy';
@@ -50,6 +50,7 @@ export class KubernetesAuthRole extends Construct {
   public constructor(scope: Construct, id: string, props: KubernetesAuthRoleProps) {
     super(scope, id);
     const name = 'KubernetesAuthRole';
+    requireLiteral(name, 'roleName', props.roleName);
     requireExactNames(name, 'serviceAccountNames', props.serviceAccountNames);
     requireExactNames(name, 'namespaces', props.namespaces);
     if (props.policies.length === 0) {
