@@ -245,9 +245,11 @@ export function main(argv: readonly string[], io: ScriptIo = processIo): Promise
         },
       },
       {
-        name: 'the declarations refuse a wrongly typed prop (appName: 42)',
+        name: 'the declarations, found through "types" as older resolution finds them, refuse a wrongly typed prop (appName: 42)',
         check: () => {
-          fs.writeFileSync(path.join(consumer, 'tsconfig.wrong.json'), JSON.stringify({ compilerOptions: { ...CONSUMER_TSCONFIG.compilerOptions, noEmit: true }, files: ['wrong.ts'] }));
+          // `moduleResolution: node` ignores `exports` and reads `types` (TypeScript's node10 resolution).
+          const older = { ...CONSUMER_TSCONFIG.compilerOptions, module: 'commonjs', moduleResolution: 'node', noEmit: true };
+          fs.writeFileSync(path.join(consumer, 'tsconfig.wrong.json'), JSON.stringify({ compilerOptions: older, files: ['wrong.ts'] }));
           fs.writeFileSync(path.join(consumer, 'wrong.ts'), WRONG_CONSUMER_TS);
           const result = spawnSync(process.execPath, [TSC, '-p', 'tsconfig.wrong.json'], { cwd: consumer, encoding: 'utf8' });
           if (!/wrong\.ts\(7,3\): error TS2322: Type 'number' is not assignable to type 'string'/.test(result.stdout)) {
