@@ -23,7 +23,7 @@ const spec = {
 } as const;
 
 const ROOT = path.join(__dirname, '..');
-const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const NPM = 'npm';
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
 /** What a consumer needs, and all the tarball may hold (npm adds package.json, README and LICENSE itself). */
@@ -193,7 +193,13 @@ export function main(argv: readonly string[], io: ScriptIo = processIo): Promise
           const dependencies = { 'vault-platform': `file:../${path.basename(tarball)}`, ...peers };
           fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '0.0.0', private: true, dependencies }));
           fs.writeFileSync(path.join(consumer, 'package-lock.json'), JSON.stringify(consumerLock(dependencies, tarball, packed)));
-          run(NPM, ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], consumer);
+          try {
+            // Its errors are the FAIL line's content, whatever log level `npm run -s` handed down.
+            run(NPM, ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel', 'error'], consumer);
+          } catch (e) {
+            if (e instanceof CheckFailed && e.message.includes('ENOTCACHED')) throw new CheckFailed(`${e.message}\n  a package is not in the npm cache: run \`npm ci\` in this project first`);
+            throw e;
+          }
         },
       },
       {
