@@ -1,7 +1,7 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { ExitCode, processIo, runAsProcess, runScript, ScriptIo } from './cli';
+import { typeScriptFiles } from './typescript-files';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
 /** The library's entry point: what an app team imports from the package. */
@@ -36,7 +36,7 @@ export function main(argv: readonly string[], io: ScriptIo = processIo): Promise
  */
 export function renderApiReport(entry: string = API_ENTRY): string {
   const root = path.dirname(entry);
-  const files = libraryFiles(root);
+  const files = typeScriptFiles(root);
   const program = ts.createProgram(files, COMPILER_OPTIONS, compilerHost);
   const checker = program.getTypeChecker();
   const entryFile = program.getSourceFile(entry)!;
@@ -96,12 +96,6 @@ const compilerHost: ts.CompilerHost = {
     return libFiles.get(file);
   },
 };
-
-function libraryFiles(folder: string): string[] {
-  return fs
-    .readdirSync(folder, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? libraryFiles(path.join(folder, e.name)) : /(?<!\.d)\.ts$/.test(e.name) ? [path.join(folder, e.name)] : []));
-}
 
 const rel = (file: string) => path.relative(PROJECT_ROOT, file).split(path.sep).join('/');
 

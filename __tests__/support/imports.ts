@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { typeScriptFiles } from '../../scripts/typescript-files';
 
 /** The project's own TypeScript, relative to the project root: file → the files and packages it imports. */
 export interface ImportGraph {
@@ -22,7 +23,7 @@ export const PROJECT_ROOT = path.join(__dirname, '..', '..');
 export function readImportGraph(entries: readonly string[], root: string = PROJECT_ROOT): ImportGraph {
   const graph: Record<string, { files: string[]; packages: string[] }> = {};
   const options: ts.CompilerOptions = { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, resolveJsonModule: true };
-  for (const file of entries.flatMap((entry) => tsFiles(path.join(root, entry)))) {
+  for (const file of entries.flatMap((entry) => typeScriptFiles(path.join(root, entry)))) {
     const source = fs.readFileSync(file, 'utf8');
     const node = { files: [] as string[], packages: [] as string[] };
     for (const { fileName: specifier } of ts.preProcessFile(source, true, true).importedFiles) {
@@ -37,13 +38,6 @@ export function readImportGraph(entries: readonly string[], root: string = PROJE
     graph[path.relative(root, file)] = node;
   }
   return graph;
-}
-
-function tsFiles(entry: string): string[] {
-  if (!fs.statSync(entry).isDirectory()) return [entry];
-  return fs
-    .readdirSync(entry, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? tsFiles(path.join(entry, e.name)) : /(?<!\.d)\.ts$/.test(e.name) ? [path.join(entry, e.name)] : []));
 }
 
 /** `@scope/name/lib/x` → `@scope/name`; `yaml` → `yaml`; `node:fs` → `fs`. */
