@@ -45,7 +45,7 @@ export function renderApiReport(entry: string = API_ENTRY): string {
 
   const exported = new Map<ts.Symbol, string>();
   for (const symbol of checker.getExportsOfModule(checker.getSymbolAtLocation(entryFile)!)) exported.set(resolve(checker, symbol), symbol.name);
-  const library: Library = { checker, files, exported };
+  const library: Library = { checker, exported };
   const byModule = new Map<string, string[]>();
   const problems: string[] = [];
   for (const [symbol, name] of [...exported].sort(([, a], [, b]) => a.localeCompare(b))) {
@@ -119,8 +119,6 @@ const f = ts.factory;
 
 interface Library {
   readonly checker: ts.TypeChecker;
-  /** The library's own files. */
-  readonly files: readonly string[];
   /** What the entry point exports (resolved symbols). */
   readonly exported: ReadonlyMap<ts.Symbol, string>;
 }
@@ -183,7 +181,7 @@ function printDeclaration(library: Library, node: ts.Declaration, name: string, 
       }
       return [];
     });
-    return print(f.createClassDeclaration([...declare, ...keep(node.modifiers)], node.name, node.typeParameters, shape.heritage, members as ts.ClassElement[]));
+    return print(f.createClassDeclaration([...declare, ...keep(node.modifiers)], node.name, node.typeParameters, shape.heritage, members));
   }
   if (ts.isInterfaceDeclaration(node)) {
     node.heritageClauses?.forEach((h) => visitTypes(h, where));
@@ -211,7 +209,7 @@ type ClassMember = ts.ClassElement | ts.ParameterPropertyDeclaration;
 
 /**
  * A class's public members (constructor parameters declared `public`/`readonly` among them) and its
- * heritage. A base class the entry point does not export is folded in: its public members are the
+ * heritage. A base class of the same file the entry point does not export is folded in: its public members are the
  * class's API (aws-cdk's `BucketBase` pattern with the base kept private), and its heritage replaces it.
  */
 function classShape(library: Library, node: ts.ClassDeclaration): { heritage: ts.HeritageClause[]; members: ClassMember[] } {
@@ -230,7 +228,8 @@ function classShape(library: Library, node: ts.ClassDeclaration): { heritage: ts
     const target = library.checker.getSymbolAtLocation(clause.types[0].expression);
     const symbol = target && resolve(library.checker, target);
     const base = symbol?.declarations?.find(ts.isClassDeclaration);
-    if (!symbol || !base || !library.files.includes(base.getSourceFile().fileName) || library.exported.has(symbol)) {
+    // Only a base of the same file is folded: the printer reads literal text from the class's own file.
+    if (!symbol || !base || base.getSourceFile() !== node.getSourceFile() || library.exported.has(symbol)) {
       extendsType = clause.types[0];
       continue;
     }
