@@ -84,9 +84,9 @@ describe('the temp lab the live suite applies', () => {
   const stacks = synthesizeLiveLab(outdir, liveLabConfig());
   const prepare = (json: any) => prepareForDisposableVault(json, { stateDir: '/tmp/run/state', stackName: 'main', jwtPublicKeyPem: 'PEM' });
 
-  test('is a small lab: one app with a SecretContract and one without, synthesized to disk', () => {
+  test('is a small lab: one app with a SecretContract and one without (and the snapshot job), synthesized to disk', () => {
     const roles = Object.values<any>(stacks.main.resource.vault_kubernetes_auth_backend_role).map((r) => r.role_name).sort();
-    expect(roles).toEqual(['notifier', 'webapp']);
+    expect(roles).toEqual(['notifier', 'vault-raft-snapshot', 'webapp']);
     expect(Object.keys(stacks.main.resource.vault_kv_secret_v2 ?? {}).length).toBeGreaterThan(0);
     expect(fs.existsSync(path.join(outdir, 'stacks', 'qnap', 'cdk.tf.json'))).toBe(true);
   });
