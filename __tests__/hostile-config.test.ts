@@ -39,6 +39,9 @@ const HOSTILE: readonly HostileCase[] = [
   { name: "an app is bound to the Vault certificate's requester", change: (c) => c.apps.push(hostileApp({ namespace: 'vault', serviceAccount: 'vault-tls-bootstrap' })), refusal: /apps\[4\]\.serviceAccount = "vault-tls-bootstrap": ServiceAccount vault\/vault-tls-bootstrap belongs to the requester of the in-cluster Vault's certificate; give the app its own ServiceAccount/ },
   { name: "an app is bound to a bootstrap consumer's ServiceAccount", change: (c) => c.apps.push(hostileApp({ namespace: 'cert-manager', serviceAccount: 'cert-manager-dns-bootstrap' })), refusal: /apps\[4\]\.serviceAccount = "cert-manager-dns-bootstrap": ServiceAccount cert-manager\/cert-manager-dns-bootstrap belongs to environments\.qnap\.bootstrap\.consumers\[0\]/ },
   { name: "a consumer is named like the QNAP Vault's certificate role", change: (c) => c.environments.qnap.bootstrap.consumers.push({ name: 'vault-server-tls', kvPath: 'x/y', namespace: 'hostile' }), refusal: /environments\.qnap\.bootstrap\.consumers\[4\]\.name = "vault-server-tls": is reserved: .*; rename the consumer/ },
+  { name: "an app is bound to the Vault server's own ServiceAccount", change: (c) => c.apps.push(hostileApp({ namespace: 'vault', serviceAccount: 'vault' })), refusal: /apps\[4\]\.serviceAccount = "vault": ServiceAccount vault\/vault belongs to the in-cluster Vault's server pods; give the app its own ServiceAccount/ },
+  { name: "a consumer delivers into the main Vault's transit seal token Secret", change: (c) => c.environments.qnap.bootstrap.consumers.push({ name: 'thief', kvPath: 'x/y', namespace: 'vault', secretName: 'vault-transit-unseal-token' }), refusal: /environments\.qnap\.bootstrap\.consumers\[4\]\.secretName = "vault-transit-unseal-token": Secret vault\/vault-transit-unseal-token already belongs to the main Vault's transit seal token; give the consumer a secretName of its own/ },
+  { name: "a consumer delivers into the snapshot job's existing storage Secret", change: (c) => { c.environments.main.vaultServer.snapshots.storage.credentials = { source: 'existing-secret', secretName: 'snapshot-keys' }; c.environments.qnap.bootstrap.consumers.push({ name: 'thief', kvPath: 'x/y', namespace: 'vault', secretName: 'snapshot-keys' }); }, refusal: /consumers\[4\]\.secretName = "snapshot-keys": Secret vault\/snapshot-keys already belongs to the main Vault's snapshot storage keys/ },
   { name: "a consumer takes the certificate requester's ServiceAccount", change: (c) => c.environments.qnap.bootstrap.consumers.push({ name: 'thief', kvPath: 'x/y', namespace: 'vault', serviceAccount: 'vault-tls-bootstrap' }), refusal: /environments\.qnap\.bootstrap\.consumers\[4\]\.serviceAccount = "vault-tls-bootstrap": ServiceAccount vault\/vault-tls-bootstrap already belongs to/ },
   // Credentials in addresses
   { name: 'a Vault address carries user:password@', change: (c) => (c.environments.main.vault.address = 'https://user:pass@vault.lab.example.net:8200'), refusal: /environments\.main\.vault\.address = "https:\/\/user:pass@vault\.lab\.example\.net:8200": must be an absolute http\(s\) URL of the Vault API without user:password@, \?query or #fragment/ },
@@ -203,6 +206,30 @@ describe('names the platform owns', () => {
     for (const name of owned) {
       const consumer = { name, kvPath: 'x/y', namespace: 'hostile' };
       expect(`${name}: ${refusal((c) => c.environments.qnap.bootstrap.consumers.push(consumer))}`).toMatch(/consumers\[4\]\.name = .*is reserved/);
+    }
+  });
+
+  /** `namespace/name` of every Secret a stack writes: its own, and those it has an operator write. */
+  function writtenSecrets(json: TerraformJson): string[] {
+    const namespaces = json.resource?.kubernetes_namespace_v1 ?? {};
+    const namespaceOf = (ns: string) => ns.replace(/^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/, (_, id) => namespaces[id].metadata.name);
+    return [
+      ...resources(json, 'kubernetes_secret_v1').map((r) => `${namespaceOf(r.metadata.namespace)}/${r.metadata.name}`),
+      ...resources(json, 'kubernetes_manifest')
+        .filter((r) => r.manifest.spec?.destination?.name !== undefined)
+        .map((r) => `${r.manifest.metadata.namespace}/${r.manifest.spec.destination.name}`),
+    ];
+  }
+
+  test('every Secret written in the main cluster is refused as another bootstrap consumer\'s Secret', () => {
+    // GIVEN the Secrets the main cluster's stacks write (the platform's and the example's consumers')
+    const written = [...new Set(['main-cluster', 'main-bootstrap'].flatMap((s) => writtenSecrets(stacks[s])))];
+    expect(written).toContain('vault/vault-transit-unseal-token');
+    // WHEN a new consumer delivers into one  THEN it is refused, naming its secretName
+    for (const secret of written) {
+      const [namespace, secretName] = secret.split('/');
+      const consumer = { name: 'thief', kvPath: 'x/y', namespace, secretName };
+      expect(`${secret}: ${refusal((c) => c.environments.qnap.bootstrap.consumers.push(consumer))}`).toMatch(/consumers\[4\]\.secretName = .*already belongs to/);
     }
   });
 

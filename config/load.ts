@@ -8,7 +8,7 @@ import { bootstrapConfigIssues } from './bootstrap-checks';
 import { ciProfileIssues } from './ci-checks';
 import { ConfigIssue, formatPath } from './issues';
 import { isInsideFolder, OutsideProjectError, realPathInsideProject } from './project-files';
-import { reservedIdentityIssues } from './reserved-identities';
+import { reservedIdentityIssues, reservedSecretIssues } from './reserved-identities';
 import { CLUSTER_ENVIRONMENTS, LabConfig, labConfigSchema } from './schema';
 import { secretContractIssues } from './secret-contract';
 import { templateTextIssues } from './terraform-text';
@@ -146,6 +146,7 @@ function crossFieldIssues(config: LabConfig): ConfigIssue[] {
   issues.push(...snapshotConfigIssues(config));
   issues.push(...shardingIssues(config));
   issues.push(...reservedIdentityIssues(config));
+  issues.push(...reservedSecretIssues(config));
   issues.push(...ciProfileIssues(config));
   return issues;
 }

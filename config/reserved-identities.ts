@@ -1,7 +1,7 @@
 import type { ConfigIssue } from './issues';
-import { SNAPSHOT_NAMES } from './platform-names';
+import { BOOTSTRAP_NAMES, SNAPSHOT_NAMES } from './platform-names';
 import { CLUSTER_ENVIRONMENTS, LabConfig } from './schema';
-import { BOOTSTRAP_DEFAULTS, bootstrapServiceAccounts } from './schema-bootstrap';
+import { BOOTSTRAP_DEFAULTS, bootstrapServiceAccounts, consumerSecretName } from './schema-bootstrap';
 
 /**
  * Kubernetes identities the platform owns in the clusters (the ServiceAccounts that log in to the
@@ -13,7 +13,11 @@ export function reservedIdentityIssues(config: LabConfig): ConfigIssue[] {
   const owners = new Map<string, string>();
   for (const env of CLUSTER_ENVIRONMENTS) {
     const server = config.environments[env].vaultServer;
-    if (server.snapshots) owners.set(`${server.namespace ?? BOOTSTRAP_DEFAULTS.vaultNamespace}/${SNAPSHOT_NAMES.serviceAccount}`, `the ${env} Vault's raft snapshot job`);
+    const namespace = server.namespace ?? BOOTSTRAP_DEFAULTS.vaultNamespace;
+    // The chart names the server's ServiceAccount after the release (hashicorp/vault-helm
+    // templates/_helpers.tpl vault.fullname and vault.serviceAccount.name): the Vault pods run as it.
+    owners.set(`${namespace}/${BOOTSTRAP_NAMES.vaultReleaseName}`, "the in-cluster Vault's server pods");
+    if (server.snapshots) owners.set(`${namespace}/${SNAPSHOT_NAMES.serviceAccount}`, `the ${env} Vault's raft snapshot job`);
   }
   for (const account of bootstrapServiceAccounts(config)) {
     const identity = `${account.namespace}/${account.name}`;
@@ -32,6 +36,38 @@ export function reservedIdentityIssues(config: LabConfig): ConfigIssue[] {
       path: `apps[${i}].${app.serviceAccount === undefined ? 'name' : 'serviceAccount'}`,
       value: app.serviceAccount ?? app.name,
       message: `ServiceAccount ${identity} belongs to ${owner}; give the app its own ServiceAccount`,
+    });
+  });
+  return issues;
+}
+
+/**
+ * Secrets the platform writes in the main cluster's Vault namespace (the transit seal token, the
+ * server certificate, the snapshot storage keys) are nobody else's, and two bootstrap consumers
+ * never share a Secret: VSO would write a consumer's QNAP values over the platform's Secret, or,
+ * since it takes over no Secret it did not create, leave one of the two owners failing.
+ */
+export function reservedSecretIssues(config: LabConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const server = config.environments.main.vaultServer;
+  const vaultNamespace = server.namespace ?? BOOTSTRAP_DEFAULTS.vaultNamespace;
+  const owners = new Map<string, string>();
+  if (server.unseal === 'transit') owners.set(`${vaultNamespace}/${BOOTSTRAP_NAMES.transitTokenSecretName}`, "the main Vault's transit seal token");
+  owners.set(`${vaultNamespace}/${server.tls.source === 'qnap-pki' ? BOOTSTRAP_NAMES.qnapTlsSecretName : server.tls.secretName}`, "the main Vault's server certificate");
+  const storage = server.snapshots?.storage.credentials;
+  if (storage?.source === 'existing-secret') owners.set(`${vaultNamespace}/${storage.secretName}`, "the main Vault's snapshot storage keys");
+  config.environments.qnap.bootstrap.consumers.forEach((consumer, i) => {
+    const field = `environments.qnap.bootstrap.consumers[${i}]`;
+    const secret = `${consumer.namespace}/${consumerSecretName(consumer)}`;
+    const owner = owners.get(secret);
+    if (owner === undefined) {
+      owners.set(secret, `${field} (${consumer.name})`);
+      return;
+    }
+    issues.push({
+      path: `${field}.${consumer.secretName === undefined ? 'name' : 'secretName'}`,
+      value: consumerSecretName(consumer),
+      message: `Secret ${secret} already belongs to ${owner}; give the consumer a secretName of its own`,
     });
   });
   return issues;
