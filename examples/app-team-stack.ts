@@ -8,7 +8,7 @@ import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { App, Aspects, LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { KvV2Mount } from '../constructs';
-import { LeastPrivilegeRules } from '../rules/least-privilege-pack';
+import { LeastPrivilegeRules } from '../rules';
 
 /** Bump it in a reviewed commit when the config values change: only a new version writes them. */
 const CONFIG_VERSION = 1;

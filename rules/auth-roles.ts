@@ -1,6 +1,7 @@
 /** Terraform types of Vault auth roles (`vault_kubernetes_auth_backend_role`, `vault_jwt_auth_backend_role`, …). */
 export const ROLE_TYPES = /^vault_.*auth_backend_role$/;
 
+/** The secrets operator that logs in with a Kubernetes auth role: Vault Secrets Operator or External Secrets. */
 export type SecretOperator = 'vso' | 'eso';
 
 /**

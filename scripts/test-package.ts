@@ -134,6 +134,36 @@ new AppSecretsModule(stack, 'invoicing', {
   kv: KvV2Mount.fromMountPath(stack, 'Kvv2', 'kvv2'),
   kubernetesAuth: KubernetesAuthBackend.fromMountPath(stack, 'KubernetesAuth', 'kubernetes'),
 });
+
+import { LeastPrivilegeRules } from 'vault-platform/rules';
+new LeastPrivilegeRules({ ceilings: { tokenTtl: '1h' } });
+`;
+
+/**
+ * A team's stack under the rule pack of \`vault-platform/rules\`: a Kubernetes auth role whose token_ttl
+ * (7200 s) is over the default ceiling (3600 s), with or without a suppression of that finding.
+ */
+const rulesConsumer = (suppressed: boolean) => `
+import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
+import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
+import { App, Aspects, TerraformStack } from 'cdktf';
+import { LeastPrivilegeRules, RuleSuppressions } from 'vault-platform/rules';
+
+const app = new App({ outdir: '${suppressed ? 'out-suppressed' : 'out-violation'}' });
+const stack = new TerraformStack(app, 'reports');
+new VaultProvider(stack, 'vault', { address: 'https://vault.team.example:8200' });
+Aspects.of(stack).add(new LeastPrivilegeRules({ auditedVaults: ['https://vault.team.example:8200'] }));
+const role = new KubernetesAuthBackendRole(stack, 'Role', {
+  backend: 'kubernetes',
+  roleName: 'reports',
+  boundServiceAccountNames: ['reports'],
+  boundServiceAccountNamespaces: ['reports'],
+  tokenPolicies: ['reports'],
+  tokenTtl: 7200,
+  tokenMaxTtl: 7200,
+});
+${suppressed ? "RuleSuppressions.add(role, [{ id: 'VP-TTL-1', reason: 'reports runs two-hour batch jobs' }]);" : ''}
+app.synth();
 `;
 
 // node16 resolution reads the package's `exports` map and its `types` condition, as current TypeScript projects do.
@@ -164,7 +194,7 @@ export function main(argv: readonly string[], io: ScriptIo = processIo): Promise
           const files = result.files.map((f) => f.path);
           const unexpected = files.filter((f) => !SHIPPED.test(f));
           if (unexpected.length > 0) throw new CheckFailed(`unexpected files in the tarball (fix "files" in package.json): ${unexpected.slice(0, 10).join(', ')}`);
-          const missing = ['dist/index.js', 'dist/index.d.ts', 'CHANGELOG.md'].filter((f) => !files.includes(f));
+          const missing = ['dist/constructs/index.js', 'dist/constructs/index.d.ts', 'dist/rules/index.js', 'dist/rules/index.d.ts', 'CHANGELOG.md'].filter((f) => !files.includes(f));
           if (missing.length > 0) throw new CheckFailed(`missing from the tarball: ${missing.join(', ')}`);
         },
       },
@@ -232,12 +262,39 @@ export function main(argv: readonly string[], io: ScriptIo = processIo): Promise
         },
       },
       {
-        name: 'only the package root and package.json are importable (the exports map hides dist/ files)',
+        name: 'plain node runs a stack under LeastPrivilegeRules from vault-platform/rules: a role with token_ttl 7200 s over the 3600 s ceiling fails synthesis with VP-TTL-1',
+        check: () => {
+          fs.writeFileSync(path.join(consumer, 'tsconfig.rules.json'), JSON.stringify({ ...CONSUMER_TSCONFIG, files: ['violation.ts', 'suppressed.ts'] }));
+          fs.writeFileSync(path.join(consumer, 'violation.ts'), rulesConsumer(false));
+          fs.writeFileSync(path.join(consumer, 'suppressed.ts'), rulesConsumer(true));
+          run(process.execPath, [TSC, '-p', 'tsconfig.rules.json'], consumer);
+          const result = spawnSync(process.execPath, ['violation.js'], { cwd: consumer, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+          const output = `${result.stdout}${result.stderr}`;
+          if (result.status === 0 || !/\[reports\/Role\] \[VP-TTL-1\] token_ttl \(7200s\) exceeds the ceiling/.test(output)) {
+            throw new CheckFailed(`expected synthesis to fail with [reports/Role] [VP-TTL-1], got exit ${result.status}:\n  ${output.trim().split('\n').slice(-10).join('\n  ')}`);
+          }
+        },
+      },
+      {
+        name: 'RuleSuppressions.add from vault-platform/rules lets that stack synthesize and records the suppression in the role\'s // comment',
+        check: () => {
+          run(process.execPath, ['suppressed.js'], consumer);
+          const json = readJson<{ resource?: Record<string, Record<string, { '//'?: { rule_suppressions?: unknown } }>> }>(
+            path.join(consumer, 'out-suppressed', 'stacks', 'reports', 'cdk.tf.json'),
+          );
+          const recorded = Object.values(json.resource?.vault_kubernetes_auth_backend_role ?? {}).map((role) => role['//']?.rule_suppressions);
+          if (JSON.stringify(recorded) !== JSON.stringify([[{ id: 'VP-TTL-1', reason: 'reports runs two-hour batch jobs' }]])) {
+            throw new CheckFailed(`expected the role's // comment to record the VP-TTL-1 suppression, got ${JSON.stringify(recorded)}`);
+          }
+        },
+      },
+      {
+        name: 'only the package root, vault-platform/rules and package.json are importable (the exports map hides dist/ files)',
         check: () => {
           const probe =
-            "require('vault-platform/package.json');" +
-            "try { require('vault-platform/dist/app-secrets-module'); } catch (e) { if (e.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') process.exit(0); throw e; }" +
-            "console.error('vault-platform/dist/app-secrets-module could be required'); process.exit(1);";
+            "require('vault-platform/package.json'); require('vault-platform/rules');" +
+            "try { require('vault-platform/dist/constructs/app-secrets-module'); } catch (e) { if (e.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') process.exit(0); throw e; }" +
+            "console.error('vault-platform/dist/constructs/app-secrets-module could be required'); process.exit(1);";
           run(process.execPath, ['-e', probe], consumer);
         },
       },
@@ -251,15 +308,16 @@ export function main(argv: readonly string[], io: ScriptIo = processIo): Promise
         },
       },
       {
-        name: 'the declarations, found through "types" as older resolution finds them, refuse a wrongly typed prop (appName: 42)',
+        name: 'the declarations, found through "types" and "typesVersions" as older resolution finds them, refuse wrongly typed props (appName: 42, tokenTtl: \'1h\')',
         check: () => {
           // `moduleResolution: node` ignores `exports` and reads `types` (TypeScript's node10 resolution).
           const older = { ...CONSUMER_TSCONFIG.compilerOptions, module: 'commonjs', moduleResolution: 'node', noEmit: true };
           fs.writeFileSync(path.join(consumer, 'tsconfig.wrong.json'), JSON.stringify({ compilerOptions: older, files: ['wrong.ts'] }));
           fs.writeFileSync(path.join(consumer, 'wrong.ts'), WRONG_CONSUMER_TS);
           const result = spawnSync(process.execPath, [TSC, '-p', 'tsconfig.wrong.json'], { cwd: consumer, encoding: 'utf8' });
-          if (!/wrong\.ts\(7,3\): error TS2322: Type 'number' is not assignable to type 'string'/.test(result.stdout)) {
-            throw new CheckFailed(`tsc accepted appName: 42 or failed otherwise (exit ${result.status}): ${result.stdout.trim()}`);
+          const refused = [/wrong\.ts\(7,3\): error TS2322: Type 'number' is not assignable to type 'string'/, /wrong\.ts\(14,39\): error TS2322: Type 'string' is not assignable to type 'number'/];
+          if (!refused.every((error) => error.test(result.stdout))) {
+            throw new CheckFailed(`tsc accepted appName: 42 or tokenTtl: '1h', or failed otherwise (exit ${result.status}): ${result.stdout.trim()}`);
           }
         },
       },
