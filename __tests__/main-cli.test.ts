@@ -122,6 +122,18 @@ describe('the output folder: synthesis never deletes what it did not write', () 
     expect(() => checkOutputFolder(path.join(dir, 'link'))).toThrow(/output folder .*link is a symbolic link/);
   });
 
+  test('fails when a parent of the output folder is a symbolic link into a project folder (docs)', () => {
+    // GIVEN a link outside the project that leads to docs/
+    fs.symlinkSync(path.join(root, 'docs'), path.join(dir, 'docs-link'));
+    // WHEN an output folder below the link is checked  THEN it is refused as inside docs/
+    expect(() => checkOutputFolder(path.join(dir, 'docs-link', 'out'))).toThrow(/output folder .*docs-link\/out is inside the project folder docs\//);
+  });
+
+  test('fails when a parent of the output folder is a symbolic link to the project folder', () => {
+    fs.symlinkSync(root, path.join(dir, 'project-link'));
+    expect(() => checkOutputFolder(path.join(dir, 'project-link', 'config', 'out'))).toThrow(/is inside the project folder config\//);
+  });
+
   test('accepts a new folder, an empty one and an earlier output', () => {
     expect(checkOutputFolder(path.join(dir, 'new'))).toBe(path.join(dir, 'new'));
     expect(checkOutputFolder(dir)).toBe(dir);

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Manifest } from 'cdktf';
 
 /** This project's folder: synthesis never writes to it, above it, or into one of its folders. */
-const PROJECT_ROOT = path.resolve(__dirname, '..');
+const PROJECT_ROOT = fs.realpathSync(path.resolve(__dirname, '..'));
 
 /**
  * The file in every output that lists the files synthesis wrote there. It marks a folder as an
@@ -27,7 +27,9 @@ interface OutputRecord {
 export function checkOutputFolder(outdir: string): string {
   const target = path.resolve(outdir);
   const fix = 'set CDKTF_OUTDIR (or `cdktf synth --output`) to a new folder, such as cdktf.out';
-  const fromRoot = path.relative(PROJECT_ROOT, target);
+  // Judged where the files really land: a symbolic link among the parents (`/tmp/link/out`, link to
+  // the project's docs) must not lead around the checks below.
+  const fromRoot = path.relative(PROJECT_ROOT, realParentPath(target));
   if (fromRoot === '' || fromRoot.split(path.sep).every((part) => part === '..')) {
     throw new Error(`output folder ${outdir} (${target}) is the project folder or holds it, and synthesis replaces its output folder; ${fix}`);
   }
@@ -57,6 +59,17 @@ export function checkOutputFolder(outdir: string): string {
   }
   if (entries.length > 0) readRecord(target);
   return target;
+}
+
+/** `target` with every symbolic link among its existing parent folders followed (not `target` itself). */
+function realParentPath(target: string): string {
+  let parent = path.dirname(target);
+  const rest = [path.basename(target)];
+  while (!fs.existsSync(parent)) {
+    rest.unshift(path.basename(parent));
+    parent = path.dirname(parent);
+  }
+  return path.join(fs.realpathSync(parent), ...rest);
 }
 
 /**
