@@ -1,3 +1,10 @@
+/**
+ * The construct library, imported from `vault-platform`: L2 constructs for Vault mounts, policies, auth
+ * roles, app secrets and their delivery, with their props and interfaces.
+ *
+ * @module vault-platform
+ */
+
 // The public construct library: what an app team imports.
 //
 // One naming rule across the constructs:

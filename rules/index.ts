@@ -1,7 +1,14 @@
-// The portable rule pack: what an app team imports from `vault-platform/rules` to hold its own
-// stacks to the platform's least-privilege rules (rule ids: docs/security.md). One line per module,
-// sorted by module path; the generic rule engine and the rules themselves stay internal.
-// rules/sandbox-isolation.ts reads the lab's config and is not part of it.
+/**
+ * The portable rule pack, imported from `vault-platform/rules`: `LeastPrivilegeRules` is an Aspect that
+ * holds any stack to the platform's least-privilege rules (a finding fails synthesis with its rule id
+ * and the construct path), and `RuleSuppressions` records an accepted exception with its reason.
+ * Rule ids and what each requires: docs/security.md.
+ *
+ * @module vault-platform/rules
+ */
+
+// One line per module, sorted by module path. The generic rule engine and the rules themselves stay
+// internal; rules/sandbox-isolation.ts reads the lab's config and is not part of the package.
 export { type SecretOperator } from './auth-roles';
 export { LeastPrivilegeRules } from './least-privilege-pack';
 export { type CiAuthClaimsProps, type LeastPrivilegeRulesProps, type TokenCeilingsProps } from './rule-pack';

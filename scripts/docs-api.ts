@@ -4,9 +4,10 @@ import * as path from 'path';
 import { ExitCode, processIo, runAsProcess, runScript, ScriptIo } from './cli';
 
 /*
- * The package's API reference: TypeDoc (typedoc.json) renders constructs/index.ts into the git-ignored
- * docs/api/, with its JSON model beside it; this script then requires a summary comment on every export
- * and on every public member of an exported class or interface, which keeps the reference complete.
+ * The package's API reference: TypeDoc (typedoc.json) renders the package's entry points (constructs/index.ts,
+ * rules/index.ts) into the git-ignored docs/api/, with its JSON model beside it; this script then requires a
+ * summary comment on each entry point's module, on every export and on every public member of an exported class
+ * or interface, which keeps the reference complete.
  * TypeDoc's own `notDocumented` would also demand one on each field of an inline object type (the Helm
  * values mirror the chart's), which the summary of the field holding it already explains.
  */
@@ -14,8 +15,9 @@ import { ExitCode, processIo, runAsProcess, runScript, ScriptIo } from './cli';
 const spec = {
   name: 'docs:api',
   description:
-    'Generates the API reference of the package (TypeDoc) into docs/api/ (git-ignored) and checks that every\n' +
-    'export of constructs/index.ts, and every public member of an exported class or interface, has a summary comment.',
+    'Generates the API reference of the package (TypeDoc) into docs/api/ (git-ignored) and checks that each entry\n' +
+    'point (constructs/index.ts, rules/index.ts), every export, and every public member of an exported class or\n' +
+    'interface has a summary comment.',
   options: {},
   exits: { ok: 'docs/api/ was written and everything exported is documented', finding: 'TypeDoc failed, or declarations lack a summary (each is listed)' },
 } as const;
@@ -26,6 +28,8 @@ const TYPEDOC = path.join(ROOT, 'node_modules', 'typedoc', 'bin', 'typedoc');
 const MODEL = path.join(ROOT, 'docs', 'api', 'api.json');
 /** ReflectionKind.Constructor in TypeDoc's model (TypeStrong/typedoc src/lib/models/kind.ts): the class summary documents it. */
 const CONSTRUCTOR_KIND = 512;
+/** ReflectionKind.Module (same file): with more than one entry point, the project holds one module per entry point. */
+const MODULE_KIND = 2;
 
 interface CommentPart {
   readonly text: string;
@@ -50,14 +54,21 @@ function hasSummary(reflection: ModelReflection): boolean {
   return comments.some((comment) => comment?.summary.some((part) => part.text.trim() !== ''));
 }
 
-/** The exports, and the own members of exported classes and interfaces, that have no summary comment. */
+/** The entry point modules, the exports, and the own members of exported classes and interfaces, that have no summary comment. */
 function undocumented(project: ModelReflection): string[] {
-  return (project.children ?? []).flatMap((declaration) => [
+  return (project.children ?? []).flatMap((declaration) =>
+    declaration.kind === MODULE_KIND ? [...(hasSummary(declaration) ? [] : [`module ${declaration.name}`]), ...undocumented(declaration)] : undocumentedIn(declaration),
+  );
+}
+
+/** `declaration` itself and its own members, when they have no summary comment. */
+function undocumentedIn(declaration: ModelReflection): string[] {
+  return [
     ...(hasSummary(declaration) ? [] : [declaration.name]),
     ...(declaration.children ?? [])
       .filter((member) => member.kind !== CONSTRUCTOR_KIND && !member.inheritedFrom && !hasSummary(member))
       .map((member) => `${declaration.name}.${member.name}`),
-  ]);
+  ];
 }
 
 export function main(argv: readonly string[], io: ScriptIo = processIo): Promise<number> {
