@@ -1,14 +1,14 @@
 import { builtinModules } from 'module';
 import * as fs from 'fs';
 import * as path from 'path';
-import { assertLayerDirection, assertNoImportCycles, ImportGraph, PROJECT_ROOT, readImportGraph } from './support/imports';
+import { assertImportsWithinPackage, assertLayerDirection, assertNoImportCycles, ImportGraph, packageBuildFiles, PROJECT_ROOT, readImportGraph } from './support/imports';
 
 /**
  * Dependencies point one way: constructs/ (the library app teams install) <- config/ <- stacks/ <-
  * scripts/ and main.ts. rules/ and access/ read synthesized output: they may use constructs/ and
  * config/ (rules/ also access/'s path matcher), and stacks/ apply them. Nothing imports scripts/ or
- * main.ts; examples/ use the library and the rule pack as an app team does, the constructs through
- * constructs/index.ts.
+ * main.ts; examples/ use the library and the rule pack as an app team does, through the package's
+ * entry points constructs/index.ts and rules/index.ts.
  */
 const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   constructs: ['constructs'],
@@ -22,6 +22,10 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
 };
 
 const graph = readImportGraph(['constructs', 'config', 'access', 'rules', 'stacks', 'scripts', 'main.ts', 'examples']);
+
+const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8'));
+/** What an app team's install of the package has: node built-ins, its dependencies and peer dependencies. */
+const installedWithPackage = new Set<string>([...builtinModules, ...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
 
 describe('architecture: the project imports in one direction', () => {
   test('the import reader sees the project: main.ts imports stacks/synth.ts, constructs/index.ts its modules', () => {
@@ -38,12 +42,13 @@ describe('architecture: the project imports in one direction', () => {
     expect(() => assertLayerDirection(ofLayer, MAY_IMPORT)).not.toThrow();
   });
 
-  test('examples import the library only through constructs/index.ts, as an installed package is imported', () => {
+  test('examples import the library and the rule pack only through constructs/index.ts and rules/index.ts, as an installed package is imported', () => {
     // GIVEN the example stacks  WHEN their imports of the library are listed
+    const entries = ['constructs/index.ts', 'rules/index.ts'];
     const deep = Object.entries(graph)
       .filter(([file]) => file.startsWith('examples/'))
-      .flatMap(([file, { files }]) => files.filter((target) => target.startsWith('constructs/') && target !== 'constructs/index.ts').map((target) => `${file} imports ${target}`));
-    // THEN each goes through the package entry point
+      .flatMap(([file, { files }]) => files.filter((target) => /^(constructs|rules)\//.test(target) && !entries.includes(target)).map((target) => `${file} imports ${target}`));
+    // THEN each goes through a package entry point
     expect(deep).toEqual([]);
   });
 
@@ -62,15 +67,13 @@ describe('architecture: the project imports in one direction', () => {
     expect(() => assertNoImportCycles(graph)).not.toThrow();
   });
 
-  test('constructs/ imports only packages an installed library has: node built-ins, dependencies, peer dependencies', () => {
-    // GIVEN the package manifest  WHEN the packages constructs/ imports are listed
-    const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8'));
-    const installed = new Set([...builtinModules, ...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
-    const missing = Object.entries(graph)
-      .filter(([file]) => file.startsWith('constructs/'))
-      .flatMap(([file, { packages }]) => packages.filter((p) => !installed.has(p)).map((p) => `${file} imports '${p}', which an app team's install does not bring`));
-    // THEN each is one an app team's `npm install` brings along (devDependencies are not installed)
-    expect(missing).toEqual([]);
+  test('the package build (constructs/, the rule pack in rules/, access/path-matcher.ts) imports only its own files, node built-ins, dependencies and peer dependencies', () => {
+    // GIVEN the files tsconfig.build.json compiles, which include both entry points
+    const shipped = packageBuildFiles();
+    expect(shipped).toEqual(expect.arrayContaining(['constructs/index.ts', 'rules/index.ts']));
+    // WHEN their imports are read  THEN none reaches config/, stacks/, scripts/ or a file tsc would pull in
+    // unlisted, and every package is one an app team's `npm install` brings (devDependencies are not installed)
+    expect(() => assertImportsWithinPackage(readImportGraph(shipped), installedWithPackage)).not.toThrow();
   });
 });
 
@@ -87,6 +90,20 @@ describe('architecture: the checks find what they exist to find', () => {
   test('fails when a file sits in a folder the layer table does not know', () => {
     // GIVEN a new top-level folder  THEN it must get a rule before it can import anything
     expect(() => assertLayerDirection({ 'tools/x.ts': file([]) }, MAY_IMPORT)).toThrow(/layer 'tools' has no rule/);
+  });
+
+  test('fails when a file of the package build imports one the build does not include (the rule pack importing config/)', () => {
+    // GIVEN a shipped rule importing the lab's config helpers, which stay out of the package
+    const leaking: ImportGraph = { 'rules/x.ts': file(['config/isolation.ts']) };
+    // WHEN checked  THEN the import is named with the reason
+    expect(() => assertImportsWithinPackage(leaking, installedWithPackage)).toThrow(/rules\/x\.ts imports config\/isolation\.ts, which the package build \(tsconfig\.build\.json\) does not include/);
+  });
+
+  test('fails when a file of the package build imports a package an app team does not install (a devDependency)', () => {
+    // GIVEN a shipped file importing zod, a devDependency
+    const leaking: ImportGraph = { 'constructs/x.ts': { files: [], packages: ['zod'] } };
+    // WHEN checked  THEN the package is named
+    expect(() => assertImportsWithinPackage(leaking, installedWithPackage)).toThrow(/constructs\/x\.ts imports 'zod', which an app team's install does not bring/);
   });
 
   test('fails when files import each other in a ring, reporting the ring as a path', () => {

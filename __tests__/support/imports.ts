@@ -40,6 +40,32 @@ export function readImportGraph(entries: readonly string[], root: string = PROJE
   return graph;
 }
 
+/**
+ * The files `tsc -p tsconfig.build.json` is told to compile (its `include`), relative to the project root.
+ * tsc also compiles whatever they import, so the package holds exactly these only while their imports stay among them.
+ */
+export function packageBuildFiles(root: string = PROJECT_ROOT): string[] {
+  const diagnostics: string[] = [];
+  const parsed = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.build.json'), undefined, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => diagnostics.push(ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+  });
+  if (!parsed || diagnostics.length > 0) throw new Error(`tsconfig.build.json cannot be read: ${diagnostics.join('; ')}`);
+  return parsed.fileNames.map((file) => path.relative(root, file));
+}
+
+/**
+ * Throws, naming each, unless every file of `graph` imports only files of `graph` and the packages `installed`
+ * lists: what the package build holds and what an app team's install brings.
+ */
+export function assertImportsWithinPackage(graph: ImportGraph, installed: ReadonlySet<string>): void {
+  const problems = Object.entries(graph).flatMap(([file, { files, packages }]) => [
+    ...files.filter((target) => !(target in graph)).map((target) => `${file} imports ${target}, which the package build (tsconfig.build.json) does not include`),
+    ...packages.filter((p) => !installed.has(p)).map((p) => `${file} imports '${p}', which an app team's install does not bring`),
+  ]);
+  if (problems.length > 0) throw new Error(`the package imports outside itself:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+}
+
 /** `@scope/name/lib/x` → `@scope/name`; `yaml` → `yaml`; `node:fs` → `fs`. */
 function packageName(specifier: string): string {
   const parts = specifier.replace(/^node:/, '').split('/');
