@@ -3,11 +3,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { ConfigError, parseLabConfig } from '../config/load';
-import { parseSecretContract } from '../config/secret-contract';
+import { ConfigError, loadLabConfig, parseLabConfig } from '../config/load';
+import { loadSecretContract, parseSecretContract } from '../config/secret-contract';
 import { LabConfig } from '../config/schema';
 import { gitRef } from '../config/fields';
-import { buildTestLab, exampleConfig, exampleConfigError, synthStack, TerraformJson } from './support/synth';
+import { buildTestLab, EXAMPLE_CONFIG_FILE, exampleConfig, exampleConfigError, synthStack, TerraformJson } from './support/synth';
 
 /**
  * Hostile configs: each is refused before anything is built, with the config field, the value and
@@ -86,6 +86,38 @@ describe('hostile lab configs', () => {
     expect(() => parseLabConfig('# nothing here yet\n', 'empty.yaml')).toThrow(
       /invalid lab config empty\.yaml:\n  - \(root\): the file is empty; a lab config is a mapping with the keys environments and apps \(start from config\/lab\.yaml\)$/,
     );
+  });
+
+  test('fails when aliases multiply a small config into a huge one (a YAML alias bomb), without a crash', () => {
+    // GIVEN nine levels of anchors, each listing the one before nine times, above the example config
+    const levels = Array.from({ length: 9 }, (_, i) => `l${i}: &l${i} [${Array(9).fill(i === 0 ? '"x"' : `*l${i - 1}`).join(', ')}]`);
+    const text = `${levels.join('\n')}\n${fs.readFileSync(EXAMPLE_CONFIG_FILE, 'utf8')}`;
+    // WHEN it is parsed  THEN it is refused as a config error, not a ReferenceError from the YAML library
+    expect(() => parseLabConfig(text, 'bomb.yaml')).toThrow(/^invalid lab config bomb\.yaml:\n  - \(root\): YAML: Excessive alias count .*; write the values out instead of repeating aliases$/);
+  });
+
+  test('fails when the config file is not UTF-8, naming the line', () => {
+    // GIVEN the example config saved as Latin-1, with an 'é' in the CA's common name
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latin1-'));
+    const lines = fs.readFileSync(EXAMPLE_CONFIG_FILE, 'utf8').replace('caCommonName: Lab bootstrap CA', 'caCommonName: Lab bootstrap CA é').split('\n');
+    const line = lines.findIndex((l) => l.includes('é')) + 1;
+    const file = path.join(dir, 'lab.yaml');
+    fs.writeFileSync(file, Buffer.from(lines.join('\n'), 'latin1'));
+    // WHEN it is loaded  THEN it is refused with the line, instead of a U+FFFD in the certificate's name
+    expect(() => loadLabConfig(file)).toThrow(new RegExp(`lab\\.yaml is not UTF-8 text \\(an invalid byte on line ${line}\\); save it as UTF-8`));
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  test('fails when a SecretContract multiplies itself through YAML aliases', () => {
+    const text = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]', ...Array.from({ length: 8 }, (_, i) => `b${i}: &b${i} [${Array(11).fill(i === 0 ? '*a' : `*b${i - 1}`).join(', ')}]`)].join('\n');
+    expect(() => parseSecretContract(text, 'config/contracts/bomb.secrets.yaml')).toThrow(/\(yaml\).*YAML: Excessive alias count/);
+  });
+
+  test('fails when a SecretContract file is not UTF-8', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latin1-contract-'));
+    fs.writeFileSync(path.join(dir, 'c.secrets.yaml'), Buffer.from('metadata:\n  name: café\n', 'latin1'));
+    expect(() => loadSecretContract('c.secrets.yaml', dir)).toThrow(/c\.secrets\.yaml is not UTF-8 text \(an invalid byte on line 2\)/);
+    fs.rmSync(dir, { recursive: true });
   });
 
   test('fails when a huge value is refused, showing only its beginning', () => {

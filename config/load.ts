@@ -12,6 +12,7 @@ import { reservedIdentityIssues, reservedSecretIssues } from './reserved-identit
 import { CLUSTER_ENVIRONMENTS, LabConfig, labConfigSchema } from './schema';
 import { secretContractIssues } from './secret-contract';
 import { templateTextIssues } from './terraform-text';
+import { NotUtf8Error, readUtf8File, yamlValue } from './yaml-input';
 import { shardingIssues } from './shards';
 import { snapshotConfigIssues } from './snapshot-checks';
 
@@ -42,9 +43,9 @@ export function loadLabConfig(file: string = process.env.LAB_CONFIG || DEFAULT_C
   try {
     const named = path.resolve(projectRoot, file);
     const inProject = isInsideFolder(named, path.resolve(projectRoot)) || isInsideFolder(named, fs.realpathSync(projectRoot));
-    text = fs.readFileSync(inProject ? realPathInsideProject(file, projectRoot) : named, 'utf8');
+    text = readUtf8File(inProject ? realPathInsideProject(file, projectRoot) : named);
   } catch (e) {
-    const message = e instanceof OutsideProjectError ? e.message : `cannot read the file (${(e as Error).message}); set LAB_CONFIG to an existing YAML file`;
+    const message = e instanceof OutsideProjectError || e instanceof NotUtf8Error ? e.message : `cannot read the file (${(e as Error).message}); set LAB_CONFIG to an existing YAML file`;
     throw new ConfigError(file, [{ path: '', value: undefined, message }]);
   }
   return parseLabConfig(text, file);
@@ -59,7 +60,9 @@ export function parseLabConfig(text: string, source = '<inline>'): LabConfig {
       doc.errors.map((e) => ({ path: '', value: undefined, message: `YAML syntax: ${e.message.split('\n')[0]}` })),
     );
   }
-  return validateLabConfig(doc.toJS(), source);
+  const parsed = yamlValue(doc);
+  if ('problem' in parsed) throw new ConfigError(source, [{ path: '', value: undefined, message: parsed.problem }]);
+  return validateLabConfig(parsed.value, source);
 }
 
 /** Validates an already parsed object: schema first, then the rules that span several fields. */

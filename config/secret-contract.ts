@@ -1,8 +1,8 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { OutsideProjectError, realPathInsideProject } from './project-files';
+import { NotUtf8Error, readUtf8File, yamlValue } from './yaml-input';
 import { DNS1123_LABEL, DNS1123_LABEL_RULE } from '../constructs/names';
 import { GENERATOR_KINDS, GeneratorKind, MIN_PASSWORD_LENGTH } from '../constructs/secret-generator';
 import type { AppConfig, LabConfig } from './schema';
@@ -117,7 +117,9 @@ export function parseSecretContract(text: string, file: string): SecretContract 
   if (doc.errors.length > 0) {
     throw new SecretContractError(file, doc.errors.map((e) => ({ field: '(yaml)', message: `YAML syntax: ${e.message.split('\n')[0]}` })));
   }
-  const input = doc.toJS();
+  const value = yamlValue(doc);
+  if ('problem' in value) throw new SecretContractError(file, [{ field: '(yaml)', message: value.problem }]);
+  const input = value.value;
   const parsed = contractSchema.safeParse(input);
   if (!parsed.success) {
     throw new SecretContractError(
@@ -182,9 +184,9 @@ export function resolveContractFile(file: string, projectRoot: string = process.
 export function loadSecretContract(file: string, projectRoot: string = process.cwd()): SecretContract {
   let text: string;
   try {
-    text = fs.readFileSync(realPathInsideProject(file, projectRoot), 'utf8');
+    text = readUtf8File(realPathInsideProject(file, projectRoot));
   } catch (e) {
-    const message = e instanceof OutsideProjectError ? e.message : `cannot read it (${(e as Error).message}); the path is relative to the project root`;
+    const message = e instanceof OutsideProjectError || e instanceof NotUtf8Error ? e.message : `cannot read it (${(e as Error).message}); the path is relative to the project root`;
     throw new SecretContractError(file, [{ field: '(file)', message }]);
   }
   return parseSecretContract(text, file);
