@@ -6,8 +6,7 @@ import { PROJECT_ROOT } from './support/imports';
 /**
  * cdktf is frozen and its fork (cdktn) promises nothing about what the package root does not export:
  * modules under `cdktf/lib/…` (its `private` folders above all) and fields its typings mark private
- * may change shape or go. Our code, tests included, uses the package root only; the deep imports
- * still needed are listed below with their reason.
+ * may change shape or go. Our code, tests included, uses the package root only.
  */
 
 /** Every `.ts` file of ours, relative to the project root, with its text. This file is left out: it names what it looks for. */
@@ -38,16 +37,6 @@ function deepCdktfModules(): Record<string, string[]> {
 }
 
 /**
- * Deep imports still in use, each for a reason. An entry no longer needed fails the test as well,
- * so the list only shrinks.
- */
-const KNOWN_DEEP_IMPORTS: Record<string, string[]> = {
-  // The GitOps manifests are written at synth through cdktf's custom-synthesis hook, which the
-  // package root does not export.
-  'constructs/kubernetes-objects.ts': ['cdktf/lib/synthesize/synthesizer'],
-};
-
-/**
  * The fields cdktf's typings mark private on the classes we extend or render (`TerraformStack`,
  * `TerraformElement`), read from the installed typings, less the names constructs' `Node` makes
  * public (`findAll`).
@@ -65,16 +54,9 @@ describe('cdktf: the package root only', () => {
     expect(SOURCES.map(([file]) => file)).toEqual(expect.arrayContaining(['rules/synthesized.ts', 'constructs/index.ts', '__tests__/rendering.test.ts', 'main.ts']));
   });
 
-  test('no file uses a module of cdktf\'s private folders (cdktf/lib/**/private/**)', () => {
-    // GIVEN the cdktf modules our files name  WHEN those in a `private` folder are picked
-    const privateModules = Object.entries(deepCdktfModules()).flatMap(([file, modules]) => modules.filter((m) => /(^|\/)private(\/|$)/.test(m)).map((m) => `${file}: ${m}`));
-    // THEN there are none
-    expect(privateModules).toEqual([]);
-  });
-
-  test('only the listed files reach below the package root, each for its listed module', () => {
-    // GIVEN the cdktf modules our files name, package root excepted  THEN they are exactly the known ones
-    expect(deepCdktfModules()).toEqual(KNOWN_DEEP_IMPORTS);
+  test('no file uses a cdktf module below the package root (cdktf/lib/**, its private folders included)', () => {
+    // GIVEN the cdktf modules our files name, package root excepted  THEN there are none
+    expect(deepCdktfModules()).toEqual({});
   });
 
   test('no file reads a field cdktf\'s typings mark private on TerraformStack or TerraformElement', () => {

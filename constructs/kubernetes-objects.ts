@@ -1,9 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
-import { ISynthesisSession } from 'cdktf';
-// cdktf's hook for extra files at synth; not re-exported from the package root.
-import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
+import { ISynthesisSession, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { AppSecretsModule } from './app-secrets-module';
@@ -37,14 +35,41 @@ export function renderKubernetesObjects(scope: Construct, objects: readonly Kube
   if (path.isAbsolute(output.file) || output.file.split(/[\\/]/).includes('..')) {
     throw new Error(`${scope.node.path}: GitOps file ${JSON.stringify(output.file)} must be relative to the output folder, without '..'`);
   }
-  const text = toMultiDocumentYaml(objects);
-  addCustomSynthesis(scope, {
-    onSynthesize(session: ISynthesisSession) {
-      const target = path.join(session.outdir, output.file);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, text);
+  writeAtSynthesis(TerraformStack.of(scope), output.file, toMultiDocumentYaml(objects));
+}
+
+/** The files each stack writes into the output folder when it is synthesized. */
+const filesByStack = new WeakMap<TerraformStack, Map<string, string>>();
+
+/**
+ * Writes `text` to `file` (relative to the output folder) when `stack` is synthesized, after its
+ * Terraform JSON.
+ */
+function writeAtSynthesis(stack: TerraformStack, file: string, text: string): void {
+  const files = filesByStack.get(stack) ?? writeFilesAfter(stack);
+  files.set(file, text);
+}
+
+/**
+ * Wraps the stack's synthesizer, a public property (hashicorp/terraform-cdk
+ * packages/cdktf/lib/terraform-stack.ts), so that it also writes the returned files; cdktf's own hook
+ * for extra files is not exported from the package root.
+ */
+function writeFilesAfter(stack: TerraformStack): Map<string, string> {
+  const files = new Map<string, string>();
+  const synthesizeStack = stack.synthesizer;
+  stack.synthesizer = {
+    synthesize(session: ISynthesisSession) {
+      synthesizeStack.synthesize(session);
+      for (const [file, text] of files) {
+        const target = path.join(session.outdir, file);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, text);
+      }
     },
-  });
+  };
+  filesByStack.set(stack, files);
+  return files;
 }
 
 /**
