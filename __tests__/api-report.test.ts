@@ -14,8 +14,8 @@ function library(files: Record<string, string>): string {
 }
 
 describe('API report: the public API is decided and reviewed', () => {
-  test('the committed report (api/vault-platform.api.md) is what constructs/index.ts exports; after an intended change run `npm run api-report`', () => {
-    // GIVEN the committed report  WHEN the report of the entry point is generated
+  test('the committed report (api/vault-platform.api.md) is what the entry points (constructs/index.ts, rules/index.ts) export; after an intended change run `npm run api-report`', () => {
+    // GIVEN the committed report  WHEN the report of the package's entry points is generated
     const committed = fs.readFileSync(API_REPORT, 'utf8');
     // THEN they are equal: an export added, removed or changed shows up as a diff of the report in review
     expect(committed).toEqual(renderApiReport());
@@ -57,6 +57,21 @@ describe('API report: the public API is decided and reviewed', () => {
     const entry = library({ 'index.ts': "export { helper } from './private/helper';\n", 'private/helper.ts': 'export function helper(): number { return 1; }\n' });
     // THEN the report refuses it, naming the export and the fix
     expect(() => renderApiReport(entry)).toThrow(/helper \(.*private\/helper\.ts\) is exported, but a private\/ folder holds internals: move it out of private\/ to make it public/);
+  });
+
+  test("with two entry points, a signature of one may name a type the other exports (the rule pack's props naming a construct library type)", () => {
+    // GIVEN a second entry point whose Props names a type the first entry point exports
+    const first = library({ 'index.ts': "export { Profile } from './profile';\n", 'profile.ts': "export type Profile = 'gitea' | 'forgejo';\n", 'rules/index.ts': "export { Props } from './props';\n", 'rules/props.ts': "import { Profile } from '../profile';\nexport interface Props { readonly profile: Profile }\n" });
+    // WHEN both are reported  THEN the API is closed, and both entry points' declarations are listed
+    const report = renderApiReport([first, path.join(path.dirname(first), 'rules', 'index.ts')]);
+    expect(report).toMatch(/## .*\/profile\.ts\n[\s\S]*type Profile = 'gitea' \| 'forgejo';[\s\S]*## .*\/rules\/props\.ts\n[\s\S]*readonly profile: Profile;/);
+  });
+
+  test('fails when a signature of the second entry point names a type of the first that neither exports', () => {
+    // GIVEN the same two entry points, the first no longer exporting Profile
+    const first = library({ 'index.ts': 'export const VERSION = 1;\n', 'profile.ts': "export type Profile = 'gitea' | 'forgejo';\n", 'rules/index.ts': "export { Props } from './props';\n", 'rules/props.ts': "import { Profile } from '../profile';\nexport interface Props { readonly profile: Profile }\n" });
+    // THEN the report names the member, the type, both entry points and the fix
+    expect(() => renderApiReport([first, path.join(path.dirname(first), 'rules', 'index.ts')])).toThrow(/Props\.profile names Profile \(.*profile\.ts\), which .*index\.ts, .*rules\/index\.ts does not export: export it/);
   });
 
   test('fails when a public signature names a type the entry point does not export', () => {

@@ -1,19 +1,26 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { ExitCode, processIo, runAsProcess, runScript, ScriptIo } from './cli';
 import { typeScriptFiles } from './typescript-files';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
-/** The library's entry point: what an app team imports from the package. */
-export const API_ENTRY = path.join(PROJECT_ROOT, 'constructs', 'index.ts');
+/**
+ * The package's entry points, the sources of what package.json `exports` maps (`.` and `./rules`, each
+ * `./dist/<file>.js` compiled from `<file>.ts`): what an app team imports from the package.
+ */
+export const API_ENTRIES: readonly string[] = Object.entries(JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).exports as Record<string, unknown>)
+  .filter(([subpath]) => subpath !== './package.json')
+  .map(([, target]) => path.join(PROJECT_ROOT, String((target as { default: string }).default).replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts')));
 /** The committed report; a test keeps it equal to what the entry point exports. */
 export const API_REPORT = path.join(PROJECT_ROOT, 'api', 'vault-platform.api.md');
 
 const spec = {
   name: 'api-report',
   description:
-    'Rewrites the public API report (api/vault-platform.api.md): every declaration constructs/index.ts\n' +
-    'exports, with its kind and signature. Run it when an API change is intended; the diff shows it in review.',
+    'Rewrites the public API report (api/vault-platform.api.md): every declaration the package entry points\n' +
+    '(constructs/index.ts, rules/index.ts) export, with its kind and signature. Run it when an API change is\n' +
+    'intended; the diff shows it in review.',
   options: {},
   exits: { ok: 'the report was written' },
 } as const;
@@ -27,24 +34,25 @@ export function main(argv: readonly string[], io: ScriptIo = processIo): Promise
 }
 
 /**
- * The API report of `entry`: per module, each exported declaration as a `.d.ts` would declare it
+ * The API report of the entry points `entries`: per module, each exported declaration as a `.d.ts` would declare it
  * (members that are private, protected or marked `@internal` left out; bodies and initializers
- * dropped; inferred types written out by the checker). Throws when the entry point re-exports a whole
+ * dropped; inferred types written out by the checker). Throws when an entry point re-exports a whole
  * module (`export *`), exports something from a `private/` folder, or when a public signature names a
- * project type the entry point does not export (an app team could not name it, and the report would
- * not show it).
+ * project type no entry point exports (an app team could not name it, and the report would not show it).
  */
-export function renderApiReport(entry: string = API_ENTRY): string {
-  const root = path.dirname(entry);
-  const files = typeScriptFiles(root);
+export function renderApiReport(entries: string | readonly string[] = API_ENTRIES): string {
+  const entryList = typeof entries === 'string' ? [entries] : entries;
+  const files = [...new Set(entryList.flatMap((entry) => typeScriptFiles(path.dirname(entry))))];
   const program = ts.createProgram(files, COMPILER_OPTIONS, compilerHost);
   const checker = program.getTypeChecker();
-  const entryFile = program.getSourceFile(entry)!;
-  const wildcard = entryFile.statements.find((s) => ts.isExportDeclaration(s) && !s.exportClause);
-  if (wildcard) throw new Error(`${rel(entry)}: '${wildcard.getText()}' exports a whole module; name each public declaration`);
-
   const exported = new Map<ts.Symbol, string>();
-  for (const symbol of checker.getExportsOfModule(checker.getSymbolAtLocation(entryFile)!)) exported.set(resolve(checker, symbol), symbol.name);
+  for (const entry of entryList) {
+    const entryFile = program.getSourceFile(entry)!;
+    const wildcard = entryFile.statements.find((s) => ts.isExportDeclaration(s) && !s.exportClause);
+    if (wildcard) throw new Error(`${rel(entry)}: '${wildcard.getText()}' exports a whole module; name each public declaration`);
+    for (const symbol of checker.getExportsOfModule(checker.getSymbolAtLocation(entryFile)!)) exported.set(resolve(checker, symbol), symbol.name);
+  }
+  const entryNames = entryList.map(rel).join(', ');
   const library: Library = { checker, exported };
   const byModule = new Map<string, string[]>();
   const problems: string[] = [];
@@ -59,7 +67,7 @@ export function renderApiReport(entry: string = API_ENTRY): string {
         const resolved = target && resolve(checker, target);
         const declaredIn = resolved?.declarations?.[0]?.getSourceFile().fileName;
         if (resolved && declaredIn && files.includes(declaredIn) && !exported.has(resolved) && !isTypeParameter(resolved)) {
-          problems.push(`${where} names ${resolved.name} (${rel(declaredIn)}), which ${rel(entry)} does not export: export it, or keep it out of the public signature`);
+          problems.push(`${where} names ${resolved.name} (${rel(declaredIn)}), which ${entryNames} does not export: export it, or keep it out of the public signature`);
         }
       });
       if (printed) byModule.set(module, [...(byModule.get(module) ?? []), printed]);
@@ -70,7 +78,7 @@ export function renderApiReport(entry: string = API_ENTRY): string {
   return [
     '# vault-platform: public API',
     '',
-    `<!-- Generated by \`npm run api-report\` from ${rel(entry)}; do not edit by hand. -->`,
+    `<!-- Generated by \`npm run api-report\` from ${entryNames}; do not edit by hand. -->`,
     '',
     'Every declaration an app team can import from the package, by the module that declares it. A change to',
     'this file is a change to the public API: review it as one (a removal or a narrowed type breaks app teams).',
