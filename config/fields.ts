@@ -1,3 +1,4 @@
+import { isIP } from 'net';
 import { z } from 'zod';
 import { DNS1123_LABEL, DNS1123_LABEL_RULE, MOUNT_PATH } from '../constructs/names';
 
@@ -165,8 +166,16 @@ export const labelValue = z
 
 const IPV4_CIDR = /^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\/([0-9]|[12][0-9]|3[0-2])$/;
 const IPV6_CIDR = /^[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/;
-/** A network in CIDR notation, as a NetworkPolicy `ipBlock.cidr` takes it: `192.168.1.0/24`, `fd00::/64`. */
+const CIDR = new RegExp(`${IPV4_CIDR.source}|${IPV6_CIDR.source}`);
+const CIDR_RULE = "must be a network in CIDR notation, e.g. '192.168.1.0/24' or 'fd00::/64'";
+/**
+ * A network in CIDR notation, as a NetworkPolicy `ipBlock.cidr` takes it: `192.168.1.0/24`, `fd00::/64`.
+ * The API server parses the address (kubernetes/kubernetes pkg/apis/networking/validation/validation.go
+ * ValidateIPBlock, netutils.ParseCIDRSloppy); the pattern only gives its shape, so `1::2::3/64` or
+ * `:::::::/64` would fail only at apply: node's own parser decides here.
+ */
 export const cidr = z
   .string()
   .max(43, tooLong(43, 'an IPv6 CIDR'))
-  .regex(new RegExp(`${IPV4_CIDR.source}|${IPV6_CIDR.source}`), { message: "must be a network in CIDR notation, e.g. '192.168.1.0/24' or 'fd00::/64'" });
+  .regex(CIDR, { message: CIDR_RULE })
+  .refine((v) => !CIDR.test(v) || isIP(v.slice(0, v.lastIndexOf('/'))) !== 0, { message: `${CIDR_RULE}: the address does not parse` });
