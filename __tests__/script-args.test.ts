@@ -219,6 +219,13 @@ describe('a failure of the work itself: exit status 1, the reason, no stack trac
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
   });
+
+  test.each(['constructor', '__proto__'])('postgres-sql fails when the cluster is named like a property of every object (%s), printing no SQL', async (cluster) => {
+    const result = await run(postgresSql, ['main', cluster]);
+    expect(result.stderr).toMatch(new RegExp(`^postgres-sql failed: no PostgreSQL cluster '${cluster}' in environments\\.main\\.postgres\\.clusters \\(known: apps\\)`));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+  });
 });
 
 describe('access-report --diff: a CI gate on growth', () => {

@@ -133,7 +133,8 @@ function crossFieldIssues(config: LabConfig): ConfigIssue[] {
     if (app.postgres) {
       for (const env of CLUSTER_ENVIRONMENTS) {
         const clusters = config.environments[env].postgres?.clusters ?? {};
-        if (!(app.postgres.cluster in clusters)) {
+        // Own keys only: `in` would also find `constructor` on every object.
+        if (!Object.hasOwn(clusters, app.postgres.cluster)) {
           const known = Object.keys(clusters);
           issues.push({
             path: `apps[${i}].postgres.cluster`,

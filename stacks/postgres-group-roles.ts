@@ -26,9 +26,11 @@ export function appDatabaseGrants(config: LabConfig, cluster: string): AppDataba
  * with its grants on its database and schema. Run it with `psql -v ON_ERROR_STOP=1 -f`.
  */
 export function postgresGroupRoleScript(config: LabConfig, environment: ClusterEnvironmentName, cluster: string): string {
-  const clusterConfig = config.environments[environment].postgres?.clusters[cluster];
+  const clusters = config.environments[environment].postgres?.clusters ?? {};
+  // Own keys only: a name from the command line such as `constructor` or `__proto__` is on every object.
+  const clusterConfig = Object.hasOwn(clusters, cluster) ? clusters[cluster] : undefined;
   if (!clusterConfig) {
-    const known = Object.keys(config.environments[environment].postgres?.clusters ?? {});
+    const known = Object.keys(clusters);
     throw new Error(`no PostgreSQL cluster '${cluster}' in environments.${environment}.postgres.clusters (known: ${known.join(', ') || 'none'})`);
   }
   const apps = appDatabaseGrants(config, cluster);
