@@ -241,7 +241,7 @@ export function main(argv: readonly string[], io: ScriptIo = processIo): Promise
         },
       },
       {
-        name: 'plain node runs the compiled example: policies invoicing and invoicing-ops, role invoicing for namespace billing',
+        name: 'plain node runs the compiled example, LeastPrivilegeRules finding nothing: policies invoicing and invoicing-ops, role invoicing for namespace billing',
         check: () => {
           run(process.execPath, ['main.js'], consumer);
           const json = readJson<{ resource?: Record<string, Record<string, Record<string, unknown>>> }>(
