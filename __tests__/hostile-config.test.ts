@@ -65,6 +65,7 @@ const HOSTILE: readonly HostileCase[] = [
   // Upper bounds
   { name: 'a common name is 1 MB long', change: (c) => (c.environments.qnap.bootstrap.pki.caCommonName = 'A'.repeat(1024 * 1024)), refusal: /environments\.qnap\.bootstrap\.pki\.caCommonName = "A{10,}\.\.\.: must be at most 64 characters \(ub-common-name/ },
   { name: 'a token ceiling is 1e15 seconds', change: (c) => (c.policy.ceilings.tokenMaxTtl = 1e15), refusal: /policy\.ceilings\.tokenMaxTtl = 1000000000000000: the token_max_ttl ceiling must be at most 2764800 seconds \(32 days, Vault's maximum lease TTL\)/ },
+  { name: "the NAS snapshot timer's token period is 1e15 seconds", change: (c) => (c.environments.qnap.snapshots.tokenPeriod = 1e15), refusal: /environments\.qnap\.snapshots\.tokenPeriod = 1000000000000000: must be at most 2764800 seconds, the highest policy\.ceilings\.tokenPeriod there is/ },
   // Silent drops, duplicates, newlines
   { name: 'ci.disabled comes with refs', change: (c) => (c.apps[0].ci = { refs: ['refs/heads/main'], disabled: { reason: 'the app has no CI of its own' } }), refusal: /apps\[0\]\.ci\.refs = \["refs\/heads\/main"\]: has no effect while ci\.disabled is set/ },
   { name: 'a ref is listed twice', change: (c) => (c.apps[0].ci.refs = ['refs/heads/main', 'refs/heads/main']), refusal: /apps\[0\]\.ci\.refs\[1\] = "refs\/heads\/main": repeats entry \[0\]; remove the duplicate/ },

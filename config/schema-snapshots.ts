@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dnsLabel, singleLine, url } from './fields';
+import { dnsLabel, singleLine, url, VAULT_MAX_LEASE_TTL_SECONDS } from './fields';
 
 /**
  * Backups of the Vaults' raft storage: scheduled snapshots of an in-cluster Vault
@@ -53,7 +53,14 @@ export const qnapSnapshotsSchema = z.strictObject({
    * Period of the NAS timer's token, in seconds: the timer renews it on every run, so it lives as
    * long as runs succeed within one period (under `policy.ceilings.tokenPeriod`). @default 86400
    */
-  tokenPeriod: z.number().int().min(3600, { message: 'must be at least 3600 seconds' }).optional(),
+  tokenPeriod: z
+    .number()
+    .int()
+    .min(3600, { message: 'must be at least 3600 seconds' })
+    .max(VAULT_MAX_LEASE_TTL_SECONDS, {
+      message: `must be at most ${VAULT_MAX_LEASE_TTL_SECONDS} seconds, the highest policy.ceilings.tokenPeriod there is: a longer period always fails synthesis (rule VP-TTL-1)`,
+    })
+    .optional(),
 });
 
 export type VaultSnapshotsConfig = z.infer<typeof vaultSnapshotsSchema>;
