@@ -17,7 +17,8 @@ const spec = {
   description:
     'Packs the construct library, installs the tarball with cdktf, constructs and the providers (offline, from\n' +
     'the npm cache) into a scratch project, type-checks and compiles the example of docs/app-teams.md against the\n' +
-    'shipped declarations, runs it with plain node and checks what it synthesizes. One PASS/FAIL line per check.',
+    'shipped declarations, runs it with plain node and checks what it synthesizes; runs a stack under the rule pack of\n' +
+    'vault-platform/rules with a violation, then with it suppressed. One PASS/FAIL line per check.',
   options: {},
   exits: { ok: 'every check passed', finding: 'a check failed (its FAIL line says what)' },
 } as const;
