@@ -71,6 +71,8 @@ const HOSTILE: readonly HostileCase[] = [
   { name: 'a ref is listed twice', change: (c) => (c.apps[0].ci.refs = ['refs/heads/main', 'refs/heads/main']), refusal: /apps\[0\]\.ci\.refs\[1\] = "refs\/heads\/main": repeats entry \[0\]; remove the duplicate/ },
   { name: 'an audience is listed twice', change: (c) => c.environments.main.ci.oidc.audiences.push(c.environments.main.ci.oidc.audiences[0]), refusal: /environments\.main\.ci\.oidc\.audiences\[1\] = .*repeats entry \[0\]/ },
   { name: 'runsOn holds a newline', change: (c) => (c.ci.platform.runsOn = 'docker\n    steps: []'), refusal: /ci\.platform\.runsOn = "docker\\n    steps: \[\]": must be one line without control characters/ },
+  { name: "the CA's common name holds a right-to-left override", change: (c) => (c.environments.qnap.bootstrap.pki.caCommonName = 'Lab \u202eAC pamtoob'), refusal: /environments\.qnap\.bootstrap\.pki\.caCommonName = .*or invisible ones \(zero-width, bidirectional override\)/ },
+  { name: 'runsOn holds a zero-width space', change: (c) => (c.ci.platform.runsOn = 'dock\u200ber'), refusal: /ci\.platform\.runsOn = .*or invisible ones/ },
   { name: 'a kubeconfig context holds an escape character', change: (c) => (c.environments.main.kubernetes.context = 'lab-main\u001b[2J'), refusal: /environments\.main\.kubernetes\.context = .*must be one line without control characters/ },
 ];
 

@@ -11,8 +11,13 @@ import { DNS1123_LABEL, DNS1123_LABEL_RULE, MOUNT_PATH } from '../constructs/nam
 
 const tooLong = (max: number, why: string) => ({ message: `must be at most ${max} characters (${why})` });
 
-/** Control characters (C0, DEL, C1) and the Unicode line and paragraph separators. */
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/;
+/**
+ * Control characters (C0, DEL, C1), the Unicode line and paragraph separators, and the invisible
+ * format characters a reviewer cannot see in a diff: soft hyphen, zero-width and joiner characters,
+ * bidirectional marks, embeddings, overrides and isolates (the "Trojan Source" characters, Unicode
+ * UAX #9), and the byte order mark.
+ */
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u206f\ufeff]*$/;
 
 /**
  * One line of free text (a description, a common name, a runner label): no newline or other
@@ -23,7 +28,7 @@ export function singleLine(what: string, max: number, min = 1): z.ZodString {
     .string()
     .min(min, { message: min === 1 ? 'must not be empty' : `must be at least ${min} characters (${what})` })
     .max(max, tooLong(max, what))
-    .regex(NO_CONTROL_CHARACTERS, { message: 'must be one line without control characters (no newline, tab or escape)' });
+    .regex(NO_CONTROL_CHARACTERS, { message: 'must be one line without control characters (no newline, tab or escape) or invisible ones (zero-width, bidirectional override)' });
 }
 
 /**
