@@ -29,6 +29,15 @@ export function reservedIdentityIssues(config: LabConfig): ConfigIssue[] {
     }
   }
   config.apps.forEach((app, i) => {
+    // Whoever deploys an app may read its namespace's Secrets: in a Vault's namespace, the seal token and server key.
+    const vaultOf = CLUSTER_ENVIRONMENTS.find((env) => (config.environments[env].vaultServer.namespace ?? BOOTSTRAP_DEFAULTS.vaultNamespace) === app.namespace);
+    if (vaultOf !== undefined) {
+      issues.push({
+        path: `apps[${i}].namespace`,
+        value: app.namespace,
+        message: `is the ${vaultOf} Vault's namespace (environments.${vaultOf}.vaultServer.namespace), which holds its seal token and certificate Secrets; run the app in a namespace of its own`,
+      });
+    }
     const identity = `${app.namespace}/${app.serviceAccount ?? app.name}`;
     const owner = owners.get(identity);
     if (owner === undefined) return;
