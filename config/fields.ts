@@ -73,7 +73,9 @@ export function url(what: string, scheme: 'https' | 'http(s)', example: string):
     .regex(pattern, {
       message: `must be an absolute ${scheme} URL of ${what} without user:password@, ?query or #fragment (credentials come from the environment), e.g. ${example}`,
     })
-    .refine((v) => !pattern.test(v) || URL.canParse(v), { message: `is not a parseable URL; write it like ${example}` });
+    .refine((v) => !pattern.test(v) || URL.canParse(v), { message: `is not a parseable URL; write it like ${example}` })
+    // A look-alike letter of another script (Cyrillic 'а' for Latin 'a') names another host, unseen in review.
+    .regex(/^[\x21-\x7e]*$/, { message: "must be visible ASCII only: a look-alike letter of another script would name another host; write an international domain in its xn-- form" });
 }
 
 /**
