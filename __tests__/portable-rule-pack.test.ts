@@ -5,6 +5,9 @@ import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { Aspects, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
+import { AppSecretsModule } from '../constructs/app-secrets-module';
+import { KubernetesAuthBackend } from '../constructs/kubernetes-auth-backend';
+import { KvV2Mount } from '../constructs/kv-v2-mount';
 import { VaultPolicy } from '../constructs/vault-policy';
 import { InvoicingSecretsStack } from '../examples/app-team-stack';
 import { LeastPrivilegeRules } from '../rules/least-privilege-pack';
@@ -70,6 +73,20 @@ describe('the example team stack (examples/app-team-stack.ts) applies the pack',
     expect(json.resource.vault_kubernetes_auth_backend_role[role.friendlyUniqueId]['//'][RULE_SUPPRESSIONS_METADATA]).toEqual([
       { id: 'VP-K8S-1', reason: 'legacy role, removed in the next release' },
     ]);
+  });
+});
+
+describe('the constructs pass the pack with their defaults', () => {
+  test('an AppSecretsModule given only what it requires has no finding (its tokens stop renewing after a day)', () => {
+    // GIVEN a team stack with an app module and no token settings
+    const stack = teamStack();
+    const kv = KvV2Mount.fromMountPath(stack, 'Kvv2', 'kvv2');
+    const kubernetesAuth = KubernetesAuthBackend.fromMountPath(stack, 'KubernetesAuth', 'kubernetes');
+    new AppSecretsModule(stack, 'reports', { appName: 'reports', namespace: 'reports', kv, kubernetesAuth });
+    // WHEN synthesized THEN the pack finds nothing, and the role's renewals end at the default ceiling
+    expect(messages(stack)).toEqual([]);
+    const roles = writtenJson(stack).resource.vault_kubernetes_auth_backend_role;
+    expect(Object.values<any>(roles).map((r) => r.token_max_ttl)).toEqual([86400]);
   });
 });
 

@@ -8,6 +8,9 @@ import { IKvV2Mount } from './kv-v2-mount';
 import { grantTokenSelfCalls, TERRAFORM_PROVIDER_SELF_CALLS } from './policy/token-self';
 import { VaultPolicy } from './vault-policy';
 
+
+/** Runtime tokens' renewal ceiling when neither a period nor a ceiling is given: one day. */
+const DEFAULT_TOKEN_MAX_TTL_SECONDS = 86400;
 /** A KV v2 secret of the app that is delivered to the app's namespace as a Kubernetes Secret. */
 export interface DeliveredSecret {
   /** Path inside the KV v2 mount, e.g. `webapp/config`. */
@@ -41,7 +44,7 @@ export interface AppSecretsModuleProps {
   /**
    * Ceiling on renewals of runtime tokens (seconds), for clients that log in afresh rather than renew
    * (External Secrets). Not with `tokenPeriod`.
-   * @default - none: the token must then be periodic, or renewals run to the mount's maximum
+   * @default - 86400 (one day, the rule pack's default ceiling) when `tokenPeriod` is not set; none with it
    */
   readonly tokenMaxTtl?: number;
 }
@@ -113,7 +116,8 @@ export class AppSecretsModule extends Construct {
       audience: props.audience,
       tokenTtl: props.tokenTtl,
       tokenPeriod: props.tokenPeriod,
-      tokenMaxTtl: props.tokenMaxTtl,
+      // Without a period or a ceiling, renewals would run to the mount's maximum (32 days by default).
+      tokenMaxTtl: props.tokenMaxTtl ?? (props.tokenPeriod === undefined ? DEFAULT_TOKEN_MAX_TTL_SECONDS : undefined),
     });
     this.delivered.push({ kvPath: this.configPath, secretName: `${props.appName}-config` });
   }
