@@ -15,11 +15,16 @@ const cronSchedule = singleLine('a cron schedule', 100).regex(/^[0-9*/,-]+( [0-9
   message: "must be five cron fields of digits, '*', '/', ',' or '-' separated by single spaces, e.g. '17 */6 * * *'",
 });
 
-/** An S3 bucket name (AWS "General purpose bucket naming rules": 3-63 lowercase letters, digits, '.', '-'). */
+/**
+ * An S3 bucket name (AWS "General purpose bucket naming rules": 3-63 lowercase letters, digits, '.',
+ * '-'; no two adjacent periods; not formatted as an IP address).
+ */
 const bucketName = z
   .string()
   .max(63, { message: 'must be at most 63 characters (an S3 bucket name)' })
-  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "must be an S3 bucket name: 3-63 lowercase letters, digits, '.' or '-'" });
+  .regex(/^(?!.*\.\.)(?![0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    message: "must be an S3 bucket name: 3-63 lowercase letters, digits, '.' or '-', no '..', not an IP address",
+  });
 
 export const vaultSnapshotsSchema = z.strictObject({
   /** When the CronJob `vault-raft-snapshot` runs. @default '17 *\/6 * * *' (every 6 hours) */
