@@ -155,14 +155,16 @@ describe('generated workflows', () => {
     expect(() => platformWorkflow(config)).toThrow(/environments\.main\.state\.type = "local"/);
   });
 
-  test("state credentials come from each environment's own forge secrets and reach only the cdktf step", () => {
+  test("state credentials come from each environment's and job kind's own forge secrets and reach only the cdktf step", () => {
     const wf = platform();
     for (const [env, other] of [['main', 'sandbox'], ['sandbox', 'main']]) {
-      for (const mode of ['diff', 'deploy']) {
+      for (const [mode, otherMode] of [['diff', 'deploy'], ['deploy', 'diff']]) {
         const job = wf.jobs[`${mode}-${env}`];
         const step = job.steps.find((st: any) => String(st.name).startsWith('cdktf'));
-        expect(step.env.PG_CONN_STR).toBe(`\${{ secrets.STATE_PG_CONN_STR_${env.toUpperCase()} }}`);
+        expect(step.env.PG_CONN_STR).toBe(`\${{ secrets.STATE_PG_CONN_STR_${env.toUpperCase()}_${mode.toUpperCase()} }}`);
+        // A pull request's diff never holds the deploy credentials, nor the other environment's.
         expect(JSON.stringify(job)).not.toContain(`STATE_PG_CONN_STR_${other.toUpperCase()}`);
+        expect(JSON.stringify(job)).not.toContain(`STATE_PG_CONN_STR_${env.toUpperCase()}_${otherMode.toUpperCase()}`);
         expect(JSON.stringify(job.env)).not.toContain('PG_CONN_STR');
       }
     }
@@ -174,8 +176,8 @@ describe('generated workflows', () => {
     });
     const step = (platformWorkflow(config) as any).jobs['deploy-main'].steps.find((st: any) => String(st.name).startsWith('cdktf'));
     expect(step.env).toMatchObject({
-      AWS_ACCESS_KEY_ID: '${{ secrets.STATE_S3_ACCESS_KEY_ID_MAIN }}',
-      AWS_SECRET_ACCESS_KEY: '${{ secrets.STATE_S3_SECRET_ACCESS_KEY_MAIN }}',
+      AWS_ACCESS_KEY_ID: '${{ secrets.STATE_S3_ACCESS_KEY_ID_MAIN_DEPLOY }}',
+      AWS_SECRET_ACCESS_KEY: '${{ secrets.STATE_S3_SECRET_ACCESS_KEY_MAIN_DEPLOY }}',
     });
   });
 

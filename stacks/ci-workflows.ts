@@ -50,10 +50,12 @@ const SETUP_STEPS = [
 
 /**
  * Environment for a stack's state backend. Credentials come from forge secrets, one set per
- * environment (the sandbox's job never holds production's state credentials), never from the config.
+ * environment and job kind, never from the config: the sandbox's jobs never hold production's, and a
+ * pull request's diff (which runs the pull request's code) can get an identity that cannot write the
+ * state, as it gets a read-only kubeconfig.
  */
-function stateBackendEnv(env: ClusterEnvironmentName, state: StateBackendConfig): Record<string, string> {
-  const suffix = env.toUpperCase();
+function stateBackendEnv(env: ClusterEnvironmentName, mode: 'diff' | 'deploy', state: StateBackendConfig): Record<string, string> {
+  const suffix = `${env.toUpperCase()}_${mode.toUpperCase()}`;
   switch (state.type) {
     case 'pg':
       return { PG_CONN_STR: `\${{ secrets.STATE_PG_CONN_STR_${suffix} }}` };
@@ -158,7 +160,7 @@ function cdktfJob(config: LabConfig, stack: ClusterEnvironmentName, mode: 'diff'
         name: `cdktf ${mode} ${stack}`,
         shell: 'bash',
         // Like the kubeconfig, state credentials reach only this step, not `npm ci` and its install scripts.
-        env: { ...stateBackendEnv(stack, config.environments[stack].state!), ...kube.env },
+        env: { ...stateBackendEnv(stack, mode, config.environments[stack].state!), ...kube.env },
         run: [
           'set -euo pipefail',
           ...kube.script,
