@@ -7,5 +7,8 @@ module.exports = {
     '^.+\\.ts$': '<rootDir>/scripts/jest-transform.js',
   },
   testTimeout: 60000,
+  // Jest's default (cores - 1) runs one worker on this 2-core machine; the main process is idle.
+  maxWorkers: 2,
+  testSequencer: '<rootDir>/scripts/jest-sequencer.js',
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };
