@@ -1,6 +1,6 @@
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { Construct, IConstruct } from 'constructs';
-import { renamedProp } from './private/errors';
+import { addEngineMount } from './private/engine-mount';
 import { validateMountPath } from './kv-v2-mount';
 
 /**
@@ -46,14 +46,11 @@ export class DatabaseSecretsMount extends Construct implements IDatabaseSecretsM
 
   public constructor(scope: Construct, id: string, props: DatabaseSecretsMountProps = {}) {
     super(scope, id);
-    this.mountPath = renamedProp('DatabaseSecretsMount', 'mountPath', props.mountPath, 'path', props.path) ?? 'postgres';
-    validateMountPath('DatabaseSecretsMount', 'mountPath', this.mountPath);
-    this.mount = new Mount(this, 'Mount', {
-      path: this.mountPath,
+    ({ mountPath: this.mountPath, mount: this.mount } = addEngineMount(this, 'DatabaseSecretsMount', props, {
+      mountPath: 'postgres',
       type: 'database',
-      description: props.description ?? 'Dynamic PostgreSQL credentials',
-    });
+      description: 'Dynamic PostgreSQL credentials',
+    }));
     this.backend = this.mount.path;
-    this.node.defaultChild = this.mount;
   }
 }

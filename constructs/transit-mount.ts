@@ -1,6 +1,7 @@
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { Construct, IConstruct } from 'constructs';
-import { invalidProp, renamedProp } from './private/errors';
+import { addEngineMount } from './private/engine-mount';
+import { invalidProp } from './private/errors';
 import { validateMountPath } from './kv-v2-mount';
 import { UPDATE } from './policy/capabilities';
 import { IPolicyGrantee } from './vault-policy';
@@ -75,14 +76,11 @@ export class TransitMount extends TransitMountBase {
 
   public constructor(scope: Construct, id: string, props: TransitMountProps = {}) {
     super(scope, id);
-    this.mountPath = renamedProp('TransitMount', 'mountPath', props.mountPath, 'path', props.path) ?? 'transit';
-    validateMountPath('TransitMount', 'mountPath', this.mountPath);
-    this.mount = new Mount(this, 'Mount', {
-      path: this.mountPath,
+    ({ mountPath: this.mountPath, mount: this.mount } = addEngineMount(this, 'TransitMount', props, {
+      mountPath: 'transit',
       type: 'transit',
-      description: props.description ?? 'Transit encryption as a service',
-    });
+      description: 'Transit encryption as a service',
+    }));
     this.backend = this.mount.path;
-    this.node.defaultChild = this.mount;
   }
 }
