@@ -180,30 +180,25 @@ describe('--help', () => {
 });
 
 describe('a failure of the work itself: exit status 1, the reason, no stack trace', () => {
-  test('workflows fails when LAB_CONFIG is not YAML, naming the file, and writes no workflow', async () => {
-    const before = process.env.LAB_CONFIG;
-    process.env.LAB_CONFIG = BROKEN_YAML;
-    try {
-      const result = await run(workflows, []);
-      expect(result.stderr).toMatch(/^workflows failed: invalid lab config \S+broken\.yaml:\n\s+- \(root\): YAML syntax/);
-      expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
-      expect(result.code).toBe(1);
-      expect(result.written).toEqual([]);
-    } finally {
-      if (before === undefined) delete process.env.LAB_CONFIG;
-      else process.env.LAB_CONFIG = before;
-    }
-  });
-
-  test('workflows refuses an environment CI deploys whose state is local, naming the file and field, and writes nothing', async () => {
+  const localStateConfig = () => {
     const config = parse(fs.readFileSync(path.join(__dirname, '..', 'config', 'lab.yaml'), 'utf8'));
     config.environments.main.state = { type: 'local' };
-    const localState = file('local-state.yaml', stringify(config));
+    return file('local-state.yaml', stringify(config));
+  };
+
+  test.each([
+    ['LAB_CONFIG is not YAML', () => BROKEN_YAML, /^workflows failed: invalid lab config \S+broken\.yaml:\n\s+- \(root\): YAML syntax/],
+    [
+      'an environment CI deploys keeps its state in a local file',
+      localStateConfig,
+      /^workflows failed: invalid lab config \S+local-state\.yaml:\n\s+- environments\.main\.state\.type = "local": CI diffs and deploys/,
+    ],
+  ])('workflows fails when %s, naming the file (and field), and writes no workflow', async (_when, configFile, message) => {
     const before = process.env.LAB_CONFIG;
-    process.env.LAB_CONFIG = localState;
+    process.env.LAB_CONFIG = configFile();
     try {
       const result = await run(workflows, []);
-      expect(result.stderr).toMatch(/^workflows failed: invalid lab config \S+local-state\.yaml:\n\s+- environments\.main\.state\.type = "local": CI diffs and deploys/);
+      expect(result.stderr).toMatch(message);
       expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
       expect(result.code).toBe(1);
       expect(result.written).toEqual([]);
