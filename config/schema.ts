@@ -10,6 +10,7 @@ import { appSecretContractSchema } from './schema-secret-contract';
 import { qnapBootstrapSchema, vaultServerSchema } from './schema-bootstrap';
 import { shardingSchema } from './schema-shards';
 import { qnapSnapshotsSchema } from './schema-snapshots';
+import { operatorsSchema } from './schema-operators';
 
 /**
  * The lab configuration: one YAML file (`config/lab.yaml`, or the file `LAB_CONFIG` names).
@@ -94,6 +95,8 @@ export const clusterEnvironmentSchema = z.strictObject({
   delivery: environmentDeliverySchema.optional(),
   /** The Vault helm release in this cluster (config/schema-bootstrap.ts). */
   vaultServer: vaultServerSchema,
+  /** How people log in through the forge's OIDC, and what they may do (config/schema-operators.ts). @default - no human login */
+  operators: operatorsSchema.optional(),
 });
 
 export const qnapEnvironmentSchema = z.strictObject({
