@@ -11,6 +11,7 @@ import { isDefaultSelfGrant } from '../constructs/policy/token-self';
 import { VaultPolicy } from '../constructs/vault-policy';
 import { operatorOfRole, ROLE_TYPES } from './auth-roles';
 import { jwtRolesBindEmittedClaims } from './ci-claim-rules';
+import { HUMAN_ACCESS_RULES } from './human-access-rules';
 import { Rule, RuleContext } from './rule-pack';
 import { tokenSelfCalls } from './token-self-calls';
 import { vaultChartAddressesExpand } from './vault-chart-env';
@@ -260,4 +261,5 @@ export const LEAST_PRIVILEGE_RULES: readonly Rule[] = [
   auditDeviceOnEveryVault,
   tokenSelfCalls,
   vaultChartAddressesExpand,
+  ...HUMAN_ACCESS_RULES,
 ];

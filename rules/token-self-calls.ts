@@ -47,7 +47,7 @@ const policiesByStack = new WeakMap<SynthesizedStack, ReadonlyMap<string, VaultP
  * (`token_policies = ["unseal-main"]`) and the reference to its resource (`${vault_policy.<id>.name}`).
  * Built on first use: most stacks have no token that needs it.
  */
-function policiesOf(synthesized: SynthesizedStack): ReadonlyMap<string, VaultPolicy> {
+export function policiesOf(synthesized: SynthesizedStack): ReadonlyMap<string, VaultPolicy> {
   let policies = policiesByStack.get(synthesized);
   if (!policies) {
     const byKey = new Map<string, VaultPolicy>();
