@@ -29,7 +29,7 @@ function mainEnvironmentStack(config: LabConfig): TerraformStack {
     public readonly environment = 'main';
   }
   const stack = new EnvironmentStack(Testing.app(), 'main');
-  addVaultProvider(stack, 'https://vault.lab.example.net');
+  addVaultProvider(stack, { address: 'https://vault.lab.example.net' });
   new Audit(stack, 'Audit', { type: 'file', options: { file_path: '/vault/audit/audit.log' } });
   Aspects.of(stack).add(new RulePack(LEAST_PRIVILEGE_RULES, leastPrivilegeRulesProps(config, 'main')));
   return stack;

@@ -8,7 +8,7 @@ const FAKE_JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
 
 function providerWith(env: NodeJS.ProcessEnv) {
   const stack = new TerraformStack(Testing.app(), 's');
-  addVaultProvider(stack, 'https://vault.test.example:8200', LOGIN, env);
+  addVaultProvider(stack, { address: 'https://vault.test.example:8200' }, { ciLogin: LOGIN, env });
   return synthStack(stack);
 }
 

@@ -11,6 +11,7 @@ import { isInsideFolder, OutsideProjectError, realPathInsideProject } from './pr
 import { reservedIdentityIssues, reservedSecretIssues } from './reserved-identities';
 import { CLUSTER_ENVIRONMENTS, LabConfig, labConfigSchema } from './schema';
 import { secretContractIssues } from './secret-contract';
+import { vaultCaCertIssues } from './vault-ca';
 import { templateTextIssues } from './terraform-text';
 import { NotUtf8Error, readUtf8File, yamlValue } from './yaml-input';
 import { shardingIssues } from './shards';
@@ -77,7 +78,7 @@ export function validateLabConfig(input: unknown, source = '<inline>'): LabConfi
   if (!parsed.success) {
     throw new ConfigError(source, parsed.error.issues.flatMap((i) => toConfigIssues(i, input)));
   }
-  const crossIssues = [...crossFieldIssues(parsed.data), ...templateTextIssues(parsed.data), ...secretContractIssues(parsed.data)];
+  const crossIssues = [...crossFieldIssues(parsed.data), ...templateTextIssues(parsed.data), ...secretContractIssues(parsed.data), ...vaultCaCertIssues(parsed.data)];
   if (crossIssues.length > 0) throw new ConfigError(source, crossIssues);
   return parsed.data;
 }

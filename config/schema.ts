@@ -65,6 +65,13 @@ export const vaultEndpointSchema = z.strictObject({
    * @default false
    */
   allowInsecureHttp: z.boolean().optional(),
+  /**
+   * The private CA this Vault's certificate chains to, as a PEM file inside the project (public: it
+   * is copied into the output). The Vault provider, and for the QNAP Vault every VaultConnection and
+   * the main Vault's transit seal, trust it (config/vault-ca.ts, docs/bootstrap.md).
+   * @default - the system trust store (of the machine running Terraform, and of each pod)
+   */
+  caCert: z.strictObject({ file: projectRelativePath('config/qnap-ca.pem') }).optional(),
 });
 
 export const kubernetesSchema = z.strictObject({
@@ -159,6 +166,7 @@ export type AppConfig = z.infer<typeof appSchema>;
 export type ClusterEnvironmentConfig = z.infer<typeof clusterEnvironmentSchema>;
 export type QnapEnvironmentConfig = z.infer<typeof qnapEnvironmentSchema>;
 export type StateBackendConfig = z.infer<typeof stateBackendSchema>;
+export type VaultEndpointConfig = z.infer<typeof vaultEndpointSchema>;
 export type PostgresClusterConfig = z.infer<typeof postgresClusterSchema>;
 /** The environments that run a Kubernetes cluster with a Vault inside. */
 export type ClusterEnvironmentName = 'main' | 'sandbox';

@@ -46,7 +46,7 @@ export class AppShardStack extends CheckedStack {
     this.environment = props.platform.environment;
     this.shard = props.shard;
     const env = props.config.environments[this.environment];
-    addVaultProvider(this, env.vault.address, platformCiLogin(props.config, this.environment));
+    addVaultProvider(this, env.vault, { ciLogin: platformCiLogin(props.config, this.environment) });
     addDeliveryPlatform(this, props.config, this.environment);
     addStateBackend(this, id, env.state);
     this.addDependency(props.platform);

@@ -45,7 +45,7 @@ export class QnapStack extends CheckedStack {
     applyTerraformSettings(this);
     const qnap = props.config.environments.qnap;
     const bootstrap = qnap.bootstrap;
-    addVaultProvider(this, qnap.vault.address);
+    addVaultProvider(this, qnap.vault);
     addStateBackend(this, id, qnap.state);
     new AuditDevice(this, 'Audit');
     if (qnap.vault.address.startsWith('http://')) {

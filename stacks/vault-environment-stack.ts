@@ -47,7 +47,7 @@ export class VaultEnvironmentStack extends CheckedStack {
     applyTerraformSettings(this);
     this.environment = props.environment;
     const env = props.config.environments[props.environment];
-    addVaultProvider(this, env.vault.address, platformCiLogin(props.config, props.environment));
+    addVaultProvider(this, env.vault, { ciLogin: platformCiLogin(props.config, props.environment) });
     addStateBackend(this, id, env.state);
 
     this.kv = new KvV2Mount(this, 'Kvv2', { mountPath: 'kvv2' });

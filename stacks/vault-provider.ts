@@ -1,5 +1,8 @@
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
+import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
+import { VaultEndpointConfig } from '../config/schema';
+import { vaultCaCertificate } from '../config/vault-ca';
 
 /**
  * Set `VAULT_AUTH_METHOD=jwt` when synthesizing in CI: the provider then logs in with the forge's
@@ -17,15 +20,40 @@ export interface CiLogin {
   readonly roles: readonly string[];
 }
 
+/** Where a Vault listens and which CA verifies it: an `environments.<env>.vault` of the config. */
+export type VaultEndpoint = Pick<VaultEndpointConfig, 'address' | 'caCert'>;
+
+/** How {@link addVaultProvider} logs in and names the provider. */
+export interface VaultProviderOptions {
+  /** Construct id of the provider. @default 'vault' */
+  readonly id?: string;
+  /** Terraform alias, for a second Vault in one stack (resources name it in `provider`). @default - the stack's default Vault provider */
+  readonly alias?: string;
+  /** The stack's CI roles; `VAULT_AUTH_METHOD=jwt` in `env` logs in with one of them. @default - VAULT_TOKEN */
+  readonly ciLogin?: CiLogin;
+  /** Where `VAULT_AUTH_METHOD`/`VAULT_AUTH_ROLE` are read. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
 /**
- * The Vault provider of a stack. `token` is deliberately unset: the provider reads `VAULT_TOKEN`
- * (an operator) or logs in with CI's JWT, so no token is ever written to the synthesized JSON.
- * The CA bundle likewise comes from `VAULT_CACERT`.
+ * A Vault provider of a stack, trusting `endpoint.caCert` when the config names one. `token` is
+ * deliberately unset: the provider reads `VAULT_TOKEN` (an operator) or logs in with CI's JWT, so no
+ * token is ever written to the synthesized JSON. Without `caCert`, `VAULT_CACERT` or the system trust
+ * store verifies the Vault.
  */
-export function addVaultProvider(scope: Construct, address: string, ciLogin?: CiLogin, env: NodeJS.ProcessEnv = process.env): VaultProvider {
-  const login = ciLogin ? ciLoginFromEnvironment(ciLogin, env) : undefined;
-  return new VaultProvider(scope, 'vault', {
-    address,
+export function addVaultProvider(scope: Construct, endpoint: VaultEndpoint, options: VaultProviderOptions = {}): VaultProvider {
+  const login = options.ciLogin ? ciLoginFromEnvironment(options.ciLogin, options.env ?? process.env) : undefined;
+  const id = options.id ?? 'vault';
+  const ca = vaultCaCertificate(endpoint);
+  // The PEM is copied into the stack's folder and named relative to it: Terraform runs there
+  // (cdktf.out/stacks/<stack>), and the provider reads `ca_cert_file` from its working directory,
+  // in preference to VAULT_CACERT, which is only its default (hashicorp/terraform-provider-vault
+  // internal/provider/provider.go, "ca_cert_file"). A CA certificate is public: fine in the output.
+  const caCertFile = ca ? new TerraformAsset(scope, `${id}-ca-cert`, { path: ca.realPath, type: AssetType.FILE }).path : undefined;
+  return new VaultProvider(scope, id, {
+    address: endpoint.address,
+    ...(options.alias ? { alias: options.alias } : {}),
+    ...(caCertFile ? { caCertFile } : {}),
     // Tokens the provider mints for itself live only as long as one run needs them.
     maxLeaseTtlSeconds: 1200,
     ...(login ? { authLoginJwt: [{ mount: login.mount, role: login.role }] } : {}),

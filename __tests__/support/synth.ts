@@ -64,7 +64,7 @@ export function exampleConfigWith(change: (raw: any) => void): LabConfig {
 /** A bare stack with a Vault provider, for testing constructs on their own. */
 export function vaultTestStack(id = 'test'): TerraformStack {
   const stack = new TerraformStack(Testing.app(), id);
-  addVaultProvider(stack, 'https://vault.test.example:8200');
+  addVaultProvider(stack, { address: 'https://vault.test.example:8200' });
   return stack;
 }
 
