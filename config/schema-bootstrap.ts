@@ -3,6 +3,7 @@ import { dnsLabel, mountPath, notReserved, singleLine, url } from './fields';
 import { BOOTSTRAP_NAMES, RESERVED_CONSUMER_NAMES } from './platform-names';
 import { vaultSnapshotsSchema } from './schema-snapshots';
 import { vaultMonitoringSchema, vaultNetworkPolicySchema } from './schema-operations';
+import { vaultExposureSchema } from './schema-exposure';
 
 /**
  * The bootstrap chain's part of the lab config: what the QNAP Vault serves to the main cluster
@@ -34,6 +35,16 @@ export const bootstrapConsumerSchema = z.strictObject({
    * secret then holds a `.dockerconfigjson` key). @default 'Opaque'
    */
   secretType: z.enum(['Opaque', 'kubernetes.io/dockerconfigjson', 'kubernetes.io/basic-auth']).optional(),
+  /**
+   * Moving the secret to the main Vault (docs/runbook.md#moving-infrastructure-secrets-to-the-main-vault),
+   * in two steps because the QNAP side may only go once main holds the value and the consumer reads
+   * from main. `copy`: the `main` stack copies the value from the QNAP Vault into main (never through
+   * state or logs) and gets the consumer's policy and role, and the consumer's VSO objects read from
+   * main; the QNAP side stays, so removing the field goes back. `done`: the QNAP Vault's policy, role
+   * and metadata of the consumer go; main keeps its copy, and the `main` stack no longer reads the QNAP.
+   * Needs `environments.main.infraSecrets`. @default - served by the QNAP Vault
+   */
+  migration: z.enum(['copy', 'done']).optional(),
 });
 
 /** One Vault the QNAP Vault auto-unseals through its transit engine: its own key and token. */
@@ -131,6 +142,11 @@ export const vaultServerSchema = z.strictObject({
    * Prometheus and the clients listed (docs/security.md#network-policy). @default - none: anything reaches Vault
    */
   networkPolicy: vaultNetworkPolicySchema.optional(),
+  /**
+   * How operators and out-of-cluster tools reach this Vault at the host and port of `vault.address`
+   * (config/schema-exposure.ts, docs/runbook.md#reaching-the-vault). @default - none: in-cluster Services only
+   */
+  exposure: vaultExposureSchema.optional(),
 });
 
 export type QnapBootstrapConfig = z.infer<typeof qnapBootstrapSchema>;

@@ -33,6 +33,7 @@ export { AppDelivery, type AppDeliveryProps } from './app-delivery';
 export { AppSecretsModule, type AppSecretsModuleProps, type DeliveredSecret } from './app-secrets-module';
 export { AuditDevice, type AuditDeviceProps, type IAuditDevice } from './audit-device';
 export { BootstrapPki, type BootstrapPkiProps, type IBootstrapPki } from './bootstrap-pki';
+export { BreakGlassLogin, type BreakGlassLoginProps } from './break-glass-login';
 export { type ChartPin, ESO_CHART, VAULT_CHART, VSO_CHART } from './charts';
 export { CI_CLAIM_PROFILES, type CiClaimNames, type CiClaimProfile, type CiClaimProfileName } from './ci-claim-profiles';
 export { CiJwtAuthBackend, type CiJwtAuthBackendProps, type ICiJwtAuthBackend } from './ci-jwt-auth-backend';
@@ -61,6 +62,6 @@ export { type ITransitMount, TransitMount, type TransitMountProps } from './tran
 export { TransitUnsealMaster, type TransitUnsealMasterProps } from './transit-unseal-master';
 export { type PrometheusAlertRule } from './vault-alert-rules';
 export { type IPolicyGrantee, type IVaultPolicy, VaultPolicy, type VaultPolicyProps } from './vault-policy';
-export { type VaultHelmValues, VaultRelease, type VaultReleaseMonitoring, type VaultReleaseProps, type VaultTlsSecret, type VaultTransitSeal } from './vault-release';
+export { type VaultExposure, type VaultHelmValues, type VaultIngressExposure, type VaultLoadBalancerExposure, VaultRelease, type VaultReleaseMonitoring, type VaultReleaseProps, type VaultTlsSecret, type VaultTransitSeal } from './vault-release';
 export { type RaftRetryJoin, type TelemetryStanza, type TransitSealStanza, type VaultServerConfig } from './vault-server-config';
 export { VsoDelivery, type VsoDeliveryProps } from './vso-delivery';

@@ -27,6 +27,46 @@ export interface VaultTransitSeal {
   readonly tokenSecretName: string;
   /** Key of the token in that Secret. */
   readonly tokenSecretKey: string;
+  /**
+   * Secret (release namespace) holding, as `ca.crt`, the PEM CA that verifies the unsealing Vault's
+   * certificate. It is mounted at `/vault/userconfig/<name>` and becomes the stanza's `tls_ca_cert`.
+   * @default - the stanza's `tlsCaCert`, else the pods' system trust store
+   */
+  readonly caCertSecretName?: string;
+}
+
+/**
+ * How clients outside the cluster reach the active Vault pod. Vault terminates TLS in every kind, so
+ * its certificate must name the host clients use.
+ */
+export type VaultExposure = VaultLoadBalancerExposure | VaultIngressExposure;
+
+/** The chart's UI Service (it serves the whole API) as a LoadBalancer in front of the active pod. */
+export interface VaultLoadBalancerExposure {
+  /** Discriminates the kinds of {@link VaultExposure}. */
+  readonly type: 'loadBalancer';
+  /** Port of the Service: the port of the address clients use. */
+  readonly port: number;
+  /** The address the load balancer announces. @default - one the load balancer picks */
+  readonly loadBalancerIP?: string;
+  /**
+   * `Local` delivers only to a node running the active pod and keeps the client's address; `Cluster`
+   * replaces it with a node's, which NetworkPolicy `ipBlock`s and Vault's audit log then see.
+   * @default 'Local'
+   */
+  readonly externalTrafficPolicy?: 'Local' | 'Cluster';
+  /** Networks the load balancer admits. @default - any */
+  readonly sourceRanges?: readonly string[];
+}
+
+/** An ingress-nginx Ingress that passes TLS through to the active pod's Service. */
+export interface VaultIngressExposure {
+  /** Discriminates the kinds of {@link VaultExposure}. */
+  readonly type: 'ingress';
+  /** Host of the Ingress rule: the host clients use. */
+  readonly host: string;
+  /** IngressClass of an ingress-nginx controller started with `--enable-ssl-passthrough`. @default 'nginx' */
+  readonly className?: string;
 }
 
 /** Properties of a {@link VaultRelease}. */
@@ -59,6 +99,8 @@ export interface VaultReleaseProps {
    * @default - no telemetry stanza, no ServiceMonitor, no alerts
    */
   readonly monitoring?: VaultReleaseMonitoring;
+  /** How clients outside the cluster reach the active pod. @default - none: the chart's in-cluster Services only */
+  readonly exposure?: VaultExposure;
 }
 
 /** Metrics of every Vault pod, scraped without a token, and the alerts on them. */
@@ -96,9 +138,26 @@ export interface VaultHelmValues {
       readonly raft: { readonly enabled: boolean; readonly setNodeId: boolean; readonly config: string };
       readonly disruptionBudget: { readonly enabled: boolean; readonly maxUnavailable: number };
     };
+    /** The chart's Ingress, with an `ingress` exposure only. */
+    readonly ingress?: {
+      readonly enabled: boolean;
+      readonly activeService: boolean;
+      readonly ingressClassName: string;
+      readonly annotations: Readonly<Record<string, string>>;
+      readonly hosts: ReadonlyArray<{ readonly host: string; readonly paths: readonly string[] }>;
+    };
   };
-  /** The chart's `ui` values. */
-  readonly ui: { readonly enabled: boolean };
+  /** The chart's `ui` values: its Service is the LoadBalancer of a `loadBalancer` exposure. */
+  readonly ui: {
+    readonly enabled: boolean;
+    readonly serviceType?: 'LoadBalancer';
+    readonly activeVaultPodOnly?: boolean;
+    readonly externalPort?: number;
+    readonly targetPort?: number;
+    readonly externalTrafficPolicy?: 'Local' | 'Cluster';
+    readonly loadBalancerIP?: string;
+    readonly loadBalancerSourceRanges?: readonly string[];
+  };
   /** The chart's `serverTelemetry` values: ServiceMonitor and PrometheusRule, with `monitoring` only. */
   readonly serverTelemetry?: {
     readonly serviceMonitor: {
@@ -111,6 +170,8 @@ export interface VaultHelmValues {
   };
 }
 
+/** Folder inside the pods for files from Secrets, one subfolder each (hashicorp/vault-helm values.yaml, `server.extraVolumes`). */
+const VAULT_USERCONFIG_DIR = '/vault/userconfig';
 /** Folder inside the pods where the TLS Secret is mounted. */
 export const VAULT_TLS_DIR = '/vault/userconfig/tls';
 
@@ -152,11 +213,22 @@ export class VaultRelease extends Construct {
     if (!Number.isInteger(this.replicas) || this.replicas < 1) {
       throw new Error(invalidProp(name, 'replicas', this.replicas, 'must be a whole number >= 1 (3 or 5 for a raft quorum that survives a node)'));
     }
+    if (props.exposure?.type === 'loadBalancer' && !Token.isUnresolved(props.exposure.port) && !(Number.isInteger(props.exposure.port) && props.exposure.port >= 1 && props.exposure.port <= 65535)) {
+      throw new Error(invalidProp(name, 'exposure.port', props.exposure.port, 'must be a TCP port from 1 to 65535: the port of the address clients use'));
+    }
     if (props.isolated && props.transitSeal) {
       throw new Error(
         invalidProp(name, 'transitSeal', props.transitSeal.stanza.address, "is set on an isolated Vault: the sandbox must never be unsealed by another Vault; drop 'transitSeal' (Shamir unseal)"),
       );
     }
+    const sealCa = props.transitSeal?.caCertSecretName;
+    if (sealCa !== undefined && !Token.isUnresolved(sealCa) && (!isDns1123Label(sealCa) || sealCa === 'tls')) {
+      throw new Error(invalidProp(name, 'transitSeal.caCertSecretName', sealCa, `must be ${DNS1123_LABEL_RULE}, other than "tls" (the server certificate's folder)`));
+    }
+    if (sealCa !== undefined && props.transitSeal?.stanza.tlsCaCert !== undefined) {
+      throw new Error(invalidProp(name, 'transitSeal.caCertSecretName', sealCa, "is set together with the stanza's tlsCaCert; give one of them"));
+    }
+    const sealCaDir = `${VAULT_USERCONFIG_DIR}/${sealCa}`;
     const tls = { certKey: 'tls.crt', keyKey: 'tls.key', caKey: 'ca.crt', ...props.tls };
     const caFile = `${VAULT_TLS_DIR}/${tls.caKey}`;
     const internal = `${this.releaseName}-internal`;
@@ -179,7 +251,9 @@ export class VaultRelease extends Construct {
           leaderTlsServername: `${this.releaseName}-${i}.${internal}`,
         })),
       },
-      transitSeal: props.transitSeal?.stanza,
+      // Vault's transit seal hands tls_ca_cert to its API client's TLS config as the CA file
+      // (hashicorp/go-kms-wrapping wrappers/transit/transit_client.go, newTransitClient).
+      transitSeal: props.transitSeal && sealCa !== undefined ? { ...props.transitSeal.stanza, tlsCaCert: `${sealCaDir}/ca.crt` } : props.transitSeal?.stanza,
       kubernetesServiceRegistration: true,
       // Without a retention time Vault serves no Prometheus format; without the host name every pod
       // reports the same metric names (hashicorp/vault website/content/docs/configuration/telemetry.mdx).
@@ -198,8 +272,14 @@ export class VaultRelease extends Construct {
         extraSecretEnvironmentVars: props.transitSeal
           ? [{ envName: 'VAULT_TOKEN', secretName: props.transitSeal.tokenSecretName, secretKey: props.transitSeal.tokenSecretKey }]
           : [],
-        volumes: [{ name: 'tls', secret: { secretName: tls.secretName, defaultMode: 0o440 } }],
-        volumeMounts: [{ name: 'tls', mountPath: VAULT_TLS_DIR, readOnly: true }],
+        volumes: [
+          { name: 'tls', secret: { secretName: tls.secretName, defaultMode: 0o440 } },
+          ...(sealCa !== undefined ? [{ name: 'transit-seal-ca', secret: { secretName: sealCa, defaultMode: 0o440 } }] : []),
+        ],
+        volumeMounts: [
+          { name: 'tls', mountPath: VAULT_TLS_DIR, readOnly: true },
+          ...(sealCa !== undefined ? [{ name: 'transit-seal-ca', mountPath: sealCaDir, readOnly: true }] : []),
+        ],
         dataStorage: { enabled: true, size: storageSize },
         auditStorage: { enabled: true, size: storageSize },
         standalone: { enabled: false },
@@ -218,8 +298,9 @@ export class VaultRelease extends Construct {
           raft: { enabled: true, setNodeId: true, config: renderVaultServerHcl(this.serverConfig) },
           disruptionBudget: { enabled: true, maxUnavailable: 1 },
         },
+        ...(props.exposure?.type === 'ingress' ? { ingress: ingressValues(props.exposure) } : {}),
       },
-      ui: { enabled: true },
+      ui: props.exposure?.type === 'loadBalancer' ? loadBalancerValues(props.exposure) : { enabled: true },
       ...(props.monitoring ? { serverTelemetry: telemetryValues(props.monitoring, this.releaseName, props.namespace, tls.secretName, tls.caKey) } : {}),
     };
 
@@ -237,6 +318,43 @@ export class VaultRelease extends Construct {
     });
     this.node.defaultChild = this.release;
   }
+}
+
+/**
+ * The UI Service as the LoadBalancer: unlike `server.service.type`, which would turn the main, active
+ * and standby Services into load balancers alike, it is one Service, and `activeVaultPodOnly` selects
+ * the pod labelled `vault-active: "true"` (hashicorp/vault-helm templates/ui-service.yaml; the
+ * loadBalancer fields are read by templates/_helpers.tpl `service.loadBalancer`).
+ */
+function loadBalancerValues(exposure: VaultLoadBalancerExposure): VaultHelmValues['ui'] {
+  return {
+    enabled: true,
+    serviceType: 'LoadBalancer',
+    activeVaultPodOnly: true,
+    externalPort: exposure.port,
+    targetPort: 8200,
+    // `Cluster` masquerades the client's address as a node's; `Local` keeps it (kubernetes/api
+    // core/v1/types.go, ServiceExternalTrafficPolicy), so NetworkPolicy ipBlocks and the audit log see the client.
+    externalTrafficPolicy: exposure.externalTrafficPolicy ?? 'Local',
+    ...(exposure.loadBalancerIP !== undefined ? { loadBalancerIP: exposure.loadBalancerIP } : {}),
+    ...(exposure.sourceRanges?.length ? { loadBalancerSourceRanges: [...exposure.sourceRanges] } : {}),
+  };
+}
+
+/**
+ * The chart's Ingress to the `<release>-active` Service (hashicorp/vault-helm templates/server-ingress.yaml,
+ * `activeService`), without a `tls` section: with ssl-passthrough ingress-nginx routes the TLS stream
+ * by SNI host, ignores paths, and Vault terminates TLS (kubernetes/ingress-nginx
+ * docs/user-guide/tls.md, "SSL Passthrough").
+ */
+function ingressValues(exposure: VaultIngressExposure): NonNullable<VaultHelmValues['server']['ingress']> {
+  return {
+    enabled: true,
+    activeService: true,
+    ingressClassName: exposure.className ?? 'nginx',
+    annotations: { 'nginx.ingress.kubernetes.io/ssl-passthrough': 'true' },
+    hosts: [{ host: exposure.host, paths: [] }],
+  };
 }
 
 function telemetryValues(monitoring: VaultReleaseMonitoring, releaseName: string, namespace: string, tlsSecretName: string, caKey: string): VaultHelmValues['serverTelemetry'] {

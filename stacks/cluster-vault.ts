@@ -7,11 +7,12 @@ import { ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { BOOTSTRAP_DEFAULTS, bootstrapServiceAccounts, VaultServerConfig } from '../config/schema-bootstrap';
 import { TerraformExpression } from '../constructs/terraform-expression';
 import { TransitUnsealMaster } from '../constructs/transit-unseal-master';
-import { VaultRelease, VaultReleaseMonitoring, VaultTlsSecret, VaultTransitSeal } from '../constructs/vault-release';
+import { VaultExposure, VaultRelease, VaultReleaseMonitoring, VaultTlsSecret, VaultTransitSeal } from '../constructs/vault-release';
 import { vaultAlertRules } from '../constructs/vault-alert-rules';
 import { VaultNetworkPolicy } from '../constructs/vault-network-policy';
 import { ESO_NAMESPACE, VSO_NAMESPACE } from '../constructs/delivery-model';
 import { OPERATIONS_DEFAULTS } from '../config/schema-operations';
+import { addressHostPort, EXPOSURE_DEFAULTS } from '../config/schema-exposure';
 import { SNAPSHOT_NAMES } from '../config/platform-names';
 import { usesEso } from './secret-operators';
 import { BOOTSTRAP_NAMES } from './bootstrap-names';
@@ -72,6 +73,7 @@ export function addVaultServer(
     isolated: environment === 'sandbox',
     storageSize: server.storageSize ?? BOOTSTRAP_DEFAULTS.storageSize,
     monitoring: vaultMonitoring(config, environment),
+    exposure: vaultExposure(config, environment),
   });
   // The release installs into the namespace and its pods read the token Secret by name, so both come
   // first. As `depends_on`: cdktf renders only a resource's dependsOn, never node.addDependency
@@ -101,8 +103,27 @@ export function vaultClientNamespaces(config: LabConfig, environment: ClusterEnv
     ...(usesEso(config) ? [ESO_NAMESPACE] : []),
     ...(server.monitoring ? [server.monitoring.prometheusNamespace] : []),
     ...(server.snapshots ? [server.namespace ?? BOOTSTRAP_DEFAULTS.vaultNamespace] : []),
+    // With passthrough the Vault pod sees the connection come from the ingress controller's pod.
+    ...(server.exposure?.type === 'ingress' ? [server.exposure.controllerNamespace ?? EXPOSURE_DEFAULTS.ingressControllerNamespace] : []),
     ...(server.networkPolicy?.clientNamespaces ?? []),
   ];
+}
+
+/** An environment's Vault exposed at the host and port of its `vault.address` (config/exposure-checks.ts keeps them equal). */
+function vaultExposure(config: LabConfig, environment: ClusterEnvironmentName): VaultExposure | undefined {
+  const { vault, vaultServer } = config.environments[environment];
+  const exposure = vaultServer.exposure;
+  if (!exposure) return undefined;
+  const address = addressHostPort(vault.address);
+  return exposure.type === 'loadBalancer'
+    ? {
+        type: 'loadBalancer',
+        port: address.port,
+        loadBalancerIP: exposure.loadBalancerIP,
+        externalTrafficPolicy: exposure.externalTrafficPolicy,
+        sourceRanges: exposure.sourceRanges,
+      }
+    : { type: 'ingress', host: address.host, className: exposure.className };
 }
 
 /** Metrics and the alert rules of an environment's Vault, from `vaultServer.monitoring`. */

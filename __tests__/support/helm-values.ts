@@ -19,6 +19,9 @@ export function validateVaultHelmValues(values: unknown): string[] {
     // documents it) but values.schema.json 0.34.1 does not declare it (hashicorp/vault-helm
     // templates/prometheus-servicemonitor.yaml); declared here so closing the object keeps it.
     schema.properties.serverTelemetry.properties.serviceMonitor.properties.matchLabels = { type: 'object' };
+    // Likewise the UI Service's loadBalancerIP and loadBalancerSourceRanges (values.yaml documents them,
+    // templates/_helpers.tpl `service.loadBalancer` reads them).
+    Object.assign(schema.properties.ui.properties, { loadBalancerIP: { type: 'string' }, loadBalancerSourceRanges: { type: 'array', items: { type: 'string' } } });
     cached = new Ajv({ strict: false, allErrors: true }).compile(closeObjects(schema));
   }
   if (cached(values)) return [];
