@@ -7,6 +7,7 @@ import { promisify } from 'util';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { APP_TEMPLATE_PATH, FORGEJO_JOB_EXTENSIONS, generateWorkflows, PLATFORM_WORKFLOW_PATH, platformWorkflow } from '../stacks/ci-workflows';
+import { EngineName } from '../config/schema-engine';
 
 const execFileAsync = promisify(execFile);
 import { describeWithSchemas, schemaPath } from './support/schemas';
@@ -49,10 +50,63 @@ describeWithSchemas('generated workflows against the Actions workflow schema', (
     }
   });
 
+  test('an OpenTofu workflow validates (Forgejo job extensions aside)', () => {
+    const workflow = platformWorkflow(withEngine('opentofu'));
+    expect(validate(withoutForgejoExtensions(workflow))).toBe(true);
+  });
+
   test('the schema check can fail: an unknown job key is rejected', () => {
     const broken = withoutForgejoExtensions(platform());
     broken.jobs['deploy-main']['run-on'] = 'docker';
     expect(validate(broken)).toBe(false);
+  });
+});
+
+const withEngine = (engine: EngineName) => exampleConfigWith((c) => (c.terraform = { engine }));
+
+/**
+ * The setup action of each engine and its inputs, as their action.yml files define them
+ * (hashicorp/setup-terraform action.yml, opentofu/setup-opentofu action.yml). Each wraps the binary
+ * by default; cdktf needs the real one.
+ */
+const SETUP_ACTIONS: Record<EngineName, { action: string; version: string; wrapper: string }> = {
+  terraform: { action: 'hashicorp/setup-terraform', version: 'terraform_version', wrapper: 'terraform_wrapper' },
+  opentofu: { action: 'opentofu/setup-opentofu', version: 'tofu_version', wrapper: 'tofu_wrapper' },
+};
+
+describe('the engine CI runs', () => {
+  const cdktfJobs = (workflow: any) => Object.values<any>(workflow.jobs);
+  const setupSteps = (job: any) => job.steps.filter((st: any) => /setup-(terraform|opentofu)@/.test(st.uses ?? ''));
+  const cdktfStep = (job: any) => job.steps.find((st: any) => String(st.name).startsWith('cdktf'));
+
+  test.each(['terraform', 'opentofu'] as const)('with engine %s every job installs that engine at one exact version, wrapper off, before cdktf runs', (engine) => {
+    const jobs = cdktfJobs(platformWorkflow(withEngine(engine)));
+    expect(jobs).toHaveLength(4);
+    for (const job of jobs) {
+      const [setup, ...more] = setupSteps(job);
+      expect(more).toEqual([]);
+      expect(setup.uses.split('@')[0]).toBe(SETUP_ACTIONS[engine].action);
+      expect(String(setup.with[SETUP_ACTIONS[engine].version])).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(setup.with[SETUP_ACTIONS[engine].wrapper]).toBe(false);
+      expect(job.steps.indexOf(setup)).toBeLessThan(job.steps.indexOf(cdktfStep(job)));
+    }
+  });
+
+  test('with OpenTofu the cdktf step tells cdktf to run tofu (TERRAFORM_BINARY_NAME, hashicorp/terraform-cdk packages/@cdktf/commons/src/terraform.ts)', () => {
+    for (const job of cdktfJobs(platformWorkflow(withEngine('opentofu')))) expect(cdktfStep(job).env.TERRAFORM_BINARY_NAME).toBe('tofu');
+  });
+
+  test("with Terraform the cdktf step names no binary: cdktf's default is terraform", () => {
+    for (const job of cdktfJobs(platformWorkflow(withEngine('terraform')))) expect(cdktfStep(job).env).not.toHaveProperty('TERRAFORM_BINARY_NAME');
+  });
+
+  test('without a terraform section the workflows run Terraform', () => {
+    const config = exampleConfigWith((c) => delete c.terraform);
+    for (const job of cdktfJobs(platformWorkflow(config))) expect(setupSteps(job)[0].uses).toMatch(/^hashicorp\/setup-terraform@/);
+  });
+
+  test('fails when the engine is neither terraform nor opentofu, naming the field and the choices', () => {
+    expect(() => exampleConfigWith((c) => (c.terraform = { engine: 'tofu' }))).toThrow(/terraform\.engine = "tofu": must be one of "terraform", "opentofu"/);
   });
 });
 

@@ -10,6 +10,7 @@ import { appSecretContractSchema } from './schema-secret-contract';
 import { qnapBootstrapSchema, vaultServerSchema } from './schema-bootstrap';
 import { shardingSchema } from './schema-shards';
 import { qnapSnapshotsSchema } from './schema-snapshots';
+import { terraformSettingsSchema } from './schema-engine';
 import { operatorsSchema } from './schema-operators';
 
 /**
@@ -157,6 +158,8 @@ export const labConfigSchema = z.strictObject({
   policy: policyRulesSchema.optional(),
   /** Split the apps over several stacks and states (docs/sharding.md). @default - all apps in the environment stack */
   sharding: shardingSchema.optional(),
+  /** The CLI that plans and applies the stacks, Terraform or OpenTofu (config/schema-engine.ts). @default - terraform */
+  terraform: terraformSettingsSchema.optional(),
 });
 
 export { appPostgresSchema, postgresClusterSchema };

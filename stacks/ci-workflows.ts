@@ -4,6 +4,7 @@ import { ClusterEnvironmentName, LabConfig, StateBackendConfig } from '../config
 import { assignShards, shardStackName } from '../config/shards';
 import { DEFAULT_CI_AUTH_PATH } from '../config/schema-ci';
 import { PLATFORM_DEPLOY_ROLE, PLATFORM_DIFF_ROLE } from './ci-platform';
+import { DEFAULT_ENGINE, ENGINE_BINARY_ENV, ENGINES, EngineName } from '../config/schema-engine';
 import { VAULT_AUTH_METHOD_ENV, VAULT_AUTH_ROLE_ENV } from './vault-provider';
 
 /**
@@ -47,6 +48,33 @@ const SETUP_STEPS = [
   { name: 'Check out', uses: 'actions/checkout@v4' },
   { name: 'Set up Node.js', uses: 'actions/setup-node@v4', with: { 'node-version': '20' } },
 ];
+
+/**
+ * How CI installs each engine: one exact version, so a plan in CI is the plan the operator reviewed,
+ * and the wrapper script off. Both setup actions wrap the binary by default to capture its output as
+ * step outputs (`terraform_wrapper`, `tofu_wrapper`: hashicorp/setup-terraform action.yml,
+ * opentofu/setup-opentofu action.yml); cdktf runs the binary itself and reads its output, so it
+ * gets the real one.
+ * Terraform 1.11.4 is the version this repository's journey test runs. OpenTofu 1.12.6 is the newest
+ * release of the newest supported series (opentofu/opentofu CHANGELOG.md); ephemeral values and
+ * write-only attributes arrived in OpenTofu 1.11.0 (__tests__/engines.test.ts checks every language
+ * feature the stacks use against both pins).
+ */
+export const CI_ENGINE_SETUP: Record<EngineName, { readonly version: string; readonly step: Record<string, unknown> }> = {
+  terraform: {
+    version: '1.11.4',
+    step: { name: 'Set up Terraform', uses: 'hashicorp/setup-terraform@v3', with: { terraform_version: '1.11.4', terraform_wrapper: false } },
+  },
+  opentofu: {
+    version: '1.12.6',
+    step: { name: 'Set up OpenTofu', uses: 'opentofu/setup-opentofu@v2', with: { tofu_version: '1.12.6', tofu_wrapper: false } },
+  },
+};
+
+/** The cdktf step's variable naming the engine's program; none for Terraform, cdktf's default. */
+function engineEnv(engine: EngineName): Record<string, string> {
+  return engine === DEFAULT_ENGINE ? {} : { [ENGINE_BINARY_ENV]: ENGINES[engine].binary };
+}
 
 /**
  * Environment for a stack's state backend. Credentials come from forge secrets, one set per
@@ -135,6 +163,7 @@ function kubeAccess(config: LabConfig, stack: ClusterEnvironmentName, mode: 'dif
 
 function cdktfJob(config: LabConfig, stack: ClusterEnvironmentName, mode: 'diff' | 'deploy'): Record<string, unknown> {
   const kube = kubeAccess(config, stack, mode);
+  const engine = config.terraform?.engine ?? DEFAULT_ENGINE;
   const oidc = config.environments[stack].ci.oidc;
   return {
     name: `cdktf ${mode} ${stack}`,
@@ -155,12 +184,13 @@ function cdktfJob(config: LabConfig, stack: ClusterEnvironmentName, mode: 'diff'
     },
     steps: [
       ...SETUP_STEPS,
+      CI_ENGINE_SETUP[engine].step,
       { name: 'Install', run: 'npm ci --no-audit --no-fund' },
       {
         name: `cdktf ${mode} ${stack}`,
         shell: 'bash',
         // Like the kubeconfig, state credentials reach only this step, not `npm ci` and its install scripts.
-        env: { ...stateBackendEnv(stack, mode, config.environments[stack].state!), ...kube.env },
+        env: { ...engineEnv(engine), ...stateBackendEnv(stack, mode, config.environments[stack].state!), ...kube.env },
         run: [
           'set -euo pipefail',
           ...kube.script,
