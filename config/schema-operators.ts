@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { mountPath, singleLine, ttlSeconds, uniqueList, url } from './fields';
 import { HUMAN_LOGIN_PROFILES } from '../constructs/human-login-profiles';
+import { OIDC_LOGIN_ROLE_DEFAULTS } from '../constructs/oidc-login-role';
+import { breakGlassSchema, checkBreakGlass } from './schema-break-glass';
 
 /**
  * How people log in to a cluster Vault (`environments.<env>.operators`): the forge acts as the
@@ -75,24 +77,24 @@ export const operatorsSchema = z
     tokenTtl: ttlSeconds('tokenTtl', 60).optional(),
     /** Longest a login token may be renewed to, in seconds (under `policy.ceilings.tokenMaxTtl`). @default 28800 */
     tokenMaxTtl: ttlSeconds('tokenMaxTtl', 60).optional(),
+    /** A userpass login for when the forge is down (config/schema-break-glass.ts). @default - none */
+    breakGlass: breakGlassSchema.optional(),
   })
   .superRefine((operators, ctx) => {
+    checkBreakGlass(operators, ctx, operators.oidc.authPath ?? DEFAULT_OPERATORS_AUTH_PATH);
     const firstByName = new Map<string, number>();
     operators.roles.forEach((role, i) => {
       const first = firstByName.get(role.name);
       if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['roles', i, 'name'], message: `repeats roles[${first}].name; role names must be unique` });
       else firstByName.set(role.name, i);
     });
-    const ttl = operators.tokenTtl ?? DEFAULT_OPERATOR_TOKEN_TTL;
-    const maxTtl = operators.tokenMaxTtl ?? DEFAULT_OPERATOR_TOKEN_MAX_TTL;
+    const ttl = operators.tokenTtl ?? OIDC_LOGIN_ROLE_DEFAULTS.tokenTtl;
+    const maxTtl = operators.tokenMaxTtl ?? OIDC_LOGIN_ROLE_DEFAULTS.tokenMaxTtl;
     if (ttl > maxTtl) {
       ctx.addIssue({ code: 'custom', path: [operators.tokenMaxTtl === undefined ? 'tokenTtl' : 'tokenMaxTtl'], message: `tokenMaxTtl (${maxTtl}) must be at least tokenTtl (${ttl}); raise tokenMaxTtl or lower tokenTtl` });
     }
   });
 
-/** A login token lives an hour, renewable to a working day. */
-export const DEFAULT_OPERATOR_TOKEN_TTL = 3600;
-export const DEFAULT_OPERATOR_TOKEN_MAX_TTL = 8 * 3600;
 export const DEFAULT_OPERATORS_AUTH_PATH = 'oidc';
 
 export type OperatorsConfig = z.infer<typeof operatorsSchema>;

@@ -1,0 +1,106 @@
+import { Audit } from '@cdktf/provider-vault/lib/audit';
+import { Aspects, TerraformStack } from 'cdktf';
+import { BreakGlassLogin, BreakGlassLoginProps } from '../constructs/break-glass-login';
+import { VaultPolicy } from '../constructs/vault-policy';
+import { LeastPrivilegeRules } from '../rules';
+import { synthErrors } from './support/annotations';
+import { exampleConfigError, resourcesOf, synthStack, TerraformJson, vaultTestStack } from './support/synth';
+
+function adminPolicy(stack: TerraformStack): VaultPolicy {
+  return new VaultPolicy(stack, 'AdminPolicy', { policyName: 'human_admin' }).allow('sys/leases/revoke-force', ['update', 'sudo']);
+}
+
+function breakGlassStack(props: Partial<BreakGlassLoginProps> = {}): { stack: TerraformStack; json: TerraformJson } {
+  const stack = vaultTestStack();
+  new Audit(stack, 'Audit', { type: 'file', options: { file_path: '/vault/audit/audit.log' } });
+  new BreakGlassLogin(stack, 'BreakGlass', { policies: [adminPolicy(stack)], ...props });
+  return { stack, json: synthStack(stack) };
+}
+
+/** Every key and string value of the JSON, for searching it for a password. */
+function keysAndStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(keysAndStrings);
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [k, ...keysAndStrings(v)]);
+  return [];
+}
+
+describe('BreakGlassLogin', () => {
+  let json: TerraformJson;
+  beforeAll(() => {
+    ({ json } = breakGlassStack());
+  });
+
+  test('enables a userpass method at its own path whose lease TTLs are the token lifetimes (15 min, renewable to 1 h)', () => {
+    const backends = Object.values(resourcesOf(json, 'vault_auth_backend'));
+    expect(backends).toEqual([expect.objectContaining({ type: 'userpass', path: 'break-glass', tune: [expect.objectContaining({ default_lease_ttl: '900s', max_lease_ttl: '3600s' })] })]);
+  });
+
+  test("gives the account its policies through an identity entity aliased to the user on that method's accessor", () => {
+    const [entityId, entity] = Object.entries(resourcesOf(json, 'vault_identity_entity'))[0];
+    const [backendId] = Object.keys(resourcesOf(json, 'vault_auth_backend'));
+    expect(entity).toMatchObject({ name: 'break-glass-emergency', policies: ['human_admin'] });
+    expect(Object.values(resourcesOf(json, 'vault_identity_entity_alias'))).toEqual([
+      expect.objectContaining({ name: 'emergency', mount_accessor: `\${vault_auth_backend.${backendId}.accessor}`, canonical_id: `\${vault_identity_entity.${entityId}.id}` }),
+    ]);
+  });
+
+  test('no password, user write or generic endpoint is anywhere in the JSON: the password is set by hand', () => {
+    expect(keysAndStrings(json.resource).filter((s) => /password/i.test(s))).toEqual([]);
+    expect(Object.keys(json.resource ?? {}).filter((type) => /generic|userpass/.test(type))).toEqual([]);
+  });
+
+  test('passes the least-privilege rule pack with its defaults (VP-HUM-1, VP-HUM-2)', () => {
+    const stack = vaultTestStack();
+    new Audit(stack, 'Audit', { type: 'file', options: { file_path: '/vault/audit/audit.log' } });
+    new BreakGlassLogin(stack, 'BreakGlass', { policies: [adminPolicy(stack)] });
+    Aspects.of(stack).add(new LeastPrivilegeRules());
+    expect(synthErrors(stack)).toEqual([]);
+  });
+
+  test('fails when the user name has a capital letter (userpass lowercases it at login, the alias would not match)', () => {
+    expect(() => breakGlassStack({ username: 'Emergency' })).toThrow(/BreakGlassLogin: 'username' \("Emergency"\) must be lowercase/);
+  });
+
+  test('fails when no policy is given', () => {
+    expect(() => breakGlassStack({ policies: [] })).toThrow(/BreakGlassLogin: 'policies' \(\[\]\) must name at least one policy/);
+  });
+
+  test('fails when tokenMaxTtl is below tokenTtl', () => {
+    expect(() => breakGlassStack({ tokenTtl: 1800, tokenMaxTtl: 900 })).toThrow(/BreakGlassLogin: 'tokenMaxTtl' \(900\) must be >= 'tokenTtl' \(1800\)/);
+  });
+});
+
+/** Operators of the main Vault as the example could declare them, with a break-glass account. */
+function withBreakGlass(raw: any, breakGlass: Record<string, unknown>): void {
+  raw.environments.main.operators = {
+    oidc: { discoveryUrl: 'https://git.lab.example.net/', clientId: 'vault-main', profile: 'forgejo' },
+    roles: [
+      { name: 'operator', access: 'operator', groups: ['lab:vault-operators'] },
+      { name: 'admin', access: 'admin', groups: ['lab:vault-admins'] },
+    ],
+    breakGlass,
+  };
+}
+
+describe('operators.breakGlass config', () => {
+  test('fails when the role names no entry of operators.roles, listing them', () => {
+    const error = exampleConfigError((raw) => withBreakGlass(raw, { role: 'root' }));
+    expect(error.message).toMatch(/environments\.main\.operators\.breakGlass\.role = "root": names no entry of operators\.roles \(operator, admin\)/);
+  });
+
+  test("fails when its path is the OIDC method's", () => {
+    const error = exampleConfigError((raw) => withBreakGlass(raw, { role: 'admin', authPath: 'oidc' }));
+    expect(error.message).toMatch(/environments\.main\.operators\.breakGlass\.authPath = "oidc": is also operators\.oidc\.authPath \(oidc\)/);
+  });
+
+  test('fails when tokenMaxTtl is below tokenTtl', () => {
+    const error = exampleConfigError((raw) => withBreakGlass(raw, { role: 'admin', tokenTtl: 7200 }));
+    expect(error.message).toMatch(/environments\.main\.operators\.breakGlass\.tokenTtl = 7200: tokenMaxTtl \(3600\) must be at least tokenTtl \(7200\)/);
+  });
+
+  test('fails when the user name has a capital letter', () => {
+    const error = exampleConfigError((raw) => withBreakGlass(raw, { role: 'admin', username: 'Emergency' }));
+    expect(error.message).toMatch(/environments\.main\.operators\.breakGlass\.username = "Emergency": must be lowercase/);
+  });
+});
