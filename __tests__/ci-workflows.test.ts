@@ -6,7 +6,7 @@ import { AddressInfo } from 'net';
 import { promisify } from 'util';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { APP_TEMPLATE_PATH, FORGEJO_JOB_EXTENSIONS, generateWorkflows, PLATFORM_WORKFLOW_PATH, platformWorkflow } from '../stacks/ci-workflows';
+import { APP_TEMPLATE_PATH, CI_ENGINE_VERSIONS, FORGEJO_JOB_EXTENSIONS, generateWorkflows, PLATFORM_WORKFLOW_PATH, platformWorkflow } from '../stacks/ci-workflows';
 import { EngineName } from '../config/schema-engine';
 
 const execFileAsync = promisify(execFile);
@@ -86,7 +86,8 @@ describe('the engine CI runs', () => {
       const [setup, ...more] = setupSteps(job);
       expect(more).toEqual([]);
       expect(setup.uses.split('@')[0]).toBe(SETUP_ACTIONS[engine].action);
-      expect(String(setup.with[SETUP_ACTIONS[engine].version])).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(setup.with[SETUP_ACTIONS[engine].version]).toBe(CI_ENGINE_VERSIONS[engine]);
+      expect(CI_ENGINE_VERSIONS[engine]).toMatch(/^\d+\.\d+\.\d+$/);
       expect(setup.with[SETUP_ACTIONS[engine].wrapper]).toBe(false);
       expect(job.steps.indexOf(setup)).toBeLessThan(job.steps.indexOf(cdktfStep(job)));
     }

@@ -60,15 +60,11 @@ const SETUP_STEPS = [
  * write-only attributes arrived in OpenTofu 1.11.0 (__tests__/engines.test.ts checks every language
  * feature the stacks use against both pins).
  */
-export const CI_ENGINE_SETUP: Record<EngineName, { readonly version: string; readonly step: Record<string, unknown> }> = {
-  terraform: {
-    version: '1.11.4',
-    step: { name: 'Set up Terraform', uses: 'hashicorp/setup-terraform@v3', with: { terraform_version: '1.11.4', terraform_wrapper: false } },
-  },
-  opentofu: {
-    version: '1.12.6',
-    step: { name: 'Set up OpenTofu', uses: 'opentofu/setup-opentofu@v2', with: { tofu_version: '1.12.6', tofu_wrapper: false } },
-  },
+export const CI_ENGINE_VERSIONS: Record<EngineName, string> = { terraform: '1.11.4', opentofu: '1.12.6' };
+
+const ENGINE_SETUP_STEPS: Record<EngineName, (version: string) => Record<string, unknown>> = {
+  terraform: (version) => ({ name: 'Set up Terraform', uses: 'hashicorp/setup-terraform@v3', with: { terraform_version: version, terraform_wrapper: false } }),
+  opentofu: (version) => ({ name: 'Set up OpenTofu', uses: 'opentofu/setup-opentofu@v2', with: { tofu_version: version, tofu_wrapper: false } }),
 };
 
 /** The cdktf step's variable naming the engine's program; none for Terraform, cdktf's default. */
@@ -184,7 +180,7 @@ function cdktfJob(config: LabConfig, stack: ClusterEnvironmentName, mode: 'diff'
     },
     steps: [
       ...SETUP_STEPS,
-      CI_ENGINE_SETUP[engine].step,
+      ENGINE_SETUP_STEPS[engine](CI_ENGINE_VERSIONS[engine]),
       { name: 'Install', run: 'npm ci --no-audit --no-fund' },
       {
         name: `cdktf ${mode} ${stack}`,
