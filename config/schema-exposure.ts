@@ -59,7 +59,7 @@ export type VaultExposureConfig = z.infer<typeof vaultExposureSchema>;
 
 export const EXPOSURE_DEFAULTS = {
   ingressControllerNamespace: 'ingress-nginx',
-  /** ingress-nginx passes TLS through on its HTTPS port only. */
+  /** ingress-nginx passes TLS through on its HTTPS port, 443 (kubernetes/ingress-nginx docs/user-guide/tls.md, "SSL Passthrough"). */
   ingressPort: 443,
 } as const;
 

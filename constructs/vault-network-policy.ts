@@ -10,7 +10,12 @@ export interface VaultNetworkPolicyProps {
   readonly releaseName?: string;
   /** Namespaces whose pods may call Vault's API (port 8200): the secret operators, Prometheus, CI runners. */
   readonly clientNamespaces: readonly string[];
-  /** Networks outside the cluster that may call Vault's API. @default - none */
+  /**
+   * Networks outside the cluster that may call Vault's API. They match only where the client's address
+   * reaches the pod: through a LoadBalancer with `externalTrafficPolicy: Local`, which delivers without
+   * masquerading the source (kubernetes/api core/v1/types.go, ServiceExternalTrafficPolicy), not `Cluster`.
+   * @default - none
+   */
   readonly clientCidrs?: readonly string[];
 }
 

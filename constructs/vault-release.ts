@@ -343,9 +343,10 @@ function loadBalancerValues(exposure: VaultLoadBalancerExposure): VaultHelmValue
 
 /**
  * The chart's Ingress to the `<release>-active` Service (hashicorp/vault-helm templates/server-ingress.yaml,
- * `activeService`), without a `tls` section: with ssl-passthrough ingress-nginx routes the TLS stream
- * by SNI host, ignores paths, and Vault terminates TLS (kubernetes/ingress-nginx
- * docs/user-guide/tls.md, "SSL Passthrough").
+ * `activeService`), without a `tls` section: with ssl-passthrough ingress-nginx pipes the TLS stream,
+ * chosen by SNI host, to the backend, so Vault terminates TLS and the Ingress's other annotations are
+ * ignored (kubernetes/ingress-nginx docs/user-guide/tls.md and
+ * docs/user-guide/nginx-configuration/annotations.md, "SSL Passthrough").
  */
 function ingressValues(exposure: VaultIngressExposure): NonNullable<VaultHelmValues['server']['ingress']> {
   return {
