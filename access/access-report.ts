@@ -3,8 +3,9 @@ import { AclRule, effectiveCapabilities, mergeRules } from './path-matcher';
 
 /**
  * Who can do what in each Vault, computed from the synthesized Terraform JSON alone: every
- * `vault_policy`, `vault_kubernetes_auth_backend_role` and `vault_jwt_auth_backend_role` of every
- * stack, whoever's construct created them. Pure functions except the HCL parse.
+ * `vault_policy`, `vault_kubernetes_auth_backend_role`, `vault_jwt_auth_backend_role` (CI's jwt roles,
+ * people's oidc roles), `vault_token_auth_backend_role` and userpass identity alias of every stack,
+ * whoever's construct created them. Pure functions except the HCL parse.
  */
 
 /** One synthesized stack (`cdktf.out/stacks/<name>/cdk.tf.json`). */
@@ -21,10 +22,14 @@ export interface AccessGrant {
 }
 
 export interface AccessRow {
-  /** `namespace/serviceaccount` for Kubernetes, `owner/repo@ref` for CI, `token-role:<name>` for a token role's tokens. */
+  /**
+   * `namespace/serviceaccount` for Kubernetes, `owner/repo@ref` for CI, `token-role:<name>` for a token
+   * role's tokens, `forge-group:<org[:team]>` for people logging in through the forge's OIDC,
+   * `userpass:<user>` for a password account (the break-glass one).
+   */
   readonly identity: string;
-  readonly identityKind: 'kubernetes' | 'ci' | 'token';
-  /** `auth/<mount>/role/<name>`, or `auth/token/roles/<name>`. */
+  readonly identityKind: 'kubernetes' | 'ci' | 'token' | 'forge-group' | 'userpass';
+  /** `auth/<mount>/role/<name>`, `auth/token/roles/<name>`, or `auth/<mount>/users/<name>`. */
   readonly role: string;
   readonly policies: string[];
   readonly grants: AccessGrant[];
@@ -92,6 +97,15 @@ function roleRows(json: SynthesizedStackJson['json'], policies: Record<string, A
   }
   for (const block of Object.values(json.resource?.vault_jwt_auth_backend_role ?? {})) {
     const claims = (block.bound_claims ?? {}) as Record<string, unknown>;
+    // A role without role_type is an oidc role (hashicorp/vault-plugin-auth-jwt path_role.go): people
+    // in the browser or `vault login -method=oidc`, admitted by the groups their forge puts in the
+    // role's groups claim; the provider splits a bound claim's value on commas.
+    if (block.role_type !== 'jwt') {
+      const groupsClaim = String(block.groups_claim ?? 'groups');
+      const groups = claims[groupsClaim] !== undefined ? String(claims[groupsClaim]).split(',') : ['*'];
+      add('forge-group', groups.map((g) => `forge-group:${g.trim()}`), roleOf(block, 'oidc'), block.token_policies);
+      continue;
+    }
     const repos = claims.repository !== undefined ? String(claims.repository).split(',') : ['*'];
     const refs = claims.ref !== undefined ? String(claims.ref).split(',') : ['*'];
     add('ci', repos.flatMap((repo) => refs.map((ref) => `${repo.trim()}@${ref.trim()}`)), roleOf(block, 'jwt'), block.token_policies);
@@ -102,6 +116,14 @@ function roleRows(json: SynthesizedStackJson['json'], policies: Record<string, A
   for (const block of Object.values(json.resource?.vault_token_auth_backend_role ?? {})) {
     add('token', [`token-role:${block.role_name}`], `auth/token/roles/${block.role_name}`, block.allowed_policies);
   }
+  // A userpass account whose policies come from its identity entity (the break-glass login,
+  // constructs/break-glass-login.ts): the alias ties the user name on that method to the entity.
+  for (const alias of Object.values(json.resource?.vault_identity_entity_alias ?? {})) {
+    const backend = referencedBlock(json, alias.mount_accessor);
+    const entity = referencedBlock(json, alias.canonical_id);
+    if (backend?.type !== 'userpass' || !entity) continue;
+    add('userpass', [`userpass:${alias.name}`], `auth/${backend.path}/users/${alias.name}`, entity.policies);
+  }
   return rows;
 }
 
@@ -109,13 +131,21 @@ function listOf(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : value === undefined ? ['*'] : [String(value)];
 }
 
+const REFERENCE = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}$/;
+
 /** `${vault_auth_backend.<id>.path}` → that resource's `path` in the same stack; a plain string as is. */
 function resolveReference(json: SynthesizedStackJson['json'], value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const ref = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}$/.exec(value);
+  const ref = REFERENCE.exec(value);
   if (!ref) return value;
   const target = json.resource?.[ref[1]]?.[ref[2]]?.[ref[3]];
   return typeof target === 'string' ? target : value;
+}
+
+/** The resource block a reference (`${vault_identity_entity.<id>.id}`) points to in the same stack. */
+function referencedBlock(json: SynthesizedStackJson['json'], value: unknown): Record<string, any> | undefined {
+  const ref = typeof value === 'string' ? REFERENCE.exec(value) : null;
+  return ref ? json.resource?.[ref[1]]?.[ref[2]] : undefined;
 }
 
 /** What `identity` may do on `requestPath` in `vault`, over all roles it can log in with. */

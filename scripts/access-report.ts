@@ -11,8 +11,9 @@ const spec = {
   name: 'access-report',
   description:
     'Synthesizes the lab (LAB_CONFIG, else config/lab.yaml) and prints who can do what in each Vault:\n' +
-    'identity -> role -> policies -> paths -> capabilities (docs/security.md). With --diff, prints only\n' +
-    'what changed against a report written earlier with --json: growth (+) fails a CI gate, shrinking (-) does not.',
+    'identity (ServiceAccount, CI repo@ref, forge group, userpass account) -> role -> policies -> paths ->\n' +
+    'capabilities (docs/security.md). With --diff, prints only what changed against a report written\n' +
+    'earlier with --json: growth (+) fails a CI gate, shrinking (-) does not.',
   options: {
     json: { type: 'boolean', description: 'print the report as JSON (the base for a later --diff)' },
     markdown: { type: 'boolean', description: 'print Markdown tables (for a pull request); with --diff, the diff as a table' },
