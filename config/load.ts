@@ -16,6 +16,7 @@ import { templateTextIssues } from './terraform-text';
 import { NotUtf8Error, readUtf8File, yamlValue } from './yaml-input';
 import { shardingIssues } from './shards';
 import { snapshotConfigIssues } from './snapshot-checks';
+import { operatorsConfigIssues } from './operators-checks';
 import { exposureConfigIssues } from './exposure-checks';
 
 /** The example lab, used when `LAB_CONFIG` is not set. */
@@ -150,6 +151,7 @@ function crossFieldIssues(config: LabConfig): ConfigIssue[] {
   issues.push(...deliveryIssues(config));
   issues.push(...bootstrapConfigIssues(config));
   issues.push(...snapshotConfigIssues(config));
+  issues.push(...operatorsConfigIssues(config));
   issues.push(...exposureConfigIssues(config));
   issues.push(...shardingIssues(config));
   issues.push(...reservedIdentityIssues(config));

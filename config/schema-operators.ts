@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { mountPath, singleLine, ttlSeconds, uniqueList, url } from './fields';
 import { HUMAN_LOGIN_PROFILES } from '../constructs/human-login-profiles';
+import { OIDC_LOGIN_ROLE_DEFAULTS } from '../constructs/oidc-login-role';
 import { breakGlassSchema, checkBreakGlass } from './schema-break-glass';
 
 /**
@@ -87,16 +88,13 @@ export const operatorsSchema = z
       if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['roles', i, 'name'], message: `repeats roles[${first}].name; role names must be unique` });
       else firstByName.set(role.name, i);
     });
-    const ttl = operators.tokenTtl ?? DEFAULT_OPERATOR_TOKEN_TTL;
-    const maxTtl = operators.tokenMaxTtl ?? DEFAULT_OPERATOR_TOKEN_MAX_TTL;
+    const ttl = operators.tokenTtl ?? OIDC_LOGIN_ROLE_DEFAULTS.tokenTtl;
+    const maxTtl = operators.tokenMaxTtl ?? OIDC_LOGIN_ROLE_DEFAULTS.tokenMaxTtl;
     if (ttl > maxTtl) {
       ctx.addIssue({ code: 'custom', path: [operators.tokenMaxTtl === undefined ? 'tokenTtl' : 'tokenMaxTtl'], message: `tokenMaxTtl (${maxTtl}) must be at least tokenTtl (${ttl}); raise tokenMaxTtl or lower tokenTtl` });
     }
   });
 
-/** A login token lives an hour, renewable to a working day. */
-export const DEFAULT_OPERATOR_TOKEN_TTL = 3600;
-export const DEFAULT_OPERATOR_TOKEN_MAX_TTL = 8 * 3600;
 export const DEFAULT_OPERATORS_AUTH_PATH = 'oidc';
 
 export type OperatorsConfig = z.infer<typeof operatorsSchema>;

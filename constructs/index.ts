@@ -43,13 +43,17 @@ export { type KubernetesObject, RESTART_TARGET_KINDS, type RestartTargetKind, ty
 export { EphemeralResource, type EphemeralResourceProps } from './ephemeral-resource';
 export { EsoDelivery, type EsoDeliveryProps } from './eso-delivery';
 export { GiteaCicdRole, type GiteaCicdRoleProps, type GiteaCicdRoleRiskAcceptance, type GiteaCicdTrigger } from './gitea-cicd-role';
+export { HUMAN_LOGIN_PROFILES, type HumanLoginProfile, type HumanLoginProfileName } from './human-login-profiles';
 export { InfraSecretConsumer, type InfraSecretConsumerProps } from './infra-secret-consumer';
 export { type IKubernetesAuthBackend, KubernetesAuthBackend, type KubernetesAuthBackendProps } from './kubernetes-auth-backend';
 export { KubernetesAuthRole, type KubernetesAuthRoleProps } from './kubernetes-auth-role';
 export { type DeliveryOutput } from './kubernetes-objects';
 export { type IKvV1Mount, KvV1Mount, type KvV1MountProps } from './kv-v1-mount';
 export { type IKvV2Mount, KvV2Mount, type KvV2MountProps } from './kv-v2-mount';
+export { type IOidcAuthBackend, OIDC_CLI_REDIRECT_URI, OidcAuthBackend, type OidcAuthBackendProps } from './oidc-auth-backend';
+export { OIDC_LOGIN_ROLE_DEFAULTS, OidcLoginRole, type OidcLoginRoleProps } from './oidc-login-role';
 export { CAPABILITIES, type Capability, DENY, LIST, READ, READ_LIST, READ_WRITE, UPDATE } from './policy/capabilities';
+export { adminRules, grantAdminAccess, grantOperatorAccess, OPERATOR_RULES } from './policy/operator-grants';
 export { PolicyDocument, type PolicyRule } from './policy/policy-document';
 export { grantTokenSelfCalls, LOOKUP_SELF, RENEW_SELF, REVOKE_SELF, TOKEN_SELF_CALLS } from './policy/token-self';
 export { type IPostgresConnection, PostgresConnection, type PostgresConnectionProps, type PostgresSslMode } from './postgres-connection';

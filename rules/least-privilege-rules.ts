@@ -143,6 +143,8 @@ export const jwtRolesBound: Rule = {
   check(construct, { synthesized }) {
     if (!(construct instanceof JwtAuthBackendRole)) return [];
     const block = synthesized.blockOf(construct) ?? {};
+    // An oidc role is a person's browser login, which no CI token can use; VP-HUM-* check those.
+    if (block.role_type === 'oidc') return [];
     const messages: string[] = [];
     const audiences = block.bound_audiences;
     if (!Array.isArray(audiences) || audiences.length === 0) messages.push('bound_audiences is empty; bind the audience CI tokens carry');

@@ -17,6 +17,7 @@ import { addStateBackend } from './state-backend';
 import { applyTerraformSettings } from './terraform-settings';
 import { addVaultProvider } from './vault-provider';
 import { addRaftSnapshotRole } from './vault-snapshots';
+import { addOperatorAccess } from './operator-access';
 
 export interface VaultEnvironmentStackProps {
   readonly config: LabConfig;
@@ -63,6 +64,7 @@ export class VaultEnvironmentStack extends CheckedStack {
     addPlatformCi(this, props.config, this.ciAuth);
     this.postgres = addPostgresEngine(this, props.config, props.environment);
     addRaftSnapshotRole(this, props.config, props.environment, this.kubernetesAuth);
+    addOperatorAccess(this, props.config, props.environment, this.kv);
 
     const platform: VaultPlatformRefs = {
       environment: props.environment,

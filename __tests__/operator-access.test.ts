@@ -1,0 +1,259 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Testing } from 'cdktf';
+import { effectiveCapabilities } from '../access/path-matcher';
+import { LabConfig } from '../config/schema';
+import { OidcAuthBackend } from '../constructs/oidc-auth-backend';
+import { OidcLoginRole } from '../constructs/oidc-login-role';
+import { VaultPolicy } from '../constructs/vault-policy';
+import { humanPolicyName } from '../stacks/operator-access';
+import { Annotation, synthErrors } from './support/annotations';
+import { parsePolicyHcl } from './support/hcl';
+import { buildTestLab, exampleConfig, exampleConfigError, resourcesOf, TerraformJson, vaultTestStack } from './support/synth';
+
+/**
+ * People's login to the cluster Vaults through the forge's OIDC (docs/operators.md): the example
+ * lab's `oidc` auth method, its roles and their operator/admin policies as the real HCL parser reads
+ * them. One synthesis of main and sandbox for the whole file.
+ */
+
+type Env = 'main' | 'sandbox';
+const ENVS: Env[] = ['main', 'sandbox'];
+const SECRET_SENTINEL = 'oidc-client-secret-sentinel-5d1f';
+let config: LabConfig;
+let json: Record<Env, TerraformJson>;
+let errors: Record<Env, Annotation[]>;
+
+beforeAll(() => {
+  // Whatever name a careless change might read the client secret from, it must not reach the output.
+  const saved = { ...process.env };
+  for (const env of ENVS) process.env[`TF_VAR_oidc_client_secret_${env}`] = SECRET_SENTINEL;
+  process.env.VAULT_OIDC_CLIENT_SECRET = SECRET_SENTINEL;
+  try {
+    config = exampleConfig();
+    const { stacks } = buildTestLab(config);
+    errors = { main: synthErrors(stacks.main), sandbox: synthErrors(stacks.sandbox) };
+    json = { main: JSON.parse(Testing.synth(stacks.main)), sandbox: JSON.parse(Testing.synth(stacks.sandbox)) };
+  } finally {
+    process.env = saved;
+  }
+});
+
+const oidcBackends = (env: Env) => Object.values(resourcesOf(json[env], 'vault_auth_backend')).filter((b: any) => b.type === 'oidc');
+const oidcRoles = (env: Env) => Object.values(resourcesOf(json[env], 'vault_jwt_auth_backend_role')).filter((r: any) => r.role_type === 'oidc') as any[];
+const roleNamed = (env: Env, name: string) => oidcRoles(env).find((r) => r.role_name === name);
+
+const parsedPolicies = new Map<string, Promise<Array<{ path: string; capabilities: string[] }>>>();
+/** A policy of the synthesized stack as the HCL parser reads it (parsed once per file). */
+function policyRules(env: Env, policyName: string): Promise<Array<{ path: string; capabilities: string[] }>> {
+  const key = `${env}/${policyName}`;
+  if (!parsedPolicies.has(key)) parsedPolicies.set(key, parsePolicy(env, policyName));
+  return parsedPolicies.get(key)!;
+}
+
+async function parsePolicy(env: Env, policyName: string): Promise<Array<{ path: string; capabilities: string[] }>> {
+  const policy = Object.values(resourcesOf(json[env], 'vault_policy')).find((p: any) => p.name === policyName) as any;
+  expect(policy).toBeDefined();
+  return Object.entries(await parsePolicyHcl(policy.policy)).map(([p, capabilities]) => ({ path: p, capabilities }));
+}
+
+const WRITES = ['create', 'update', 'patch', 'delete', 'sudo'];
+
+describe('the oidc auth method of the example lab', () => {
+  test.each(ENVS)('%s mounts one oidc auth method at the configured path, listed on the UI login page', (env) => {
+    const backends = oidcBackends(env) as any[];
+    expect(backends).toHaveLength(1);
+    expect(backends[0].path).toBe(config.environments[env].operators?.oidc.authPath ?? 'oidc');
+    expect(backends[0].tune[0].listing_visibility).toBe('unauth');
+  });
+
+  test.each(ENVS)('%s has a role per configured role, bound to its forge groups and to the forge client id', (env) => {
+    const operators = config.environments[env].operators!;
+    expect(oidcRoles(env).map((r) => r.role_name).sort()).toEqual(operators.roles.map((r) => r.name).sort());
+    for (const role of operators.roles) {
+      const synthesized = roleNamed(env, role.name);
+      expect(synthesized.bound_claims).toEqual({ groups: role.groups.join(',') });
+      expect(synthesized.groups_claim).toBe('groups');
+      expect(synthesized.bound_audiences).toEqual([operators.oidc.clientId]);
+      expect(synthesized.token_policies).toEqual([humanPolicyName(role.name)]);
+    }
+  });
+
+  test.each(ENVS)("%s roles request the forge's groups and profile scopes (Gitea/Forgejo send neither claim without them)", (env) => {
+    for (const role of oidcRoles(env)) expect([...role.oidc_scopes].sort()).toEqual(['groups', 'profile']);
+  });
+
+  test.each(ENVS)("%s roles allow exactly the UI callback at the Vault's address and the CLI's localhost:8250 callback", (env) => {
+    const address = config.environments[env].vault.address;
+    for (const role of oidcRoles(env)) {
+      expect([...role.allowed_redirect_uris].sort()).toEqual([`${address}/ui/vault/auth/oidc/oidc/callback`, 'http://localhost:8250/oidc/callback'].sort());
+    }
+  });
+
+  test.each(ENVS)("%s tokens last at most an hour and renew to at most a working day, never periodically", (env) => {
+    for (const role of oidcRoles(env)) {
+      expect(role.token_ttl).toBeLessThanOrEqual(3600);
+      expect(role.token_max_ttl).toBeLessThanOrEqual(8 * 3600);
+      expect(role.token_period ?? 0).toBe(0);
+    }
+  });
+
+  test('the sandbox shares neither the client id nor a forge group with main', () => {
+    const groups = (env: Env) => new Set(oidcRoles(env).flatMap((r) => String(r.bound_claims.groups).split(',')));
+    const audiences = (env: Env) => new Set(oidcRoles(env).flatMap((r) => r.bound_audiences));
+    expect([...audiences('sandbox')].filter((a) => audiences('main').has(a))).toEqual([]);
+    expect([...groups('sandbox')].filter((g) => groups('main').has(g))).toEqual([]);
+  });
+
+  test.each(ENVS)('%s passes the rule pack (least privilege, human access) with its login roles and policies', (env) => {
+    expect(errors[env].filter((e) => e.path.includes('/Operators/'))).toEqual([]);
+  });
+});
+
+describe('the OIDC client secret', () => {
+  const strings = (value: unknown, at = ''): Array<{ at: string; value: string }> =>
+    typeof value === 'string'
+      ? [{ at, value }]
+      : value && typeof value === 'object'
+        ? Object.entries(value).flatMap(([k, v]) => [{ at: `${at}.${k}`, value: k }, ...strings(v, `${at}.${k}`)])
+        : [];
+
+  test.each(ENVS)('is in no key or value of the %s JSON, even when set in the environment of the synthesis', (env) => {
+    const found = strings(json[env]).filter((s) => s.value.includes(SECRET_SENTINEL) || /client_secret/.test(s.value));
+    expect(found).toEqual([]);
+  });
+});
+
+describe('the operator policy, as the HCL parser reads it', () => {
+  const requests = ['sys/mounts/kvv2', 'sys/mounts/kvv2/tune', 'sys/auth/oidc', 'sys/policies/acl/human_admin', 'auth/oidc/role/admin', 'auth/oidc/config', 'identity/group/id/x', 'kvv2/data/webapp/config', 'sys/leases/revoke', 'sys/seal'];
+
+  test.each(requests)('cannot change %s', async (request) => {
+    const rules = await policyRules('main', humanPolicyName('operator'));
+    expect(effectiveCapabilities([rules], request).filter((c) => WRITES.includes(c))).toEqual([]);
+  });
+
+  test('reads the mounts, auth methods, policies, health and identity groups', async () => {
+    const rules = await policyRules('main', humanPolicyName('operator'));
+    for (const request of ['sys/mounts', 'sys/mounts/kvv2', 'sys/auth', 'sys/policies/acl/human_admin', 'sys/health', 'sys/seal-status', 'identity/group/id/abc']) {
+      expect({ request, caps: effectiveCapabilities([rules], request) }).toEqual({ request, caps: expect.arrayContaining(['read']) });
+    }
+    expect(effectiveCapabilities([rules], 'sys/policies/acl')).toContain('list');
+  });
+
+  test('reads the config of the apps its readAppConfig names, and of no other app', async () => {
+    const role = config.environments.main.operators!.roles.find((r) => r.name === 'operator')!;
+    const rules = await policyRules('main', humanPolicyName('operator'));
+    for (const app of role.readAppConfig ?? []) expect(effectiveCapabilities([rules], `kvv2/data/${app}/config`)).toEqual(['read']);
+    const others = config.apps.map((a) => a.name).filter((a) => !(role.readAppConfig ?? []).includes(a));
+    expect(others.length).toBeGreaterThan(0);
+    for (const app of others) expect(effectiveCapabilities([rules], `kvv2/data/${app}/config`)).toEqual([]);
+  });
+});
+
+describe('the admin policy, as the HCL parser reads it', () => {
+  test.each(ENVS)('%s grants sudo only on exact paths, never on a glob', async (env) => {
+    const rules = await policyRules(env, humanPolicyName('admin'));
+    expect(rules.filter((r) => r.capabilities.includes('sudo') && /[*+]/.test(r.path))).toEqual([]);
+  });
+
+  test('revokes a lease and a token by accessor, seals, and rotates the forge client secret', async () => {
+    const rules = await policyRules('main', humanPolicyName('admin'));
+    expect(effectiveCapabilities([rules], 'sys/leases/revoke')).toContain('update');
+    expect(effectiveCapabilities([rules], 'auth/token/revoke-accessor')).toContain('update');
+    expect(effectiveCapabilities([rules], 'sys/seal')).toEqual(expect.arrayContaining(['update', 'sudo']));
+    expect(effectiveCapabilities([rules], 'auth/oidc/config')).toContain('update');
+  });
+
+  test.each(['sys/policies/acl/human_admin', 'auth/oidc/role/admin', 'identity/group/id/x', 'identity/entity/id/x', 'sys/auth/oidc', 'sys/mounts/kvv2', 'kvv2/data/webapp/config'])(
+    'cannot change %s, which would widen its own access or is Terraform\'s',
+    async (request) => {
+      const rules = await policyRules('main', humanPolicyName('admin'));
+      expect(effectiveCapabilities([rules], request).filter((c) => WRITES.includes(c))).toEqual([]);
+    },
+  );
+});
+
+describe('the operators config', () => {
+  test('fails when a role reads the config of an app the lab does not have', () => {
+    const error = exampleConfigError((raw) => {
+      raw.environments.main.operators.roles[0].readAppConfig = ['no-such-app'];
+    });
+    expect(error.message).toMatch(/environments\.main\.operators\.roles\[0\]\.readAppConfig\[0\] = "no-such-app": names no app of apps/);
+  });
+
+  test('fails when the discovery URL lacks the trailing slash the forge puts in iss', () => {
+    const error = exampleConfigError((raw) => {
+      raw.environments.main.operators.oidc.discoveryUrl = 'https://git.lab.example.net';
+    });
+    expect(error.message).toMatch(/environments\.main\.operators\.oidc\.discoveryUrl = "https:\/\/git\.lab\.example\.net": must end with '\/'/);
+  });
+
+  test('fails when a group names a team with a capital letter, which the groups claim never holds', () => {
+    const error = exampleConfigError((raw) => {
+      raw.environments.sandbox.operators.roles[0].groups = ['lab:Vault-Operators'];
+    });
+    expect(error.message).toMatch(/environments\.sandbox\.operators\.roles\[0\]\.groups\[0\] = "lab:Vault-Operators": names a team with a capital letter/);
+  });
+
+  test('fails when a group holds a comma, which the provider would split into two groups', () => {
+    const error = exampleConfigError((raw) => {
+      raw.environments.main.operators.roles[0].groups = ['lab:a,lab:b'];
+    });
+    expect(error.message).toMatch(/environments\.main\.operators\.roles\[0\]\.groups\[0\] = "lab:a,lab:b": must be a forge organization/);
+  });
+
+  test('fails when two roles share a name', () => {
+    const error = exampleConfigError((raw) => {
+      raw.environments.main.operators.roles[1].name = raw.environments.main.operators.roles[0].name;
+    });
+    expect(error.message).toMatch(/environments\.main\.operators\.roles\[1\]\.name = "operator": repeats roles\[0\]\.name/);
+  });
+
+  test('fails when tokenTtl exceeds tokenMaxTtl', () => {
+    const error = exampleConfigError((raw) => {
+      raw.environments.main.operators.tokenTtl = 7200;
+      raw.environments.main.operators.tokenMaxTtl = 3600;
+    });
+    expect(error.message).toMatch(/environments\.main\.operators\.tokenMaxTtl = 3600: tokenMaxTtl \(3600\) must be at least tokenTtl \(7200\)/);
+  });
+});
+
+describe('the constructs', () => {
+  const backendProps = { vaultAddress: 'https://vault.test.example:8200', discoveryUrl: 'https://git.test.example/', clientId: 'vault-test' };
+
+  test('fails when an OidcLoginRole binds no forge group', () => {
+    const stack = vaultTestStack();
+    const backend = new OidcAuthBackend(stack, 'Oidc', backendProps);
+    const policy = VaultPolicy.fromPolicyName(stack, 'P', 'human_x');
+    expect(() => new OidcLoginRole(stack, 'Role', { backend, roleName: 'x', groups: [], policies: [policy] })).toThrow(/OidcLoginRole: 'groups' \(\[\]\) must list at least one forge group/);
+  });
+
+  test('fails when an OidcLoginRole group is a glob', () => {
+    const stack = vaultTestStack();
+    const backend = new OidcAuthBackend(stack, 'Oidc', backendProps);
+    const policy = VaultPolicy.fromPolicyName(stack, 'P', 'human_x');
+    expect(() => new OidcLoginRole(stack, 'Role', { backend, roleName: 'x', groups: ['lab:*'], policies: [policy] })).toThrow(/'groups' .* holds "lab:\*"/);
+  });
+
+  test('fails when the OidcAuthBackend discovery URL is not the forge ROOT_URL with its slash', () => {
+    expect(() => new OidcAuthBackend(vaultTestStack(), 'Oidc', { ...backendProps, discoveryUrl: 'https://git.test.example' })).toThrow(/OidcAuthBackend: 'discoveryUrl' \("https:\/\/git\.test\.example"\) must be the forge's https ROOT_URL ending with '\/'/);
+  });
+
+  test('fails when the OidcAuthBackend Vault address has a path', () => {
+    expect(() => new OidcAuthBackend(vaultTestStack(), 'Oidc', { ...backendProps, vaultAddress: 'https://vault.test.example:8200/ui' })).toThrow(/'vaultAddress' .* must be the https address people open the Vault at, without a path/);
+  });
+});
+
+describe('docs/operators.md', () => {
+  const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'operators.md'), 'utf8');
+
+  test.each(ENVS)('shows the config command of the %s Vault with the values of the example lab', (env) => {
+    const operators = config.environments[env].operators!;
+    const backend = new OidcAuthBackend(vaultTestStack(), 'Oidc', {
+      vaultAddress: config.environments[env].vault.address,
+      discoveryUrl: operators.oidc.discoveryUrl,
+      clientId: operators.oidc.clientId,
+    });
+    expect(doc).toContain(backend.configCommand(operators.roles[0].name));
+  });
+});

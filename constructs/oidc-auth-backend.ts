@@ -1,0 +1,138 @@
+import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
+import { Construct, IConstruct } from 'constructs';
+import { HUMAN_LOGIN_PROFILES, HumanLoginProfile } from './human-login-profiles';
+import { validateMountPath } from './kv-v2-mount';
+import { invalidProp, requireLiteral } from './private/errors';
+
+/**
+ * Where the vault CLI listens for the forge's redirect during `vault login -method=oidc`: localhost,
+ * port 8250 (hashicorp/vault-plugin-auth-jwt cli.go, defaultListenAddress/defaultPort). Vault matches
+ * a loopback redirect without its port (path_oidc.go validRedirect, RFC 8252 7.3), so `port=` works too.
+ */
+export const OIDC_CLI_REDIRECT_URI = 'http://localhost:8250/oidc/callback';
+
+/** An `oidc` auth method people log in through, created here or imported with `OidcAuthBackend.fromMountPath`. */
+export interface IOidcAuthBackend extends IConstruct {
+  /** Mount path under `auth/`, e.g. `oidc`: a literal, usable in policies, redirect URIs and docs. */
+  readonly mountPath: string;
+  /** The same path as a reference, so Terraform creates roles after the backend. */
+  readonly backendPath: string;
+  /** The OAuth2 client id registered in the forge: roles bind it as the audience. */
+  readonly clientId: string;
+  /** The claim names of the forge's ID tokens. */
+  readonly profile: HumanLoginProfile;
+  /** Where the forge may send people back: the Vault UI's callback and the CLI's localhost callback. */
+  readonly redirectUris: readonly string[];
+}
+
+/** Properties of an {@link OidcAuthBackend}. */
+export interface OidcAuthBackendProps {
+  /** The address people open the Vault at (its UI is under `/ui`), e.g. https://vault.lab.example.net:8200. */
+  readonly vaultAddress: string;
+  /** The forge's issuer, its ROOT_URL with the trailing slash, e.g. https://git.lab.example.net/. */
+  readonly discoveryUrl: string;
+  /** The OAuth2 client id registered in the forge for this Vault. */
+  readonly clientId: string;
+  /** The claim names of the forge's ID tokens. @default HUMAN_LOGIN_PROFILES.forgejo */
+  readonly profile?: HumanLoginProfile;
+  /** Mount path under `auth/`. @default 'oidc' */
+  readonly mountPath?: string;
+  /** Description of the auth method in Vault. @default 'People, through the forge's OIDC' */
+  readonly description?: string;
+}
+
+/**
+ * Vault's `oidc` auth method for people: the forge is the identity provider, roles
+ * ({@link OidcLoginRole}) map forge groups to policies.
+ *
+ * The method's config (discovery URL, client id, client secret) is not a Terraform resource here.
+ * Vault refuses a client id without its secret (hashicorp/vault-plugin-auth-jwt path_config.go,
+ * pathConfigWrite), and the pinned provider (hashicorp/vault 5.6.0) can only send that secret
+ * through `oidc_client_secret`, which Terraform keeps in state; its write-only
+ * `oidc_client_secret_wo` arrives in 5.7.0 (vault/resource_jwt_auth_backend.go). A config Terraform
+ * managed without the secret would also erase one written by hand, since every config write replaces
+ * each field it omits (pathConfigWrite builds the config from the request alone). So Terraform
+ * mounts the method and its roles, and the config is written once, the secret read from stdin,
+ * with the command {@link OidcAuthBackend.configCommand} prints (docs/operators.md).
+ */
+export class OidcAuthBackend extends Construct implements IOidcAuthBackend {
+  /** An `oidc` auth method enabled elsewhere (another stack, or by hand). */
+  public static fromMountPath(scope: Construct, id: string, attrs: { mountPath: string; clientId: string; vaultAddress: string; profile?: HumanLoginProfile }): IOidcAuthBackend {
+    validateMountPath('OidcAuthBackend.fromMountPath', 'mountPath', attrs.mountPath);
+    const redirectUris = redirectUrisOf('OidcAuthBackend.fromMountPath', attrs.vaultAddress, attrs.mountPath);
+    class Imported extends Construct implements IOidcAuthBackend {
+      public readonly mountPath = attrs.mountPath;
+      public readonly backendPath = attrs.mountPath;
+      public readonly clientId = attrs.clientId;
+      public readonly profile = { ...(attrs.profile ?? HUMAN_LOGIN_PROFILES.forgejo) };
+      public readonly redirectUris = redirectUris;
+    }
+    return new Imported(scope, id);
+  }
+
+  public readonly mountPath: string;
+  public readonly backendPath: string;
+  public readonly clientId: string;
+  public readonly profile: HumanLoginProfile;
+  public readonly redirectUris: readonly string[];
+  /** The forge's issuer (discovery URL and `bound_issuer`). */
+  public readonly discoveryUrl: string;
+  /** The `vault_auth_backend` resource. */
+  public readonly resource: AuthBackend;
+
+  public constructor(scope: Construct, id: string, props: OidcAuthBackendProps) {
+    super(scope, id);
+    const name = 'OidcAuthBackend';
+    this.mountPath = props.mountPath ?? 'oidc';
+    validateMountPath(name, 'mountPath', this.mountPath);
+    for (const [prop, value] of [['discoveryUrl', props.discoveryUrl], ['clientId', props.clientId]] as const) {
+      requireLiteral(name, prop, value, 'the config command and the roles are built from it');
+    }
+    // The forge's `iss` is its AppURL with the trailing slash, and Vault's OIDC library requires the
+    // discovery document's issuer to equal the discovery URL (coreos/go-oidc oidc.go, NewProvider).
+    if (!/^https:\/\/[^\s/?#]+\/([^\s?#]*\/)?$/.test(props.discoveryUrl)) {
+      throw new Error(invalidProp(name, 'discoveryUrl', props.discoveryUrl, "must be the forge's https ROOT_URL ending with '/', e.g. https://git.lab.example.net/"));
+    }
+    if (!/^[\x21-\x7e]+$/.test(props.clientId) || /[,*]/.test(props.clientId)) {
+      throw new Error(invalidProp(name, 'clientId', props.clientId, "must be the forge application's client id: visible ASCII, without ',' or '*'"));
+    }
+    this.redirectUris = redirectUrisOf(name, props.vaultAddress, this.mountPath);
+    this.discoveryUrl = props.discoveryUrl;
+    this.clientId = props.clientId;
+    this.profile = { ...(props.profile ?? HUMAN_LOGIN_PROFILES.forgejo) };
+    this.resource = new AuthBackend(this, 'Resource', {
+      type: 'oidc',
+      path: this.mountPath,
+      description: props.description ?? "People, through the forge's OIDC",
+      // `unauth` lists the method on the UI's login page (hashicorp/vault vault/logical_system.go, listingVisibility).
+      tune: [{ listingVisibility: 'unauth', tokenType: 'default-service' }],
+    });
+    this.backendPath = this.resource.path;
+  }
+
+  /**
+   * The one-time `vault write` of the method's config, for a shell: every value but the client
+   * secret, which the vault CLI reads from stdin (`oidc_client_secret=-`). `defaultRole` is the role
+   * `vault login -method=oidc` uses without `role=`.
+   */
+  public configCommand(defaultRole: string): string {
+    return [
+      `vault write auth/${this.mountPath}/config`,
+      `oidc_discovery_url=${this.discoveryUrl}`,
+      `bound_issuer=${this.discoveryUrl}`,
+      `oidc_client_id=${this.clientId}`,
+      'oidc_client_secret=-',
+      `default_role=${defaultRole}`,
+    ].join(' ');
+  }
+}
+
+function redirectUrisOf(construct: string, vaultAddress: string, mountPath: string): string[] {
+  requireLiteral(construct, 'vaultAddress', vaultAddress, 'the UI callback URL is built from it');
+  if (!/^https:\/\/[^\s/?#@]+\/?$/.test(vaultAddress)) {
+    throw new Error(invalidProp(construct, 'vaultAddress', vaultAddress, 'must be the https address people open the Vault at, without a path, e.g. https://vault.lab.example.net:8200'));
+  }
+  // The UI sends people back to /ui/vault/auth/<mount>/oidc/callback (hashicorp/vault
+  // ui/app/routes/vault/cluster/oidc-callback.js, the route of `vault.cluster.oidc-callback`).
+  return [`${vaultAddress.replace(/\/$/, '')}/ui/vault/auth/${mountPath}/oidc/callback`, OIDC_CLI_REDIRECT_URI];
+}
