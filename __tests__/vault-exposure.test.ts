@@ -43,9 +43,10 @@ describe('LoadBalancer exposure (the example lab)', () => {
   test.each(['main', 'sandbox'] as const)('GIVEN the example lab WHEN %s-cluster is synthesized THEN the UI Service is a LoadBalancer on the port of vault.address, selecting the active pod only', (env) => {
     const values = vaultValues(synthesized(example)[`${env}Cluster`]);
     const { port } = clientEndpoint(example.environments[env].vault.address);
-    // hashicorp/vault-helm templates/ui-service.yaml: `externalPort` is the Service port, and
-    // `activeVaultPodOnly` adds the selector vault-active: "true" in HA mode.
-    expect(values.ui).toMatchObject({ enabled: true, serviceType: 'LoadBalancer', activeVaultPodOnly: true, externalPort: port, targetPort: 8200 });
+    // hashicorp/vault-helm templates/ui-service.yaml: `externalPort` is the Service port,
+    // `activeVaultPodOnly` adds the selector vault-active: "true" in HA mode, and without
+    // `publishNotReadyAddresses` only a ready (unsealed) pod is an endpoint.
+    expect(values.ui).toMatchObject({ enabled: true, serviceType: 'LoadBalancer', activeVaultPodOnly: true, publishNotReadyAddresses: false, externalPort: port, targetPort: 8200 });
     expect(values.ui.loadBalancerIP).toBe((example.environments[env].vaultServer.exposure as { loadBalancerIP?: string }).loadBalancerIP);
     expect(values.server.ha.enabled).toBe(true);
     expect(values.server.ingress).toBeUndefined();
@@ -150,6 +151,25 @@ describe('mismatches between exposure and address', () => {
     expect(() => {
       throw error;
     }).toThrow(/environments\.main\.vaultServer\.exposure\.type = "ingress": passes TLS through on port 443, but environments\.main\.vault\.address \(https:\/\/vault\.lab\.example\.net:8200\) names port 8200/);
+  });
+
+  test('fails when an ingress exposure meets an address naming an IP, which no Ingress rule can hold', () => {
+    const error = exampleConfigError((raw) => {
+      raw.environments.main.vault.address = 'https://192.168.1.250';
+      raw.environments.main.vaultServer.exposure = { type: 'ingress' };
+    });
+    expect(() => {
+      throw error;
+    }).toThrow(/environments\.main\.vaultServer\.exposure\.type = "ingress": routes by host name, but environments\.main\.vault\.address \(https:\/\/192\.168\.1\.250\) names an IP address/);
+  });
+
+  test("fails when the sandbox announces main's loadBalancerIP", () => {
+    const error = exampleConfigError((raw) => {
+      raw.environments.sandbox.vaultServer.exposure.loadBalancerIP = raw.environments.main.vaultServer.exposure.loadBalancerIP;
+    });
+    expect(() => {
+      throw error;
+    }).toThrow(/environments\.sandbox\.vaultServer\.exposure\.loadBalancerIP = "192\.168\.1\.240": is also environments\.main\.vaultServer\.exposure\.loadBalancerIP/);
   });
 
   test('fails when loadBalancerIP differs from the IP address vault.address names', () => {

@@ -152,6 +152,7 @@ export interface VaultHelmValues {
     readonly enabled: boolean;
     readonly serviceType?: 'LoadBalancer';
     readonly activeVaultPodOnly?: boolean;
+    readonly publishNotReadyAddresses?: boolean;
     readonly externalPort?: number;
     readonly targetPort?: number;
     readonly externalTrafficPolicy?: 'Local' | 'Cluster';
@@ -333,6 +334,10 @@ function loadBalancerValues(exposure: VaultLoadBalancerExposure): VaultHelmValue
     activeVaultPodOnly: true,
     externalPort: exposure.port,
     targetPort: 8200,
+    // Only a ready pod: the chart's readiness probe is `vault status`, which fails while sealed
+    // (hashicorp/vault-helm templates/server-statefulset.yaml), so a pod that is down or sealed while
+    // still labelled active gets no external traffic; the chart's default publishes unready pods too.
+    publishNotReadyAddresses: false,
     // `Cluster` masquerades the client's address as a node's; `Local` keeps it (kubernetes/api
     // core/v1/types.go, ServiceExternalTrafficPolicy), so NetworkPolicy ipBlocks and the audit log see the client.
     externalTrafficPolicy: exposure.externalTrafficPolicy ?? 'Local',
