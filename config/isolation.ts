@@ -1,5 +1,6 @@
 import type { ConfigIssue } from './issues';
 import { LabConfig, StateBackendConfig } from './schema';
+import { DEFAULT_BREAK_GLASS_USERNAME } from './schema-break-glass';
 
 /**
  * What "production" means for the sandbox, derived from the config alone so that a new endpoint
@@ -12,8 +13,12 @@ import { LabConfig, StateBackendConfig } from './schema';
  */
 export const PRODUCTION_ENVIRONMENTS = ['qnap', 'main'] as const;
 
-/** Config paths (inside an environment) whose endpoints production and sandbox share on purpose. */
-export const SHARED_BY_DESIGN: readonly string[] = ['ci.oidc.issuer'];
+/**
+ * Config paths (inside an environment) whose endpoints production and sandbox share on purpose: the
+ * forge issues CI tokens and people's OIDC logins to both, through separate clients and roles
+ * (`humanLoginIsolationIssues`).
+ */
+export const SHARED_BY_DESIGN: readonly string[] = ['ci.oidc.issuer', 'operators.oidc.discoveryUrl'];
 
 export interface ProductionEndpoint {
   /** Host name, IP address or kube context, lowercase. */
@@ -119,6 +124,7 @@ export function sandboxIsolationIssues(config: LabConfig): ConfigIssue[] {
       });
     }
   });
+  issues.push(...humanLoginIsolationIssues(config));
   const sandboxState = stateLocation(config.environments.sandbox.state);
   for (const env of PRODUCTION_ENVIRONMENTS) {
     if (stateLocation(config.environments[env].state) === sandboxState) {
@@ -130,6 +136,44 @@ export function sandboxIsolationIssues(config: LabConfig): ConfigIssue[] {
     }
   }
   return issues;
+}
+
+/**
+ * What production's people log in with, each value with where main declares it: the OIDC client id
+ * (the audience Vault binds, so a forge token for one client is refused by the other Vault), the
+ * forge groups its roles admit, and the break-glass account's name. The sandbox declaring one of them
+ * would let a production login, or production's sealed envelope, open the sandbox and the reverse.
+ */
+export function productionHumanLogins(config: LabConfig): ProductionEndpoint[] {
+  const operators = config.environments.main.operators;
+  if (!operators) return [];
+  const at = 'environments.main.operators';
+  return [
+    { value: operators.oidc.clientId, configPath: `${at}.oidc.clientId` },
+    ...operators.roles.flatMap((role, i) => role.groups.map((group, j) => ({ value: group, configPath: `${at}.roles[${i}].groups[${j}]` }))),
+    ...(operators.breakGlass ? [{ value: operators.breakGlass.username ?? DEFAULT_BREAK_GLASS_USERNAME, configPath: `${at}.breakGlass.username` }] : []),
+  ];
+}
+
+/** The sandbox's human logins share no client id, forge group or break-glass account with main. */
+function humanLoginIsolationIssues(config: LabConfig): ConfigIssue[] {
+  const operators = config.environments.sandbox.operators;
+  if (!operators) return [];
+  const production = productionHumanLogins(config);
+  const at = 'environments.sandbox.operators';
+  const sandbox = [
+    { value: operators.oidc.clientId, path: `${at}.oidc.clientId`, fix: 'register an OAuth2 application of its own for the sandbox Vault (e.g. vault-sandbox)' },
+    ...operators.roles.flatMap((role, i) =>
+      role.groups.map((group, j) => ({ value: group, path: `${at}.roles[${i}].groups[${j}]`, fix: 'bind the sandbox roles to forge teams of their own (e.g. lab:vault-sandbox-operators)' })),
+    ),
+    ...(operators.breakGlass
+      ? [{ value: operators.breakGlass.username ?? DEFAULT_BREAK_GLASS_USERNAME, path: `${at}.breakGlass.username`, fix: 'give the sandbox account a name of its own (e.g. sandbox-emergency), with its own sealed envelope' }]
+      : []),
+  ];
+  return sandbox.flatMap((login) => {
+    const hit = production.find((p) => p.value === login.value);
+    return hit ? [{ path: login.path, value: login.value, message: `is also ${hit.configPath}; ${login.fix}` }] : [];
+  });
 }
 
 /** Calls `visit` with every string leaf of `value` and the keys leading to it (array items by index). */
