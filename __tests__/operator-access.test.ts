@@ -9,7 +9,7 @@ import { VaultPolicy } from '../constructs/vault-policy';
 import { humanPolicyName } from '../stacks/operator-access';
 import { Annotation, synthErrors } from './support/annotations';
 import { parsePolicyHcl } from './support/hcl';
-import { buildTestLab, exampleConfig, exampleConfigError, resourcesOf, TerraformJson, vaultTestStack } from './support/synth';
+import { buildTestLab, exampleConfigError, exampleConfigWith, resourcesOf, TerraformJson, vaultTestStack } from './support/synth';
 
 /**
  * People's login to the cluster Vaults through the forge's OIDC (docs/operators.md): the example
@@ -30,7 +30,11 @@ beforeAll(() => {
   for (const env of ENVS) process.env[`TF_VAR_oidc_client_secret_${env}`] = SECRET_SENTINEL;
   process.env.VAULT_OIDC_CLIENT_SECRET = SECRET_SENTINEL;
   try {
-    config = exampleConfig();
+    // The example lab with one role reading an app's config (the example itself names no app, so
+    // tests that replace its apps with a generated fleet keep a valid config).
+    config = exampleConfigWith((raw) => {
+      raw.environments.main.operators.roles.find((r: any) => r.name === 'operator').readAppConfig = ['webapp'];
+    });
     const { stacks } = buildTestLab(config);
     errors = { main: synthErrors(stacks.main), sandbox: synthErrors(stacks.sandbox) };
     json = { main: JSON.parse(Testing.synth(stacks.main)), sandbox: JSON.parse(Testing.synth(stacks.sandbox)) };
@@ -142,6 +146,7 @@ describe('the operator policy, as the HCL parser reads it', () => {
 
   test('reads the config of the apps its readAppConfig names, and of no other app', async () => {
     const role = config.environments.main.operators!.roles.find((r) => r.name === 'operator')!;
+    expect(role.readAppConfig?.length).toBeGreaterThan(0);
     const rules = await policyRules('main', humanPolicyName('operator'));
     for (const app of role.readAppConfig ?? []) expect(effectiveCapabilities([rules], `kvv2/data/${app}/config`)).toEqual(['read']);
     const others = config.apps.map((a) => a.name).filter((a) => !(role.readAppConfig ?? []).includes(a));
