@@ -13,6 +13,7 @@ import {
   workflowFiles,
 } from './support/documented-commands';
 import { validateLabConfig } from '../config/load';
+import { ENGINE_BINARY_ENV, ENGINES, EngineName } from '../config/schema-engine';
 import { generateWorkflows, PLATFORM_WORKFLOW_PATH } from '../stacks/ci-workflows';
 import { postgresAvailable, startPostgres, ThrowawayPostgres } from './support/postgres';
 import { terraformAvailable } from './support/terraform';
@@ -24,6 +25,10 @@ import { terraformAvailable } from './support/terraform';
  * is empty: each command must get through the CLI (stack selection, dependency checks, synthesis) and
  * Terraform's backend initialization, and stop exactly at the provider installation. State backends are
  * real: the `pg` backend initializes against a throwaway PostgreSQL.
+ *
+ * Each engine whose program is installed gets a pass (cdktf runs the program TERRAFORM_BINARY_NAME
+ * names): a command that names an engine runs in that engine's pass only, every other command in each
+ * pass. An engine that is not installed is reported as skipped, with the commands it would have run.
  */
 
 const ROOT = path.join(__dirname, '..');
@@ -72,16 +77,19 @@ const shardedConfig = parse(fs.readFileSync(path.join(ROOT, 'config', 'lab.yaml'
 shardedConfig.sharding = SHARDING;
 /** The platform workflow the generator writes for a sharded lab (its main jobs; sandbox's are alike). */
 const SHARDED_WORKFLOW = 'vault-platform (sharded).yml';
+/** The platform workflow the generator writes for the example lab on OpenTofu: the same stacks, run with tofu. */
+const OPENTOFU_WORKFLOW = 'vault-platform (opentofu).yml';
+const opentofuConfig = { ...parse(fs.readFileSync(path.join(ROOT, 'config', 'lab.yaml'), 'utf8')), terraform: { engine: 'opentofu' } };
 const shardedWorkflowDir = fs.mkdtempSync(path.join(os.tmpdir(), 'journey-workflow-'));
-fs.writeFileSync(
-  path.join(shardedWorkflowDir, SHARDED_WORKFLOW),
-  generateWorkflows(validateLabConfig(shardedConfig, 'sharded')).find((f) => f.path === PLATFORM_WORKFLOW_PATH)!.content,
-);
+const platformWorkflowOf = (raw: unknown, name: string) => generateWorkflows(validateLabConfig(raw, name)).find((f) => f.path === PLATFORM_WORKFLOW_PATH)!.content;
+fs.writeFileSync(path.join(shardedWorkflowDir, SHARDED_WORKFLOW), platformWorkflowOf(shardedConfig, 'sharded'));
+fs.writeFileSync(path.join(shardedWorkflowDir, OPENTOFU_WORKFLOW), platformWorkflowOf(opentofuConfig, 'opentofu'));
 
 const documented: DocumentedCommand[] = [
   ...documentationFiles(ROOT).flatMap((file) => commandsInMarkdown(ROOT, file)),
   ...workflowFiles(ROOT).flatMap((file) => commandsInWorkflow(ROOT, file)),
   ...commandsInWorkflow(shardedWorkflowDir, SHARDED_WORKFLOW).filter((c) => /\((deploy|diff)-main\)$/.test(c.source)),
+  ...commandsInWorkflow(shardedWorkflowDir, OPENTOFU_WORKFLOW),
 ];
 fs.rmSync(shardedWorkflowDir, { recursive: true, force: true });
 const stackCommands = documented.filter((c) => c.args[0] === 'deploy' || c.args[0] === 'diff');
@@ -92,15 +100,65 @@ const configOf = (c: DocumentedCommand) => (SHARDED_DOCS.has(c.file) || c.file =
  * (the test sets CHECKPOINT_DISABLE=1 for every one).
  */
 const NO_EFFECT_BEFORE_PLAN = new Set(['--skip-synth', '--auto-approve']);
-const keyOf = (c: DocumentedCommand) =>
-  JSON.stringify([configOf(c), c.args.filter((a) => !NO_EFFECT_BEFORE_PLAN.has(a)), Object.entries(c.env).filter(([k, v]) => !(k === 'CHECKPOINT_DISABLE' && v === '1'))]);
 
-const ready = terraformAvailable() && postgresAvailable();
+const ENGINE_NAMES = Object.keys(ENGINES) as EngineName[];
+/** The engine a command names with TERRAFORM_BINARY_NAME, if it names one. */
+function engineNamed(c: DocumentedCommand): EngineName | undefined {
+  const binary = c.env[ENGINE_BINARY_ENV];
+  if (binary === undefined) return undefined;
+  const engine = ENGINE_NAMES.find((e) => ENGINES[e].binary === binary);
+  if (!engine) throw new Error(`${c.source}: ${ENGINE_BINARY_ENV}=${binary} is no engine's program (${ENGINE_NAMES.map((e) => ENGINES[e].binary).join(', ')})`);
+  return engine;
+}
+
+interface EngineRun {
+  readonly engine: EngineName;
+  readonly command: DocumentedCommand;
+}
+const engineRuns: EngineRun[] = stackCommands.flatMap((command) => (engineNamed(command) ? [engineNamed(command)!] : ENGINE_NAMES).map((engine) => ({ engine, command })));
+const installed = new Set(ENGINE_NAMES.filter((e) => terraformAvailable(ENGINES[e].binary)));
+const runnable = engineRuns.filter((r) => installed.has(r.engine));
+const keyOf = ({ engine, command: c }: EngineRun) =>
+  JSON.stringify([
+    engine,
+    configOf(c),
+    c.args.filter((a) => !NO_EFFECT_BEFORE_PLAN.has(a)),
+    Object.entries(c.env).filter(([k, v]) => !(k === 'CHECKPOINT_DISABLE' && v === '1') && k !== ENGINE_BINARY_ENV),
+  ]);
+
+const ready = installed.has('terraform') && postgresAvailable();
 const describeJourney = ready ? describe : describe.skip;
 if (!ready) {
   // eslint-disable-next-line no-console
   console.warn('skipping the journey test: it needs the terraform binary on PATH and PostgreSQL 15 server binaries');
 }
+for (const engine of ENGINE_NAMES.filter((e) => !installed.has(e))) {
+  const named = [...new Set(engineRuns.filter((r) => r.engine === engine && engineNamed(r.command) === engine).map((r) => r.command.source))];
+  // eslint-disable-next-line no-console
+  console.warn(
+    `skipping the journey's ${ENGINES[engine].product} pass: no \`${ENGINES[engine].binary}\` on PATH, so ${engineRuns.filter((r) => r.engine === engine).length} command runs ` +
+      `were not made with it${named.length > 0 ? `, among them the commands that name it: ${named.join(', ')}` : ''}`,
+  );
+}
+
+describe('which engine runs each documented command', () => {
+  test("the OpenTofu workflow's commands run with tofu: the cdktf step's TERRAFORM_BINARY_NAME is carried to each", () => {
+    const commands = documented.filter((c) => c.file === OPENTOFU_WORKFLOW);
+    expect(commands.map((c) => c.args[0]).sort()).toEqual(['deploy', 'deploy', 'diff', 'diff']);
+    for (const c of commands) expect({ command: c.source, engine: engineNamed(c) }).toEqual({ command: c.source, engine: 'opentofu' });
+  });
+
+  test("the committed workflow's commands name no engine, so they run with every installed engine", () => {
+    const commands = engineRuns.filter((r) => r.command.file === '.gitea/workflows/vault-platform.yml');
+    expect(commands.filter((r) => r.engine === 'terraform')).toHaveLength(4);
+    expect(commands.filter((r) => r.engine === 'opentofu')).toHaveLength(4);
+  });
+
+  test('fails when a command names a program that is no engine', () => {
+    const command: DocumentedCommand = { source: 'x.md:1', file: 'x.md', line: 'TERRAFORM_BINARY_NAME=terraform1.11 cdktf diff main', env: { TERRAFORM_BINARY_NAME: 'terraform1.11' }, args: ['diff', 'main'] };
+    expect(() => engineNamed(command)).toThrow(/x\.md:1: TERRAFORM_BINARY_NAME=terraform1\.11 is no engine's program \(terraform, tofu\)/);
+  });
+});
 
 describeJourney('every documented cdktf command reaches Terraform', () => {
   let dir: string;
@@ -136,12 +194,13 @@ describeJourney('every documented cdktf command reaches Terraform', () => {
       }),
       2,
     );
-    const unique = new Map(stackCommands.map((c) => [keyOf(c), c]));
+    const unique = new Map(runnable.map((r) => [keyOf(r), r]));
     await pool(
-      [...unique.entries()].map(([key, c]) => async () => {
+      [...unique.entries()].map(([key, { engine, command: c }]) => async () => {
         const config = configOf(c);
         const args = c.args.includes('--skip-synth') ? c.args : [...c.args, '--skip-synth'];
-        results.set(key, await run([...args, '--output', outdirs[config]], { ...env, ...configs[config], ...c.env }));
+        const engineEnv = { [ENGINE_BINARY_ENV]: ENGINES[engine].binary };
+        results.set(key, await run([...args, '--output', outdirs[config]], { ...env, ...configs[config], ...c.env, ...engineEnv }));
       }),
       4,
     );
@@ -163,8 +222,9 @@ describeJourney('every documented cdktf command reaches Terraform', () => {
     expect(synths[config].status).toBe(0);
   });
 
-  test.each(stackCommands.map((c) => [c.source, c.line, c] as const))('%s: `%s` stops only at the provider download', (_source, _line, c) => {
-    const result = results.get(keyOf(c))!;
+  test.each(runnable.map((r) => [ENGINES[r.engine].product, r.command.source, r.command.line, r] as const))('%s: %s: `%s` stops only at the provider download', (_product, _source, _line, r) => {
+    const c = r.command;
+    const result = results.get(keyOf(r))!;
     const manifest = manifests[configOf(c)];
     const stacks = Object.keys(manifest.stacks);
     const selectors = stackSelectors(c.args);
@@ -175,7 +235,10 @@ describeJourney('every documented cdktf command reaches Terraform', () => {
     // Not stopped by the CLI: no usage error, no dependency refusal.
     expect(result.output).not.toMatch(/Usage Error|dependencies are not included|Could not find stack/);
     // The stacks that start first (no dependency inside the selection) ran Terraform: the backend
-    // initialized and Terraform read each provider requirement from the synthesized JSON.
+    // initialized and Terraform read each provider requirement from the synthesized JSON. OpenTofu
+    // prints the same lines and error summary (opentofu/opentofu internal/command/views/backend.go,
+    // views/init.go, command/init.go), and reads the empty mirror from TF_CLI_CONFIG_FILE
+    // (internal/command/cliconfig/cliconfig.go); the last error is cdktf's own.
     const first = selected.filter((s) => !manifest.stacks[s].dependencies.some((d) => selected.includes(d)));
     expect(first.length).toBeGreaterThan(0);
     for (const stack of first) {

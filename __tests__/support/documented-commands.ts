@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { ENGINE_BINARY_ENV } from '../../config/schema-engine';
 
 /** One `cdktf` command as a user would paste it, and where it was found. */
 export interface DocumentedCommand {
@@ -103,6 +104,12 @@ export function commandsInMarkdown(root: string, file: string): DocumentedComman
   return found;
 }
 
+/**
+ * Variables of a workflow's, job's or step's `env` that a command carries as if written before it:
+ * the one that picks the program cdktf runs. The others hold secrets or only matter to synthesis.
+ */
+const WORKFLOW_ENV_CARRIED = [ENGINE_BINARY_ENV];
+
 /** Every `cdktf` command in the `run` scripts of a workflow file, job by job. */
 export function commandsInWorkflow(root: string, file: string): DocumentedCommand[] {
   const workflow = parse(fs.readFileSync(path.join(root, file), 'utf8'));
@@ -110,7 +117,11 @@ export function commandsInWorkflow(root: string, file: string): DocumentedComman
   for (const [jobId, job] of Object.entries<any>(workflow.jobs ?? {})) {
     for (const step of job.steps ?? []) {
       if (typeof step.run !== 'string') continue;
-      for (const line of step.run.split('\n')) found.push(...cdktfCommandsOfLine(line, `${file} (${jobId})`, file));
+      const scope = { ...workflow.env, ...job.env, ...step.env };
+      const carried = Object.fromEntries(WORKFLOW_ENV_CARRIED.filter((name) => name in scope).map((name) => [name, String(scope[name])]));
+      for (const line of step.run.split('\n')) {
+        found.push(...cdktfCommandsOfLine(line, `${file} (${jobId})`, file).map((c) => ({ ...c, env: { ...carried, ...c.env } })));
+      }
     }
   }
   return found;

@@ -3,9 +3,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-/** Whether a `terraform` binary runs here (providers are not needed for `terraform console`). */
-export function terraformAvailable(): boolean {
-  const run = spawnSync('terraform', ['version'], { encoding: 'utf8', timeout: 20000 });
+/**
+ * Whether a `terraform` binary runs here (providers are not needed for `terraform console`), or
+ * another engine's program (`tofu`).
+ */
+export function terraformAvailable(binary = 'terraform'): boolean {
+  const run = spawnSync(binary, ['version'], { encoding: 'utf8', timeout: 20000 });
   return run.status === 0;
 }
 
