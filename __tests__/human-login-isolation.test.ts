@@ -1,5 +1,11 @@
+import { JwtAuthBackend } from '@cdktf/provider-vault/lib/jwt-auth-backend';
+import { JwtAuthBackendRole } from '@cdktf/provider-vault/lib/jwt-auth-backend-role';
 import { productionEndpoints, productionHumanLogins } from '../config/isolation';
-import { exampleConfigError, exampleConfigWith } from './support/synth';
+import { BreakGlassLogin } from '../constructs/break-glass-login';
+import { VaultPolicy } from '../constructs/vault-policy';
+import { sandboxIsolationProps } from '../rules/apply';
+import { isolationViolations, SandboxIsolationProps } from '../rules/sandbox-isolation';
+import { exampleConfigError, exampleConfigWith, vaultTestStack } from './support/synth';
 
 /**
  * Operators of one environment: a client id, two roles bound to forge groups, a break-glass account.
@@ -56,5 +62,50 @@ describe("the sandbox's human logins are its own", () => {
   test("fails when the sandbox's break-glass account has production's name (the default on both sides)", () => {
     const error = exampleConfigError((raw) => withOperators(raw, (sandbox) => delete sandbox.breakGlass.username));
     expect(error.message).toMatch(/environments\.sandbox\.operators\.breakGlass\.username = "emergency": is also environments\.main\.operators\.breakGlass\.username/);
+  });
+});
+
+describe('VP-ISO-4: no sandbox login accepts a production login (the synthesized JSON, overrides included)', () => {
+  const props: SandboxIsolationProps = {
+    productionEndpoints: [],
+    productionStateLocations: [],
+    productionHumanLogins: [
+      { value: 'vault-main', configPath: 'environments.main.operators.oidc.clientId' },
+      { value: 'lab:vault-admins', configPath: 'environments.main.operators.roles[1].groups[0]' },
+      { value: 'emergency', configPath: 'environments.main.operators.breakGlass.username' },
+    ],
+  };
+
+  /** A sandbox Vault's people logins: the OIDC method, one role, the break-glass account. */
+  function sandboxLogins(clientId: string, groups: string, username: string) {
+    const stack = vaultTestStack('sandbox');
+    new JwtAuthBackend(stack, 'Oidc', { type: 'oidc', path: 'oidc', oidcDiscoveryUrl: 'https://git.lab.example.net/', oidcClientId: clientId });
+    new JwtAuthBackendRole(stack, 'AdminRole', { backend: 'oidc', roleName: 'admin', userClaim: 'preferred_username', boundAudiences: [clientId], boundClaims: { groups } });
+    new BreakGlassLogin(stack, 'BreakGlass', { username, policies: [new VaultPolicy(stack, 'Admin', { policyName: 'human_admin' }).allow('sys/mounts', ['read'])] });
+    return stack;
+  }
+
+  test('a sandbox with its own client, groups and account has no finding', () => {
+    const stack = sandboxLogins('vault-sandbox', 'lab:vault-sandbox-admins', 'sandbox-emergency');
+    expect(isolationViolations(stack, props).filter((v) => v.ruleId === 'VP-ISO-4')).toEqual([]);
+  });
+
+  test("production's client id, a production group among the bound ones and its account name are findings at their constructs", () => {
+    const stack = sandboxLogins('vault-main', 'lab:vault-sandbox-admins,lab:vault-admins', 'emergency');
+    const found = isolationViolations(stack, props)
+      .filter((v) => v.ruleId === 'VP-ISO-4')
+      .map((v) => [v.construct.node.path, v.message.replace(/^resource\.[a-z_]+\.[A-Za-z0-9_]+\./, '')]);
+    expect(found).toEqual([
+      ['sandbox/Oidc', 'oidc_client_id = "vault-main" accepts production\'s login environments.main.operators.oidc.clientId; a production login must not open the sandbox'],
+      ['sandbox/AdminRole', expect.stringMatching(/^bound_audiences\.0 = "vault-main" accepts production's login environments\.main\.operators\.oidc\.clientId/)],
+      ['sandbox/AdminRole', expect.stringMatching(/^bound_claims\.groups = "lab:vault-admins" accepts production's login environments\.main\.operators\.roles\[1\]\.groups\[0\]/)],
+      ['sandbox/BreakGlass/Alias', expect.stringMatching(/^name = "emergency" accepts production's login environments\.main\.operators\.breakGlass\.username/)],
+    ]);
+  });
+
+  test("the lab's isolation props carry production's human logins from the config", () => {
+    const config = exampleConfigWith((raw) => withOperators(raw));
+    expect(sandboxIsolationProps(config).productionHumanLogins).toEqual(productionHumanLogins(config));
+    expect(productionHumanLogins(config)).not.toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { Aspects, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { PRODUCTION_ENVIRONMENTS, productionEndpoints, stateLocation } from '../config/isolation';
+import { PRODUCTION_ENVIRONMENTS, productionEndpoints, productionHumanLogins, stateLocation } from '../config/isolation';
 import { CLUSTER_ENVIRONMENTS, ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { DEFAULT_CI_AUTH_PATH } from '../config/schema-ci';
 import { LeastPrivilegeRules } from './least-privilege-pack';
@@ -34,10 +34,11 @@ export function leastPrivilegeRulesProps(config: LabConfig, environment?: Cluste
   };
 }
 
-/** What production is, from the lab config: its endpoints and the state locations of `qnap` and `main`. */
+/** What production is, from the lab config: its endpoints, its people's logins and the state locations of `qnap` and `main`. */
 export function sandboxIsolationProps(config: LabConfig): SandboxIsolationProps {
   return {
     productionEndpoints: productionEndpoints(config),
+    productionHumanLogins: productionHumanLogins(config),
     productionStateLocations: PRODUCTION_ENVIRONMENTS.map((env) => ({ location: stateLocation(config.environments[env].state), configuredAt: `environments.${env}.state` })),
   };
 }

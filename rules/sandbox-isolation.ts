@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Annotations, Aspects, IAspect, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { mentionsEndpoint, normalizeDirectory, ProductionEndpoint } from '../config/isolation';
-import { SynthesizedStack } from './synthesized';
+import { StackJson, SynthesizedStack } from './synthesized';
 
 /** A state location production uses, which a sandbox stack may neither write nor read. */
 export interface ProductionStateLocation {
@@ -21,6 +21,12 @@ export interface SandboxIsolationProps {
   readonly productionEndpoints: readonly ProductionEndpoint[];
   /** State locations of production: no sandbox backend or remote state read may use one. */
   readonly productionStateLocations: readonly ProductionStateLocation[];
+  /**
+   * What production's people log in with (config/isolation.ts `productionHumanLogins`): OIDC client
+   * ids, forge groups, break-glass account names, which no sandbox login may accept.
+   * @default - none
+   */
+  readonly productionHumanLogins?: readonly ProductionEndpoint[];
 }
 
 /**
@@ -30,7 +36,8 @@ export interface SandboxIsolationProps {
  *   VP-ISO-1  no value names a production endpoint;
  *   VP-ISO-2  the stack's state does not live in a production state location;
  *   VP-ISO-3  no cross-stack reference into a stack without this aspect, no remote state read from
- *             a production state location.
+ *             a production state location;
+ *   VP-ISO-4  no login of people accepts production's OIDC client, forge groups or break-glass account.
  */
 export class SandboxIsolation implements IAspect {
   /** A stack the isolation checks apply to: this aspect is on it or on one of its scopes. */
@@ -64,7 +71,7 @@ export class SandboxIsolation implements IAspect {
 }
 
 export interface IsolationViolation {
-  readonly ruleId: 'VP-ISO-1' | 'VP-ISO-2' | 'VP-ISO-3';
+  readonly ruleId: 'VP-ISO-1' | 'VP-ISO-2' | 'VP-ISO-3' | 'VP-ISO-4';
   readonly construct: IConstruct;
   readonly message: string;
 }
@@ -119,6 +126,15 @@ export function isolationViolations(
       });
     }
   }
+  for (const login of humanLoginValues(synthesized.json)) {
+    for (const hit of (props.productionHumanLogins ?? []).filter((p) => p.value === login.value)) {
+      violations.push({
+        ruleId: 'VP-ISO-4',
+        construct: synthesized.ownerOf(login.location),
+        message: `${login.location.join('.')} = ${JSON.stringify(login.value)} accepts production's login ${hit.configPath}; a production login must not open the sandbox`,
+      });
+    }
+  }
   for (const dependency of stack.dependencies) {
     if (!SandboxIsolation.isSandbox(dependency)) {
       violations.push({
@@ -159,6 +175,29 @@ export function backendLocation(type: string, settings: Record<string, unknown>,
 /** A remote `pg` state is production when its schema carries a production schema prefix. */
 function remoteMatchesPg(type: string, settings: Record<string, unknown>, productionLocation: string): boolean {
   return type === 'pg' && productionLocation.startsWith('pg:') && String(settings.schema_name ?? '').startsWith(`${productionLocation.slice(3)}_`);
+}
+
+/**
+ * The values a sandbox login is admitted by: the OIDC method's client id, its roles' audiences and
+ * bound claim values (the provider splits those on commas), and userpass/entity alias names.
+ */
+function humanLoginValues(json: StackJson): Array<{ value: string; location: (string | number)[] }> {
+  const found: Array<{ value: string; location: (string | number)[] }> = [];
+  const resources = json.resource ?? {};
+  for (const [id, block] of Object.entries(resources.vault_jwt_auth_backend ?? {})) {
+    if (typeof block.oidc_client_id === 'string') found.push({ value: block.oidc_client_id, location: ['resource', 'vault_jwt_auth_backend', id, 'oidc_client_id'] });
+  }
+  for (const [id, block] of Object.entries(resources.vault_jwt_auth_backend_role ?? {})) {
+    const at = ['resource', 'vault_jwt_auth_backend_role', id];
+    (Array.isArray(block.bound_audiences) ? block.bound_audiences : []).forEach((v, i) => found.push({ value: String(v), location: [...at, 'bound_audiences', i] }));
+    for (const [claim, v] of Object.entries((block.bound_claims ?? {}) as Record<string, unknown>)) {
+      for (const value of String(v).split(',')) found.push({ value: value.trim(), location: [...at, 'bound_claims', claim] });
+    }
+  }
+  for (const [id, block] of Object.entries(resources.vault_identity_entity_alias ?? {})) {
+    if (typeof block.name === 'string') found.push({ value: block.name, location: ['resource', 'vault_identity_entity_alias', id, 'name'] });
+  }
+  return found;
 }
 
 function walk(value: unknown, location: (string | number)[], visit: (value: string, location: (string | number)[]) => void): void {
