@@ -1,6 +1,7 @@
 import type { ConfigIssue } from './issues';
+import { RESERVED_APP_NAMES } from './platform-names';
 import { CLUSTER_ENVIRONMENTS, LabConfig } from './schema';
-import { transitKeyName } from './schema-bootstrap';
+import { BOOTSTRAP_DEFAULTS, transitKeyName } from './schema-bootstrap';
 
 const UNSEALED = 'environments.qnap.bootstrap.transitUnseal.unsealed';
 
@@ -93,5 +94,70 @@ export function bootstrapConfigIssues(config: LabConfig): ConfigIssue[] {
       firstByConsumer.set(consumer.name, i);
     }
   });
+  issues.push(...infraMigrationIssues(config));
   return issues;
+}
+
+/** Where docs/runbook.md explains moving a consumer. */
+const MIGRATION_DOCS = 'docs/runbook.md#moving-infrastructure-secrets-to-the-main-vault';
+
+/**
+ * A consumer moves to the main Vault only once the main Vault is configured to hold it
+ * (`environments.main.infraSecrets`, declared after the main Vault is initialized and deployed), only
+ * if the main Vault does not itself need the Secret before it can serve it, and only under names
+ * that are free on the main Vault (its role `<name>` and policy `infra-<name>` sit next to the apps').
+ */
+export function infraMigrationIssues(config: LabConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (config.environments.sandbox.infraSecrets !== undefined) {
+    issues.push({
+      path: 'environments.sandbox.infraSecrets',
+      value: config.environments.sandbox.infraSecrets,
+      message: "the sandbox never holds the QNAP Vault's secrets (isolation from production); remove it",
+    });
+  }
+  const main = config.environments.main;
+  const vaultNamespace = main.vaultServer.namespace ?? BOOTSTRAP_DEFAULTS.vaultNamespace;
+  config.environments.qnap.bootstrap.consumers.forEach((consumer, i) => {
+    if (consumer.migration === undefined) return;
+    const field = `environments.qnap.bootstrap.consumers[${i}]`;
+    if (main.infraSecrets === undefined) {
+      issues.push({
+        path: `${field}.migration`,
+        value: consumer.migration,
+        message: `the main Vault is not configured to hold infrastructure secrets: once it is initialized and \`cdktf deploy main\` has run, add environments.main.infraSecrets (${MIGRATION_DOCS}); until then remove the migration`,
+      });
+    }
+    if (consumer.namespace === vaultNamespace) {
+      issues.push({
+        path: `${field}.migration`,
+        value: consumer.migration,
+        message: `the consumer delivers into the main Vault's namespace ${vaultNamespace}, whose pods and jobs need their Secrets to start or restore the main Vault, before it can serve anything; keep it on the QNAP Vault`,
+      });
+    }
+    const roleOwner = RESERVED_APP_NAMES.get(consumer.name) ?? ownerOfAppName(config, consumer.name, (app) => app);
+    if (roleOwner !== undefined) {
+      issues.push({
+        path: `${field}.name`,
+        value: consumer.name,
+        message: `the main Vault's Kubernetes auth role ${consumer.name} is already ${roleOwner}; rename the consumer before moving it`,
+      });
+    }
+    const policy = `infra-${consumer.name}`;
+    const policyOwner = ownerOfAppName(config, policy, (app) => app) ?? ownerOfAppName(config, policy, (app) => `${app}-ops`);
+    if (policyOwner !== undefined) {
+      issues.push({
+        path: `${field}.name`,
+        value: consumer.name,
+        message: `the main Vault's policy ${policy} is already ${policyOwner}; rename the consumer before moving it`,
+      });
+    }
+  });
+  return issues;
+}
+
+/** Which app, if any, derives `name` (its role or a policy) from its own name. */
+function ownerOfAppName(config: LabConfig, name: string, derive: (app: string) => string): string | undefined {
+  const index = config.apps.findIndex((app) => derive(app.name) === name);
+  return index < 0 ? undefined : `apps[${index}]'s (${config.apps[index].name})`;
 }

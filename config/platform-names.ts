@@ -89,3 +89,22 @@ export const OPERATOR_NAMESPACES: ReadonlyMap<string, string> = new Map<string, 
   [VSO_NAMESPACE, "the Vault Secrets Operator's namespace"],
   [ESO_NAMESPACE, "the External Secrets Operator's namespace"],
 ]);
+
+/**
+ * Secrets engine mounts of the cluster Vaults: the environment stack's own (stacks/vault-environment-stack.ts,
+ * stacks/postgres-engine.ts) and Vault's protected ones, which cannot be mounted over
+ * (hashicorp/vault vault/mount.go protectedMounts). A mount the config adds must be none of them.
+ */
+export const RESERVED_CLUSTER_VAULT_MOUNTS: ReadonlyMap<string, string> = new Map<string, string>([
+  ['kvv2', "the apps' KV v2 engine"],
+  ['kv', 'the KV v1 engine'],
+  ['transit', 'the transit engine'],
+  ['postgres', 'the PostgreSQL database engine'],
+  ...['audit', 'auth', 'sys', 'cubbyhole', 'identity'].map((m): [string, string] => [m, `Vault's protected path ${m}/`]),
+]);
+
+/**
+ * Where a bootstrap consumer moved to the main Vault logs in (docs/runbook.md#moving-infrastructure-secrets-to-the-main-vault):
+ * the VaultAuth `main-<consumer>` next to the QNAP one, `qnap-<consumer>`.
+ */
+export const MAIN_CONSUMER_AUTH_PREFIX = 'main-';

@@ -12,6 +12,7 @@ import { shardingSchema } from './schema-shards';
 import { qnapSnapshotsSchema } from './schema-snapshots';
 import { terraformSettingsSchema } from './schema-engine';
 import { operatorsSchema } from './schema-operators';
+import { mainInfraSecretsSchema } from './schema-infra-migration';
 
 /**
  * The lab configuration: one YAML file (`config/lab.yaml`, or the file `LAB_CONFIG` names).
@@ -105,6 +106,8 @@ export const clusterEnvironmentSchema = z.strictObject({
   vaultServer: vaultServerSchema,
   /** How people log in through the forge's OIDC, and what they may do (config/schema-operators.ts). @default - no human login */
   operators: operatorsSchema.optional(),
+  /** Main only: the KV v2 engine infrastructure secrets move to from the QNAP Vault (config/schema-infra-migration.ts). @default - none: they stay on the QNAP */
+  infraSecrets: mainInfraSecretsSchema.optional(),
 });
 
 export const qnapEnvironmentSchema = z.strictObject({

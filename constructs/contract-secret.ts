@@ -90,7 +90,7 @@ export class ContractSecret extends Construct {
     const dependsOn = props.kv instanceof KvV2Mount ? [TerraformExpression.address(props.kv.mount)] : undefined;
 
     // Expressions as text, not cdktf tokens: see TerraformExpression.
-    const unknownUntilApply = TerraformExpression.call('substr', TerraformExpression.call('timestamp'), 0, 0);
+    const unknownUntilApply = TerraformExpression.unknownUntilApply();
     const generatedScope = new Construct(this, 'Generated');
     const generatedValues = generatedKeys.map((g) => {
       const scopeOfKey = new Construct(generatedScope, g.key);

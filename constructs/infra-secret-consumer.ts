@@ -7,6 +7,13 @@ import { KubernetesAuthRole } from './kubernetes-auth-role';
 import { IKvV2Mount, KvV2Mount } from './kv-v2-mount';
 import { VaultPolicy } from './vault-policy';
 
+/**
+ * Token lifetimes of a consumer's role, on whichever Vault serves it: VSO renews the token while the
+ * VaultStaticSecret exists; a stale one dies within the period.
+ * @internal
+ */
+export const INFRA_CONSUMER_TOKEN = { tokenTtl: 900, tokenPeriod: 3600 } as const;
+
 /** Properties of an {@link InfraSecretConsumer}. */
 export interface InfraSecretConsumerProps {
   /** The KV v2 engine holding infrastructure secrets. */
@@ -69,9 +76,7 @@ export class InfraSecretConsumer extends Construct {
       namespaces: [props.namespace],
       policies: [this.policy],
       audience: props.audience,
-      tokenTtl: 900,
-      // VSO renews the token while the VaultStaticSecret exists; a stale one dies within the period.
-      tokenPeriod: 3600,
+      ...INFRA_CONSUMER_TOKEN,
     });
 
     // Metadata only: creating it writes no version. Deleting metadata would destroy every version of

@@ -45,6 +45,15 @@ export class TerraformExpression {
     return new TerraformExpression(`{${members.join(', ')}}`);
   }
 
+  /**
+   * An empty string known only at apply (`timestamp()` is unknown during every plan). Part of an
+   * ephemeral resource's arguments, it defers opening the resource to apply, so no plan reads the
+   * value (Terraform's ephemeral block reference, "Defer provisioning").
+   */
+  public static unknownUntilApply(): TerraformExpression {
+    return TerraformExpression.call('substr', TerraformExpression.call('timestamp'), 0, 0);
+  }
+
   private static of(value: TerraformExpression | string | number): TerraformExpression {
     return value instanceof TerraformExpression ? value : TerraformExpression.literal(value);
   }

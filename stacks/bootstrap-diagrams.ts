@@ -76,17 +76,29 @@ export function renderSecretFlow(stacks: LabStacks): string {
       `  tls_secret -->|${label('TLS listener, raft retry_join')}| vault_server`,
     );
   }
+  const moved = stacks.main.infraSecrets;
   for (const resource of connection.filter((r) => r.kind === 'VaultStaticSecret')) {
-    const consumer = stacks.qnap.consumers.find((c) => c.consumerName === resource.metadata.name);
-    if (!consumer) continue;
-    const source = nodeId(`kv_${consumer.consumerName}`);
-    const target = nodeId(`secret_${consumer.consumerName}`);
+    const name = resource.metadata.name;
+    const consumer = stacks.qnap.consumers.find((c) => c.consumerName === name);
+    const movedConsumer = moved?.consumers.find((c) => c.consumerName === name);
+    const target = nodeId(`secret_${name}`);
+    const qnapSource = nodeId(`kv_${name}`);
+    if (consumer) lines.push(`  ${qnapSource}[(${label(`${qnap}: ${consumer.mountPath}/${consumer.secretPath}`)})]`);
+    if (moved && movedConsumer) {
+      // Served by the main Vault; while in `copy` the QNAP still holds the value main copied.
+      const mainSource = nodeId(`main_kv_${name}`);
+      lines.push(
+        `  ${mainSource}[(${label(`${stacks.main.node.id}: ${moved.kv.mountPath}/${movedConsumer.secretPath}`)})]`,
+        `  ${mainSource} -->|${label(`VaultStaticSecret, policy ${movedConsumer.policy.policyName}`)}| ${target}`,
+      );
+      if (consumer) lines.push(`  ${qnapSource} -.->|${label(`copied by ${stacks.main.node.id} (write-only, never in state)`)}| ${mainSource}`);
+    } else if (consumer) {
+      lines.push(`  ${qnapSource} -->|${label(`VaultStaticSecret, policy ${consumer.policy.policyName}`)}| ${target}`);
+    } else {
+      continue;
+    }
     const destination = (resource.spec.destination as { name: string }).name;
-    lines.push(
-      `  ${source}[(${label(`${qnap}: ${consumer.mountPath}/${consumer.secretPath}`)})]`,
-      `  ${source} -->|${label(`VaultStaticSecret, policy ${consumer.policy.policyName}`)}| ${target}`,
-      `  ${target}[${label(`Secret ${resource.metadata.namespace}/${destination}`)}]`,
-    );
+    lines.push(`  ${target}[${label(`Secret ${resource.metadata.namespace}/${destination}`)}]`);
   }
   return lines.join('\n');
 }

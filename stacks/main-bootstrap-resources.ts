@@ -1,6 +1,9 @@
 import { LabConfig } from '../config/schema';
-import { BOOTSTRAP_DEFAULTS, consumerSecretName, consumerServiceAccount } from '../config/schema-bootstrap';
+import { MAIN_CONSUMER_AUTH_PREFIX } from '../config/platform-names';
+import { BOOTSTRAP_DEFAULTS, BootstrapConsumerConfig, consumerSecretName, consumerServiceAccount } from '../config/schema-bootstrap';
+import { INFRA_MIGRATION_DEFAULTS } from '../config/schema-infra-migration';
 import { BOOTSTRAP_NAMES, vaultServerTlsNames } from './bootstrap-names';
+import { CLUSTER_KUBERNETES_AUTH_PATH } from './vault-snapshots';
 
 /** A Kubernetes object as applied by `kubernetes_manifest`. */
 export interface BootstrapCustomResource {
@@ -78,18 +81,24 @@ export function mainBootstrapResources(config: LabConfig): BootstrapCustomResour
   }
 
   for (const consumer of bootstrap.consumers) {
-    const authName = `qnap-${consumer.name}`;
-    if (!resources.some((r) => r.kind === 'VaultConnection' && r.metadata.namespace === consumer.namespace)) {
-      resources.push(connection(consumer.namespace));
+    const qnapAuthName = `qnap-${consumer.name}`;
+    // Until `done` the QNAP objects stay, so taking `migration: copy` back points the consumer at the QNAP again.
+    if (consumer.migration !== 'done') {
+      if (!resources.some((r) => r.kind === 'VaultConnection' && r.metadata.namespace === consumer.namespace)) {
+        resources.push(connection(consumer.namespace));
+      }
+      resources.push(vaultAuth(consumer.namespace, qnapAuthName, consumer.name, consumerServiceAccount(consumer)));
     }
-    resources.push(vaultAuth(consumer.namespace, authName, consumer.name, consumerServiceAccount(consumer)), {
+    const mainAuth = consumer.migration === undefined ? undefined : mainVaultAuth(consumer);
+    if (mainAuth) resources.push(mainAuth);
+    resources.push({
       apiVersion: VSO_API,
       kind: 'VaultStaticSecret',
       metadata: { name: consumer.name, namespace: consumer.namespace },
       spec: {
-        vaultAuthRef: authName,
+        vaultAuthRef: mainAuth ? mainAuth.metadata.name : qnapAuthName,
         type: 'kv-v2',
-        mount: bootstrap.infraKvPath ?? BOOTSTRAP_DEFAULTS.infraKvPath,
+        mount: mainAuth ? (config.environments.main.infraSecrets?.mountPath ?? INFRA_MIGRATION_DEFAULTS.mountPath) : (bootstrap.infraKvPath ?? BOOTSTRAP_DEFAULTS.infraKvPath),
         path: consumer.kvPath,
         refreshAfter: '1h',
         hmacSecretData: true,
@@ -98,4 +107,23 @@ export function mainBootstrapResources(config: LabConfig): BootstrapCustomResour
     });
   }
   return resources;
+}
+
+/**
+ * The VaultAuth of a consumer moved to the main Vault (docs/runbook.md#moving-infrastructure-secrets-to-the-main-vault),
+ * for its role `<name>` on the main Vault's Kubernetes auth (stacks/infra-migration.ts). Like every
+ * app's, it names no `vaultConnectionRef`: VSO's default VaultConnection reaches the main Vault
+ * (constructs/delivery-model.ts, vsoObjects).
+ */
+function mainVaultAuth(consumer: BootstrapConsumerConfig): BootstrapCustomResource {
+  return {
+    apiVersion: VSO_API,
+    kind: 'VaultAuth',
+    metadata: { name: `${MAIN_CONSUMER_AUTH_PREFIX}${consumer.name}`, namespace: consumer.namespace },
+    spec: {
+      method: 'kubernetes',
+      mount: CLUSTER_KUBERNETES_AUTH_PATH,
+      kubernetes: { role: consumer.name, serviceAccount: consumerServiceAccount(consumer), audiences: [BOOTSTRAP_NAMES.vaultAudience], tokenExpirationSeconds: 600 },
+    },
+  };
 }

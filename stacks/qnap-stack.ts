@@ -64,7 +64,9 @@ export class QnapStack extends CheckedStack {
     });
 
     const consumersScope = new Construct(this, 'Consumers');
-    this.consumers = bootstrap.consumers.map(
+    // A consumer moved to the main Vault (migration: done) is served there: its identity here goes;
+    // its metadata resource never deletes, so the value stays until `vault kv metadata delete`.
+    this.consumers = bootstrap.consumers.filter((c) => c.migration !== 'done').map(
       (c) =>
         new InfraSecretConsumer(consumersScope, c.name, {
           kv: this.infraKv,

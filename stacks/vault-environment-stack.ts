@@ -16,8 +16,10 @@ import { addPostgresEngine, PostgresEngineRefs } from './postgres-engine';
 import { addStateBackend } from './state-backend';
 import { applyTerraformSettings } from './terraform-settings';
 import { addVaultProvider } from './vault-provider';
+import { addInfraMigration, InfraMigrationRefs } from './infra-migration';
 import { addRaftSnapshotRole } from './vault-snapshots';
 import { addOperatorAccess } from './operator-access';
+import { addBreakGlass } from './break-glass';
 
 export interface VaultEnvironmentStackProps {
   readonly config: LabConfig;
@@ -42,6 +44,8 @@ export class VaultEnvironmentStack extends CheckedStack {
   public readonly postgres?: PostgresEngineRefs;
   /** Apps by name. */
   public readonly apps: ReadonlyMap<string, AppSecretsModule>;
+  /** Infrastructure secrets moved off the QNAP Vault (main only, with `environments.main.infraSecrets`). */
+  public readonly infraSecrets?: InfraMigrationRefs;
 
   public constructor(scope: Construct, id: string, props: VaultEnvironmentStackProps) {
     super(scope, id);
@@ -64,7 +68,10 @@ export class VaultEnvironmentStack extends CheckedStack {
     addPlatformCi(this, props.config, this.ciAuth);
     this.postgres = addPostgresEngine(this, props.config, props.environment);
     addRaftSnapshotRole(this, props.config, props.environment, this.kubernetesAuth);
+    // Production only: the sandbox never reads the QNAP Vault.
+    this.infraSecrets = props.environment === 'main' ? addInfraMigration(this, props.config, this.kubernetesAuth) : undefined;
     addOperatorAccess(this, props.config, props.environment, this.kv);
+    addBreakGlass(this, props.config, props.environment);
 
     const platform: VaultPlatformRefs = {
       environment: props.environment,

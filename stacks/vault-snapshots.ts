@@ -18,7 +18,7 @@ import { VaultServerParts, vaultTlsSecret } from './cluster-vault';
  */
 
 /** The Kubernetes auth mount of the cluster Vaults (the environment stack's KubernetesAuthBackend, default path). */
-const CLUSTER_KUBERNETES_AUTH_PATH = 'kubernetes';
+export const CLUSTER_KUBERNETES_AUTH_PATH = 'kubernetes';
 
 /** The CronJob `vault-raft-snapshot` in the Vault namespace, when `vaultServer.snapshots` is set. */
 export function addRaftSnapshotJob(scope: Construct, config: LabConfig, environment: ClusterEnvironmentName, vaultServer: VaultServerParts): RaftSnapshotCronJob | undefined {
