@@ -12,7 +12,7 @@ function preparedLab() {
 describe('the qnap stack', () => {
   test('mounts a KV v2 engine for infrastructure secrets and writes no secret value', () => {
     const json = synthStack(preparedLab().qnap);
-    expect(findResource(json, 'vault_mount', { path: 'infra' })).toMatchObject({ type: 'kv', options: { version: '2' } });
+    expect(findResource(json, 'vault_mount', { path: 'secret' })).toMatchObject({ type: 'kv', options: { version: '2' } });
     expect(resourcesOf(json, 'vault_kv_secret_v2')).toEqual({});
     expect(resourcesOf(json, 'vault_kv_secret')).toEqual({});
   });
@@ -22,7 +22,7 @@ describe('the qnap stack', () => {
     const json = synthStack(preparedLab().qnap);
     for (const consumer of config.environments.qnap.bootstrap.consumers) {
       const policy = findResource(json, 'vault_policy', { name: `infra-${consumer.name}` });
-      expect(await parsePolicyHcl(policy.policy)).toEqual({ [`infra/data/${consumer.kvPath}`]: ['read'] });
+      expect(await parsePolicyHcl(policy.policy)).toEqual({ [`secret/data/${consumer.kvPath}`]: ['read'] });
     }
   });
 
@@ -42,7 +42,7 @@ describe('the qnap stack', () => {
 
   test('infra secret metadata is managed (reader recorded) but never deleted by Terraform and carries no value', () => {
     const json = synthStack(preparedLab().qnap);
-    const metadata = findResource(json, 'vault_generic_endpoint', { path: 'infra/metadata/dns/provider' });
+    const metadata = findResource(json, 'vault_generic_endpoint', { path: 'secret/metadata/dns/provider' });
     expect(metadata.disable_delete).toBe(true);
     expect(Object.keys(JSON.parse(metadata.data_json))).toEqual(['custom_metadata']);
     expect(JSON.parse(metadata.data_json).custom_metadata.reader).toBe('cert-manager/cert-manager-dns-bootstrap');
@@ -151,7 +151,7 @@ describe('the main-bootstrap stack', () => {
       expect(vss.metadata.namespace).toBe(consumer.namespace);
       expect(vss.spec).toMatchObject({
         type: 'kv-v2',
-        mount: 'infra',
+        mount: 'secret',
         path: consumer.kvPath,
         destination: { name: consumer.secretName ?? consumer.name, create: true, type: consumer.secretType ?? 'Opaque' },
       });
@@ -159,7 +159,8 @@ describe('the main-bootstrap stack', () => {
       // The connection is referenced in the VaultAuth's own namespace, never across namespaces.
       expect(auth.spec).toMatchObject({ method: 'kubernetes', mount: 'kubernetes-main', vaultConnectionRef: 'qnap-bootstrap', kubernetes: { role: consumer.name } });
       const connection = resources.find((r) => r.kind === 'VaultConnection' && r.metadata.namespace === consumer.namespace && r.metadata.name === 'qnap-bootstrap')!;
-      expect(connection.spec).toEqual({ address: config.environments.qnap.vault.address, skipTLSVerify: false });
+      // The example QNAP has a private CA: each connection trusts it (__tests__/private-ca.test.ts).
+      expect(connection.spec).toEqual({ address: config.environments.qnap.vault.address, skipTLSVerify: false, caCertSecretRef: 'qnap-vault-ca' });
     }
     for (const auth of resources.filter((r) => r.kind === 'VaultAuth')) expect(String(auth.spec.vaultConnectionRef)).not.toContain('/');
   });

@@ -50,9 +50,9 @@ describe('ordering Terraform sees in the example lab', () => {
     expect(ordersAfter(release, addressOf(json.sandboxCluster, 'kubernetes_namespace_v1', named('vault')))).toBe(true);
   });
 
-  test('qnap: every metadata endpoint under infra/ follows the infra mount', () => {
-    const infra = addressOf(json.qnap, 'vault_mount', (m) => m.path === 'infra');
-    const endpoints = Object.values(resourcesOf(json.qnap, 'vault_generic_endpoint')).filter((e: any) => e.path.startsWith('infra/metadata/'));
+  test('qnap: every metadata endpoint under the infra mount (secret/) follows that mount', () => {
+    const infra = addressOf(json.qnap, 'vault_mount', (m) => m.path === 'secret');
+    const endpoints = Object.values(resourcesOf(json.qnap, 'vault_generic_endpoint')).filter((e: any) => e.path.startsWith('secret/metadata/'));
     // One per bootstrap consumer of the example (4).
     expect(endpoints).toHaveLength(4);
     for (const endpoint of endpoints) expect(ordersAfter(endpoint, infra)).toBe(true);

@@ -39,7 +39,7 @@ describe('the runbook diagrams', () => {
   test('the secret flow shows each consumer, the seal token and the certificate, from the constructs present', () => {
     const flow = renderSecretFlow(preparedStacks());
     for (const consumer of exampleConfig().environments.qnap.bootstrap.consumers) {
-      expect(flow).toContain(`qnap: infra/${consumer.kvPath}`);
+      expect(flow).toContain(`qnap: secret/${consumer.kvPath}`);
     }
     expect(flow).toContain('token_secret -->|VAULT_TOKEN| vault_server');
     expect(flow).toContain('Secret vault/vault-server-tls');

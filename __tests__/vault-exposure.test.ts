@@ -116,6 +116,16 @@ describe("the server certificate names the exposed host", () => {
     expect(roles).toHaveLength(1);
     expect(roles[0].allowed_domains).toContain(host);
   });
+
+  test('GIVEN an address naming an IP WHEN main-bootstrap is built THEN the certificate carries it as an IP SAN, the only SAN TLS clients check an IP against', () => {
+    const config = exampleConfigWith((raw) => {
+      raw.environments.main.vault.address = 'https://192.168.1.240:8200';
+    });
+    const pki = buildTestLab(config).stacks.mainBootstrap.resources.find((r) => r.kind === 'VaultPKISecret')!;
+    // golang/go src/crypto/x509/verify.go, VerifyHostname: an IP host is matched against IP SANs only.
+    expect(pki.spec.ipSans).toContain('192.168.1.240');
+    expect(pki.spec.altNames).not.toContain('192.168.1.240');
+  });
 });
 
 describeWithSchemas("exposure values against the chart's values.schema.json", () => {

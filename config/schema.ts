@@ -10,6 +10,7 @@ import { appSecretContractSchema } from './schema-secret-contract';
 import { qnapBootstrapSchema, vaultServerSchema } from './schema-bootstrap';
 import { shardingSchema } from './schema-shards';
 import { qnapSnapshotsSchema } from './schema-snapshots';
+import { adoptionSchema } from './schema-adoption';
 import { terraformSettingsSchema } from './schema-engine';
 import { operatorsSchema } from './schema-operators';
 import { mainInfraSecretsSchema } from './schema-infra-migration';
@@ -104,6 +105,8 @@ export const clusterEnvironmentSchema = z.strictObject({
   delivery: environmentDeliverySchema.optional(),
   /** The Vault helm release in this cluster (config/schema-bootstrap.ts). */
   vaultServer: vaultServerSchema,
+  /** Objects that already exist on this Vault, imported instead of created (config/schema-adoption.ts). @default - none */
+  adopt: adoptionSchema.optional(),
   /** How people log in through the forge's OIDC, and what they may do (config/schema-operators.ts). @default - no human login */
   operators: operatorsSchema.optional(),
   /** Main only: the KV v2 engine infrastructure secrets move to from the QNAP Vault (config/schema-infra-migration.ts). @default - none: they stay on the QNAP */
@@ -116,6 +119,8 @@ export const qnapEnvironmentSchema = z.strictObject({
   bootstrap: qnapBootstrapSchema,
   /** The token role of the NAS's raft snapshot timer (config/schema-snapshots.ts). @default - none */
   snapshots: qnapSnapshotsSchema.optional(),
+  /** Objects that already exist on this Vault, imported instead of created (config/schema-adoption.ts). @default - none */
+  adopt: adoptionSchema.optional(),
   /** @default { type: local } */
   state: stateBackendSchema.optional(),
 });

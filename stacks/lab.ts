@@ -1,6 +1,7 @@
 import { App } from 'cdktf';
 import { LabConfig } from '../config/schema';
 import { applyLabRules } from '../rules/apply';
+import { adoptExistingObjects } from './adoption';
 import { addAppShardStacks } from './app-shard-stack';
 import { ClusterStack } from './cluster-stack';
 import { MainBootstrapStack } from './main-bootstrap-stack';
@@ -36,8 +37,12 @@ export function buildLab(app: App, config: LabConfig): LabStacks {
   main.addDependency(mainCluster);
   sandbox.addDependency(sandboxCluster);
   // With `sharding`, apps live in `<env>-apps-<shard>` stacks instead (docs/sharding.md).
-  addAppShardStacks(app, config, main);
-  addAppShardStacks(app, config, sandbox);
+  const mainShards = addAppShardStacks(app, config, main);
+  const sandboxShards = addAppShardStacks(app, config, sandbox);
+  // Objects that already exist on a Vault are imported, not created, once every stack is complete.
+  adoptExistingObjects([qnap], config.environments.qnap.adopt, 'environments.qnap.adopt');
+  adoptExistingObjects([main, ...mainShards], config.environments.main.adopt, 'environments.main.adopt');
+  adoptExistingObjects([sandbox, ...sandboxShards], config.environments.sandbox.adopt, 'environments.sandbox.adopt');
   // Least-privilege rules on every stack, isolation on the sandbox ones: violations fail synthesis.
   applyLabRules(app, config);
   return { qnap, main, mainCluster, mainBootstrap, sandbox, sandboxCluster };
