@@ -112,8 +112,9 @@ export class OidcAuthBackend extends Construct implements IOidcAuthBackend {
 
   /**
    * The one-time `vault write` of the method's config, for a shell: every value but the client
-   * secret, which the vault CLI reads from stdin (`oidc_client_secret=-`). `defaultRole` is the role
-   * `vault login -method=oidc` uses without `role=`.
+   * secret, which the vault CLI reads from stdin (`oidc_client_secret=-` takes all of stdin verbatim,
+   * a trailing newline included: hashicorp/go-secure-stdlib kv-builder/builder.go). `defaultRole` is
+   * the role `vault login -method=oidc` uses without `role=`.
    */
   public configCommand(defaultRole: string): string {
     return [
