@@ -1,10 +1,13 @@
 import { Audit } from '@cdktf/provider-vault/lib/audit';
 import { Aspects, TerraformStack } from 'cdktf';
+import { buildAccessReport, SynthesizedStackJson } from '../access/access-report';
+import { effectiveCapabilities } from '../access/path-matcher';
+import { PLATFORM_CI_POLICIES } from '../config/platform-names';
 import { BreakGlassLogin, BreakGlassLoginProps } from '../constructs/break-glass-login';
 import { VaultPolicy } from '../constructs/vault-policy';
 import { LeastPrivilegeRules } from '../rules';
 import { synthErrors } from './support/annotations';
-import { exampleConfigError, resourcesOf, synthStack, TerraformJson, vaultTestStack } from './support/synth';
+import { buildTestLab, exampleConfig, exampleConfigError, exampleConfigWith, resourcesOf, synthStack, TerraformJson, vaultTestStack } from './support/synth';
 
 function adminPolicy(stack: TerraformStack): VaultPolicy {
   return new VaultPolicy(stack, 'AdminPolicy', { policyName: 'human_admin' }).allow('sys/leases/revoke-force', ['update', 'sudo']);
@@ -102,5 +105,63 @@ describe('operators.breakGlass config', () => {
   test('fails when the user name has a capital letter', () => {
     const error = exampleConfigError((raw) => withBreakGlass(raw, { role: 'admin', username: 'Emergency' }));
     expect(error.message).toMatch(/environments\.main\.operators\.breakGlass\.username = "Emergency": must be lowercase/);
+  });
+});
+
+describe('break-glass in the lab', () => {
+  test('is off by default: the example lab has no userpass method and no identity entity in main or sandbox', () => {
+    const { stacks } = buildTestLab(exampleConfig());
+    for (const stack of [stacks.main, stacks.sandbox]) {
+      const json = synthStack(stack);
+      expect(Object.values(resourcesOf(json, 'vault_auth_backend')).filter((b: any) => b.type === 'userpass')).toEqual([]);
+      expect(resourcesOf(json, 'vault_identity_entity')).toEqual({});
+    }
+  });
+
+  describe('when main declares it', () => {
+    let json: TerraformJson;
+    let errors: Array<{ path: string; message: string }>;
+    beforeAll(() => {
+      const config = exampleConfigWith((raw) => {
+        raw.environments.main.operators.breakGlass = { role: 'admin', tokenTtl: 600 };
+      });
+      const { stacks } = buildTestLab(config);
+      errors = synthErrors(stacks.main);
+      json = synthStack(stacks.main);
+    });
+
+    test("the account gets the named role's policy, which is a VaultPolicy of the stack", () => {
+      const entity = Object.values(resourcesOf(json, 'vault_identity_entity'))[0];
+      expect(entity.policies).toEqual(['human_admin']);
+      expect(Object.values(resourcesOf(json, 'vault_policy')).map((p: any) => p.name)).toContain('human_admin');
+    });
+
+    test('the configured token TTL reaches the mount tune', () => {
+      const backend = Object.values(resourcesOf(json, 'vault_auth_backend')).find((b: any) => b.type === 'userpass');
+      expect(backend).toMatchObject({ path: 'break-glass', tune: [expect.objectContaining({ default_lease_ttl: '600s', max_lease_ttl: '3600s' })] });
+    });
+
+    test('main still passes the rule pack (no sudo on sys/ globs in the admin policy, TTLs under the ceilings)', () => {
+      expect(errors).toEqual([]);
+    });
+
+    test("CI's platform policy may create and update the account's entity and alias, and nothing for its user", async () => {
+      const report = await buildAccessReport([{ stack: 'main', json: json as SynthesizedStackJson['json'] }]);
+      const caps = (path: string) => effectiveCapabilities([report.vaults[0].policies[PLATFORM_CI_POLICIES.deploy]], path);
+      expect(caps('identity/entity')).toEqual(expect.arrayContaining(['create', 'update']));
+      expect(caps('identity/entity/id/0b6c5cbe-95f8-4b6b-a8e5-2e0a3a0c8a11')).toEqual(expect.arrayContaining(['read', 'update', 'delete']));
+      expect(caps('identity/entity-alias')).toEqual(expect.arrayContaining(['create', 'update']));
+      expect(caps('sys/auth/break-glass')).toEqual(expect.arrayContaining(['create', 'sudo']));
+      expect(caps('auth/break-glass/users/emergency')).toEqual([]);
+    });
+
+    test('no resource writes the account: none names its user path, and its own resources hold no password', () => {
+      const blocks = Object.values(json.resource ?? {}).flatMap((byId) => Object.values(byId));
+      expect(blocks.filter((b) => keysAndStrings(b).some((s) => s.includes('auth/break-glass/users')))).toEqual([]);
+      const loginTypes = ['vault_auth_backend', 'vault_identity_entity', 'vault_identity_entity_alias'];
+      const own = loginTypes.flatMap((type) => Object.values(resourcesOf(json, type))).filter((b) => keysAndStrings(b).some((s) => /break-glass|emergency/.test(s)));
+      expect(own.length).toBeGreaterThan(0);
+      expect(own.flatMap(keysAndStrings).filter((s) => /password/i.test(s))).toEqual([]);
+    });
   });
 });

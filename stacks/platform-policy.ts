@@ -82,6 +82,18 @@ export const VAULT_RESOURCE_RULES: Readonly<Record<string, (attr: AttributeReade
     { path: `${a('backend')}/keys/${a('name')}`, capabilities: CRUD },
     { path: `${a('backend')}/keys/${a('name')}/config`, capabilities: ['update'] },
   ],
+  // Identity objects are created at the collection path and then addressed by their id, known only
+  // at apply; an entity is also looked up by name (hashicorp/terraform-provider-vault
+  // vault/resource_identity_entity.go, resource_identity_entity_alias.go).
+  vault_identity_entity: (a) => [
+    { path: 'identity/entity', capabilities: CREATE_UPDATE },
+    { path: 'identity/entity/id/+', capabilities: CRUD },
+    { path: `identity/entity/name/${a('name')}`, capabilities: READ },
+  ],
+  vault_identity_entity_alias: () => [
+    { path: 'identity/entity-alias', capabilities: CREATE_UPDATE },
+    { path: 'identity/entity-alias/id/+', capabilities: CRUD },
+  ],
   vault_token: () => [
     { path: 'auth/token/create', capabilities: ['update'] },
     { path: 'auth/token/lookup-accessor', capabilities: ['update'] },
