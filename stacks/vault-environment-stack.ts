@@ -20,7 +20,6 @@ import { addInfraMigration, InfraMigrationRefs } from './infra-migration';
 import { addRaftSnapshotRole } from './vault-snapshots';
 import { addOperatorAccess } from './operator-access';
 import { addBreakGlass } from './break-glass';
-import { addBreakGlass } from './break-glass';
 
 export interface VaultEnvironmentStackProps {
   readonly config: LabConfig;
@@ -72,7 +71,6 @@ export class VaultEnvironmentStack extends CheckedStack {
     // Production only: the sandbox never reads the QNAP Vault.
     this.infraSecrets = props.environment === 'main' ? addInfraMigration(this, props.config, this.kubernetesAuth) : undefined;
     addOperatorAccess(this, props.config, props.environment, this.kv);
-    addBreakGlass(this, props.config, props.environment);
     addBreakGlass(this, props.config, props.environment);
 
     const platform: VaultPlatformRefs = {
