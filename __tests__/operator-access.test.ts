@@ -102,6 +102,15 @@ describe('the oidc auth method of the example lab', () => {
     }
   });
 
+  test('fails synthesis (VP-TTL-1) when the login tokens renew past policy.ceilings.tokenMaxTtl', () => {
+    const over = exampleConfigWith((raw) => {
+      raw.policy = { ...raw.policy, ceilings: { ...raw.policy?.ceilings, tokenMaxTtl: 7200 } };
+      raw.environments.main.operators.tokenMaxTtl = 7201;
+    });
+    const found = synthErrors(buildTestLab(over).stacks.main).filter((e) => e.path.includes('/Operators/'));
+    expect(found.map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringMatching(/^\[VP-TTL-1\] token_max_ttl \(7201s\) exceeds the ceiling/)]));
+  });
+
   test('the sandbox shares neither the client id nor a forge group with main', () => {
     const groups = (env: Env) => new Set(oidcRoles(env).flatMap((r) => String(r.bound_claims.groups).split(',')));
     const audiences = (env: Env) => new Set(oidcRoles(env).flatMap((r) => r.bound_audiences));
