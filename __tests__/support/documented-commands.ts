@@ -85,12 +85,16 @@ function cdktfCommandsOfLine(line: string, source: string, file: string): Docume
   return found;
 }
 
-/** Every `cdktf` command in the shell blocks (```sh, ```bash) of a Markdown file, in document order. */
-export function commandsInMarkdown(root: string, file: string): DocumentedCommand[] {
+/**
+ * The command lines of a Markdown file's shell blocks (```sh, ```bash, ```shell), in document order: a
+ * line ending in `\` is joined with the next, as the shell reads it; `number` is its first line.
+ */
+export function shellLinesInMarkdown(root: string, file: string): { line: string; number: number }[] {
   const lines = fs.readFileSync(path.join(root, file), 'utf8').split('\n');
-  const found: DocumentedCommand[] = [];
+  const found: { line: string; number: number }[] = [];
   let inShell = false;
   let fenced = false;
+  let pending: { line: string; number: number } | undefined;
   lines.forEach((line, index) => {
     const fence = /^\s*```(\S*)/.exec(line);
     if (fence) {
@@ -99,9 +103,20 @@ export function commandsInMarkdown(root: string, file: string): DocumentedComman
       if (!fenced) inShell = false;
       return;
     }
-    if (inShell) found.push(...cdktfCommandsOfLine(line, `${file}:${index + 1}`, file));
+    if (!inShell) return;
+    const joined = pending ? { line: `${pending.line} ${line.trim()}`, number: pending.number } : { line, number: index + 1 };
+    if (/\\\s*$/.test(line)) pending = { line: joined.line.replace(/\\\s*$/, ''), number: joined.number };
+    else {
+      pending = undefined;
+      found.push(joined);
+    }
   });
   return found;
+}
+
+/** Every `cdktf` command in the shell blocks of a Markdown file, in document order. */
+export function commandsInMarkdown(root: string, file: string): DocumentedCommand[] {
+  return shellLinesInMarkdown(root, file).flatMap(({ line, number }) => cdktfCommandsOfLine(line, `${file}:${number}`, file));
 }
 
 /**
