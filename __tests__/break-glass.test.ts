@@ -1,6 +1,6 @@
 import { Audit } from '@cdktf/provider-vault/lib/audit';
 import { Aspects, TerraformStack } from 'cdktf';
-import { buildAccessReport, SynthesizedStackJson } from '../access/access-report';
+import { buildAccessReport, canAccess, SynthesizedStackJson } from '../access/access-report';
 import { effectiveCapabilities } from '../access/path-matcher';
 import { PLATFORM_CI_POLICIES } from '../config/platform-names';
 import { BreakGlassLogin, BreakGlassLoginProps } from '../constructs/break-glass-login';
@@ -136,6 +136,14 @@ describe('break-glass in the lab', () => {
       expect(Object.values(resourcesOf(json, 'vault_policy')).map((p: any) => p.name)).toContain('human_admin');
     });
 
+    test("the role's people may set and remove the account's password, and nothing else on the method", async () => {
+      const report = await buildAccessReport([{ stack: 'main', json: json as SynthesizedStackJson['json'] }]);
+      const caps = (path: string) => canAccess(report.vaults[0], 'forge-group:lab:vault-admins', path);
+      expect(caps('auth/break-glass/users/emergency')).toEqual(['create', 'delete', 'update']);
+      expect(caps('auth/break-glass/users/someone-else')).toEqual([]);
+      expect(canAccess(report.vaults[0], 'forge-group:lab:vault-operators', 'auth/break-glass/users/emergency')).toEqual([]);
+    });
+
     test('the configured token TTL reaches the mount tune', () => {
       const backend = Object.values(resourcesOf(json, 'vault_auth_backend')).find((b: any) => b.type === 'userpass');
       expect(backend).toMatchObject({ path: 'break-glass', tune: [expect.objectContaining({ default_lease_ttl: '600s', max_lease_ttl: '3600s' })] });
@@ -155,9 +163,9 @@ describe('break-glass in the lab', () => {
       expect(caps('auth/break-glass/users/emergency')).toEqual([]);
     });
 
-    test('no resource writes the account: none names its user path, and its own resources hold no password', () => {
-      const blocks = Object.values(json.resource ?? {}).flatMap((byId) => Object.values(byId));
-      expect(blocks.filter((b) => keysAndStrings(b).some((s) => s.includes('auth/break-glass/users')))).toEqual([]);
+    test("no resource writes the account: only policies name its user path, and the login's resources hold no password", () => {
+      const writers = Object.entries(json.resource ?? {}).filter(([type]) => type !== 'vault_policy').flatMap(([, byId]) => Object.values(byId));
+      expect(writers.filter((b) => keysAndStrings(b).some((s) => s.includes('auth/break-glass/users')))).toEqual([]);
       const loginTypes = ['vault_auth_backend', 'vault_identity_entity', 'vault_identity_entity_alias'];
       const own = loginTypes.flatMap((type) => Object.values(resourcesOf(json, type))).filter((b) => keysAndStrings(b).some((s) => /break-glass|emergency/.test(s)));
       expect(own.length).toBeGreaterThan(0);

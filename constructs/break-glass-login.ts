@@ -5,7 +5,11 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { validateMountPath } from './kv-v2-mount';
 import { invalidProp, requireLiteral, ttlOrder } from './private/errors';
-import { IVaultPolicy } from './vault-policy';
+import { Capability } from './policy/capabilities';
+import { IPolicyGrantee, IVaultPolicy } from './vault-policy';
+
+/** Create the user (with its password), replace the password, remove the user. */
+const MANAGE_USER: readonly Capability[] = ['create', 'update', 'delete'];
 
 /** Properties of a {@link BreakGlassLogin}. */
 export interface BreakGlassLoginProps {
@@ -96,5 +100,14 @@ export class BreakGlassLogin extends Construct {
       mountAccessor: this.backend.accessor,
       canonicalId: this.entity.id,
     });
+  }
+
+  /**
+   * Lets `grantee` create the account with its password, replace the password and remove the
+   * account (`auth/<mountPath>/users/<username>`): whoever prepares the sealed envelope and closes it
+   * after use. Reading the user shows no password (path_users.go, pathUserRead).
+   */
+  public grantManageUser(grantee: IPolicyGrantee): void {
+    grantee.allow(`auth/${this.mountPath}/users/${this.username}`, MANAGE_USER);
   }
 }
