@@ -40,6 +40,11 @@ export const BOOTSTRAP_NAMES = {
   transitTokenSecretKey: 'token',
   /** VaultConnection (Vault namespace) to the QNAP Vault. */
   qnapConnectionName: 'qnap-bootstrap',
+  /**
+   * Secret (key `ca.crt`) with the QNAP Vault's CA, in every namespace of the main cluster that
+   * connects to it, when `environments.qnap.vault.caCert` is set.
+   */
+  qnapCaSecretName: 'qnap-vault-ca',
   /** Audience the QNAP Vault's roles require. */
   vaultAudience: 'vault',
 } as const;

@@ -68,6 +68,8 @@ export function reservedSecretIssues(config: LabConfig): ConfigIssue[] {
   config.environments.qnap.bootstrap.consumers.forEach((consumer, i) => {
     const field = `environments.qnap.bootstrap.consumers[${i}]`;
     const secret = `${consumer.namespace}/${consumerSecretName(consumer)}`;
+    // Every consumer's namespace holds the QNAP CA's Secret (stacks/cluster-vault.ts).
+    if (config.environments.qnap.vault.caCert) owners.set(`${consumer.namespace}/${BOOTSTRAP_NAMES.qnapCaSecretName}`, "the QNAP Vault's CA certificate");
     const owner = owners.get(secret);
     if (owner === undefined) {
       owners.set(secret, `${field} (${consumer.name})`);

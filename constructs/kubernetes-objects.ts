@@ -41,6 +41,11 @@ export function renderKubernetesObjects(scope: Construct, objects: readonly Kube
 /** The files each stack writes into the output folder when it is synthesized. */
 const filesByStack = new WeakMap<TerraformStack, Map<string, string>>();
 
+/** The GitOps files `stack` writes when synthesized, by path relative to the output folder (for the rule pack). */
+export function filesWrittenAtSynthesis(stack: TerraformStack): ReadonlyMap<string, string> {
+  return filesByStack.get(stack) ?? new Map();
+}
+
 /**
  * Writes `text` to `file` (relative to the output folder) when `stack` is synthesized, after its
  * Terraform JSON.

@@ -2,6 +2,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ChartPin, helmValues } from './charts';
+import { CA_CERT_KEY } from './delivery-model';
 import { invalidProp, requireLiteral } from './private/errors';
 import { DNS1123_LABEL_RULE, isDns1123Label } from './names';
 import { PrometheusAlertRule } from './vault-alert-rules';
@@ -254,7 +255,7 @@ export class VaultRelease extends Construct {
       },
       // Vault's transit seal hands tls_ca_cert to its API client's TLS config as the CA file
       // (hashicorp/go-kms-wrapping wrappers/transit/transit_client.go, newTransitClient).
-      transitSeal: props.transitSeal && sealCa !== undefined ? { ...props.transitSeal.stanza, tlsCaCert: `${sealCaDir}/ca.crt` } : props.transitSeal?.stanza,
+      transitSeal: props.transitSeal && sealCa !== undefined ? { ...props.transitSeal.stanza, tlsCaCert: `${sealCaDir}/${CA_CERT_KEY}` } : props.transitSeal?.stanza,
       kubernetesServiceRegistration: true,
       // Without a retention time Vault serves no Prometheus format; without the host name every pod
       // reports the same metric names (hashicorp/vault website/content/docs/configuration/telemetry.mdx).

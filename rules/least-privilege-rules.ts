@@ -13,6 +13,7 @@ import { operatorOfRole, ROLE_TYPES } from './auth-roles';
 import { jwtRolesBindEmittedClaims } from './ci-claim-rules';
 import { HUMAN_ACCESS_RULES } from './human-access-rules';
 import { Rule, RuleContext } from './rule-pack';
+import { TLS_VERIFICATION_RULES } from './tls-verification-rules';
 import { tokenSelfCalls } from './token-self-calls';
 import { vaultChartAddressesExpand } from './vault-chart-env';
 
@@ -264,4 +265,5 @@ export const LEAST_PRIVILEGE_RULES: readonly Rule[] = [
   tokenSelfCalls,
   vaultChartAddressesExpand,
   ...HUMAN_ACCESS_RULES,
+  ...TLS_VERIFICATION_RULES,
 ];

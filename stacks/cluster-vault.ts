@@ -10,13 +10,14 @@ import { TransitUnsealMaster } from '../constructs/transit-unseal-master';
 import { VaultExposure, VaultRelease, VaultReleaseMonitoring, VaultTlsSecret, VaultTransitSeal } from '../constructs/vault-release';
 import { vaultAlertRules } from '../constructs/vault-alert-rules';
 import { VaultNetworkPolicy } from '../constructs/vault-network-policy';
-import { ESO_NAMESPACE, VSO_NAMESPACE } from '../constructs/delivery-model';
+import { CA_CERT_KEY, ESO_NAMESPACE, VSO_NAMESPACE } from '../constructs/delivery-model';
 import { OPERATIONS_DEFAULTS } from '../config/schema-operations';
 import { addressHostPort, EXPOSURE_DEFAULTS } from '../config/schema-exposure';
 import { SNAPSHOT_NAMES } from '../config/platform-names';
 import { usesEso } from './secret-operators';
 import { BOOTSTRAP_NAMES } from './bootstrap-names';
 import { VAULT_CHART } from '../constructs/charts';
+import { vaultCaCertificate } from '../config/vault-ca';
 
 export interface VaultServerParts {
   readonly release: VaultRelease;
@@ -42,6 +43,8 @@ export function addVaultServer(
   const namespaceName = server.namespace ?? BOOTSTRAP_DEFAULTS.vaultNamespace;
   const namespace = new NamespaceV1(root, 'Namespace', { metadata: { name: namespaceName } });
 
+  // Only main connects to the QNAP Vault (the VaultConnection here, the seal); the sandbox never does.
+  const qnapCa = environment === 'main' ? addQnapCaSecret(root, 'QnapCaCert', config, namespace.metadata.name) : undefined;
   let transitSeal: VaultTransitSeal | undefined;
   let transitTokenSecret: SecretV1 | undefined;
   if (transitUnseal) {
@@ -60,6 +63,7 @@ export function addVaultServer(
       stanza: transitUnseal.sealStanza,
       tokenSecretName: BOOTSTRAP_NAMES.transitTokenSecretName,
       tokenSecretKey: BOOTSTRAP_NAMES.transitTokenSecretKey,
+      caCertSecretName: qnapCa ? BOOTSTRAP_NAMES.qnapCaSecretName : undefined,
     };
   }
 
@@ -75,10 +79,12 @@ export function addVaultServer(
     monitoring: vaultMonitoring(config, environment),
     exposure: vaultExposure(config, environment),
   });
-  // The release installs into the namespace and its pods read the token Secret by name, so both come
-  // first. As `depends_on`: cdktf renders only a resource's dependsOn, never node.addDependency
+  // The release installs into the namespace and its pods read the token and CA Secrets by name, so
+  // they come first. As `depends_on`: cdktf renders only a resource's dependsOn, never node.addDependency
   // (hashicorp/terraform-cdk packages/cdktf/lib/terraform-resource.ts, terraformMetaArguments).
-  release.release.dependsOn = [namespace, ...(transitTokenSecret ? [transitTokenSecret] : [])].map(TerraformExpression.address);
+  release.release.dependsOn = [namespace, ...(transitTokenSecret ? [transitTokenSecret] : []), ...(transitSeal?.caCertSecretName && qnapCa ? [qnapCa] : [])].map(
+    TerraformExpression.address,
+  );
   const networkPolicy = server.networkPolicy
     ? new VaultNetworkPolicy(root, 'NetworkPolicy', {
         namespace: namespaceName,
@@ -155,6 +161,22 @@ export function vaultTlsSecret(server: VaultServerConfig): Required<Pick<VaultTl
 }
 
 /**
+ * The QNAP Vault's CA as the Secret `qnap-vault-ca` (key `ca.crt`, where VaultConnection's
+ * `caCertSecretRef` and the seal's mount read it) in `namespace`; undefined when the QNAP Vault has
+ * no `caCert`. A CA certificate is public, so it may sit in this stack's state; this stack runs
+ * before main-bootstrap, whose VaultConnections name it.
+ */
+function addQnapCaSecret(scope: Construct, id: string, config: LabConfig, namespace: string): SecretV1 | undefined {
+  const ca = vaultCaCertificate(config.environments.qnap.vault);
+  if (!ca) return undefined;
+  return new SecretV1(scope, id, {
+    metadata: { name: BOOTSTRAP_NAMES.qnapCaSecretName, namespace, labels: { 'vault-platform/purpose': 'qnap-ca' } },
+    type: 'Opaque',
+    data: { [CA_CERT_KEY]: ca.pem },
+  });
+}
+
+/**
  * The main cluster's identities that log in to the QNAP Vault: one ServiceAccount per bootstrap
  * consumer and one for the Vault server certificate. The QNAP Vault reviews their tokens with the
  * tokens themselves (client JWT as reviewer), so each needs `system:auth-delegator`, and nothing more.
@@ -169,6 +191,9 @@ export function addBootstrapIdentities(scope: Construct, config: LabConfig, vaul
   for (const ns of new Set(accounts.map((a) => a.namespace))) {
     if (ns === vaultNamespace) continue;
     namespaces.set(ns, new NamespaceV1(root, `Namespace-${ns}`, { metadata: { name: ns } }).metadata.name);
+  }
+  for (const [ns, name] of namespaces) {
+    if (ns !== vaultNamespace) addQnapCaSecret(root, `QnapCaCert-${ns}`, config, name);
   }
   const serviceAccounts = accounts.map(
     (a) =>

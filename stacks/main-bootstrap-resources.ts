@@ -35,7 +35,10 @@ export function mainBootstrapResources(config: LabConfig): BootstrapCustomResour
     apiVersion: VSO_API,
     kind: 'VaultConnection',
     metadata: { name: BOOTSTRAP_NAMES.qnapConnectionName, namespace },
-    spec: { address: qnap.vault.address, skipTLSVerify: false },
+    // VSO reads `ca.crt` of the Secret named here, in the connection's own namespace
+    // (hashicorp/vault-secrets-operator api/v1beta1/vaultconnection_types.go, CACertSecretRef, and its
+    // VaultConnection controller, K8sNamespace); main-cluster writes one in each such namespace.
+    spec: { address: qnap.vault.address, skipTLSVerify: false, ...(qnap.vault.caCert ? { caCertSecretRef: BOOTSTRAP_NAMES.qnapCaSecretName } : {}) },
   });
 
   const vaultAuth = (namespace: string, name: string, role: string, serviceAccount: string): BootstrapCustomResource => ({
