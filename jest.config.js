@@ -9,6 +9,8 @@ module.exports = {
   testTimeout: 60000,
   // Jest's default (cores - 1) runs one worker on this 2-core machine; the main process is idle.
   maxWorkers: 2,
+  // Compiled code kept across test files, token creation stacks left unmapped (see the file).
+  runtime: '<rootDir>/scripts/jest-runtime.js',
   testSequencer: '<rootDir>/scripts/jest-sequencer.js',
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };

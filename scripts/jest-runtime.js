@@ -1,0 +1,90 @@
+/**
+ * Jest's module runtime with two costs removed; what the tests run and assert is unchanged.
+ *
+ * 1. Token creation stacks. cdktf records the creation stack of every token it makes, through
+ *    `Error.captureStackTrace` on a plain object (cdktf lib/tokens/private/stack-trace.js, called by
+ *    Intrinsic and ComplexResolvable), thousands per synthesis. Jest's source-map-support maps every
+ *    frame of every such stack, which cost half of a file's time. Those stacks only feed cdktf's error
+ *    texts, so they get V8's plain frames; the stack of a real error (a failing test, a thrown error)
+ *    is still mapped to the .ts line.
+ * 2. Compiling the same modules again. Every test file runs in a fresh context that compiles cdktf,
+ *    constructs and the provider bindings again. The compiled code of each module is kept on disk, keyed
+ *    by a hash of its exact text, and handed back to V8 (`vm.Script` `cachedData`); a changed file has
+ *    another key, and V8 itself rejects data from another V8 version or flags (`cachedDataRejected`).
+ */
+const crypto = require('crypto');
+const fs = require('fs');
+const path = require('path');
+const { types } = require('util');
+const vm = require('vm');
+const Runtime = require('jest-runtime').default;
+
+/** The source-map-support module jest-runner installs into each test context (jest-runner/build/runTest.js). */
+const SOURCE_MAP_SUPPORT = require.resolve('source-map-support', { paths: [path.dirname(require.resolve('jest-runner'))] });
+
+class FastRuntime extends Runtime {
+  constructor(config, ...rest) {
+    super(config, ...rest);
+    this.codeCacheDir = path.join(config.cacheDirectory, `v8-code-cache-${process.version}-${process.arch}`);
+    /** Scripts compiled without usable cached data: their code is saved when the test file ends. */
+    this.uncached = [];
+  }
+
+  requireInternalModule(from, to) {
+    const module = super.requireInternalModule(from, to);
+    if (from !== SOURCE_MAP_SUPPORT || to !== undefined) return module;
+    const install = (options) => {
+      module.install(options);
+      const ContextError = this._environment.global.Error;
+      const mapFrames = ContextError.prepareStackTrace;
+      ContextError.prepareStackTrace = (target, frames) =>
+        types.isNativeError(target) ? mapFrames(target, frames) : `Error\n    at ${frames.join('\n    at ')}`;
+    };
+    return { ...module, install };
+  }
+
+  createScriptFromCode(scriptSource, filename) {
+    const key = crypto.createHash('sha256').update(filename).update('\0').update(this.wrapCodeInModuleWrapper(scriptSource)).digest('hex');
+    const file = path.join(this.codeCacheDir, `${key}.bin`);
+    let cachedData;
+    try {
+      cachedData = fs.readFileSync(file);
+    } catch {
+      // not cached yet
+    }
+    // Jest compiles with `new vm.Script(code, options)`: the cached data joins its options for this one call.
+    const { Script } = vm;
+    vm.Script = class extends Script {
+      constructor(code, options) {
+        super(code, { ...options, cachedData });
+      }
+    };
+    let script;
+    try {
+      script = super.createScriptFromCode(scriptSource, filename);
+    } finally {
+      vm.Script = Script;
+    }
+    if (cachedData === undefined || script.cachedDataRejected) this.uncached.push({ script, file });
+    return script;
+  }
+
+  teardown() {
+    // Saved after the tests ran, the data holds every function they compiled, not only the top level.
+    // A cache that cannot be written only costs the next run time.
+    try {
+      fs.mkdirSync(this.codeCacheDir, { recursive: true });
+      for (const { script, file } of this.uncached) {
+        const temporary = `${file}.${process.pid}`;
+        fs.writeFileSync(temporary, script.createCachedData());
+        fs.renameSync(temporary, file);
+      }
+    } catch {
+      // see above
+    }
+    this.uncached = [];
+    super.teardown();
+  }
+}
+
+module.exports = FastRuntime;
