@@ -3,6 +3,7 @@ import { Testing } from 'cdktf';
 import { LabConfig } from '../config/schema';
 import { AdoptionConfig } from '../config/schema-adoption';
 import { adoptExistingObjects } from '../stacks/adoption';
+import { appShardStacks } from '../stacks/app-shard-stack';
 import { QnapStack } from '../stacks/qnap-stack';
 import { VaultEnvironmentStack } from '../stacks/vault-environment-stack';
 import { buildTestLab, exampleConfig, exampleConfigError, exampleConfigWith, findResource, synthStack, TerraformJson, vaultTestStack } from './support/synth';
@@ -119,6 +120,18 @@ describe('import IDs per resource type', () => {
     });
     const json = qnapAdopting({ mounts: [{ path: 'vault-info', type: 'kv', version: 2 }] }, config);
     expect(importsOf(json).map((i) => i.id)).toEqual(['vault-info']);
+  });
+});
+
+describe("an environment's objects are adopted where its stacks create them", () => {
+  test("with sharding, an app's existing policy is imported in its shard of the sandbox, not in main's", () => {
+    const config = exampleConfigWith((c) => {
+      c.sharding = { groups: { web: ['notifier'] } };
+      c.environments.sandbox.adopt = { policies: ['notifier'] };
+    });
+    const { app } = buildTestLab(config);
+    const importedIn = (stackName: string) => importsOf(synthStack(appShardStacks(app).find((s) => s.node.id === stackName)!)).map((i) => i.id);
+    expect({ sandbox: importedIn('sandbox-apps-web'), main: importedIn('main-apps-web') }).toEqual({ sandbox: ['notifier'], main: [] });
   });
 });
 
