@@ -81,6 +81,18 @@ describe.each([
     }
   });
 
+  test('each cluster Vault lists the forge groups of its operators roles as identities, each with its role and policy', () => {
+    for (const env of ['main', 'sandbox'] as const) {
+      const vault = report.vaults.find((v) => v.vault === config.environments[env].vault.address)!;
+      const people = vault.rows.filter((r) => r.identityKind === 'forge-group').map((r) => [r.identity, r.role, r.policies]);
+      const expected = (config.environments[env].operators?.roles ?? []).flatMap((role) =>
+        role.groups.map((group) => [`forge-group:${group}`, `auth/oidc/role/${role.name}`, [`human_${role.name}`]]),
+      );
+      expect(expected).not.toEqual([]);
+      expect(people.sort()).toEqual(expected.sort());
+    }
+  });
+
   test("each app's runtime identity can read its own config, and its Postgres creds when it has a database", () => {
     expect(hasDatabaseMount(stacks)).toBe(true);
     for (const vault of clusterVaults(report, config)) {
@@ -133,6 +145,8 @@ function fixtureStack(extraPolicy = ''): SynthesizedStackJson {
           Ci: {
             backend: '${vault_jwt_auth_backend.Jwt.path}',
             role_name: 'gitea_cicd_webapp',
+            // A CI role says so: without role_type the plugin makes it an oidc (people's) role.
+            role_type: 'jwt',
             bound_claims: { repository: 'lab/webapp', ref: 'refs/heads/main' },
             token_policies: ['webapp-ops'],
           },
