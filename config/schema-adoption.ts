@@ -69,7 +69,7 @@ export const adoptionSchema = z.strictObject({
   policies: uniqueList(singleLine('a Vault policy name', 128), 1000).optional(),
   /**
    * KV secrets' metadata cannot be adopted: the provider cannot import `vault_generic_endpoint`
-   * (terraform-provider-vault website/docs/r/generic_endpoint.html.md, "Import is not supported"),
+   * (hashicorp/terraform-provider-vault website/docs/r/generic_endpoint.html.md, "Import is not supported"),
    * and need not be: the first apply writes the declared metadata over the existing one, which
    * keeps every version of the value. Always empty; present to say so.
    */
