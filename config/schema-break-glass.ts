@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { mountPath, ttlSeconds } from './fields';
-import type { OperatorsConfig } from './schema-operators';
 
 /**
  * The break-glass login of a cluster Vault (`environments.<env>.operators.breakGlass`), for when the
@@ -40,7 +39,7 @@ export const DEFAULT_BREAK_GLASS_USERNAME = 'emergency';
  * The checks across `operators` (called from its schema): the role exists, the path is not the
  * OIDC method's, the TTLs are in order.
  */
-export function checkBreakGlass(operators: OperatorsConfig, ctx: z.RefinementCtx, oidcAuthPath: string): void {
+export function checkBreakGlass(operators: { readonly breakGlass?: BreakGlassConfig; readonly roles: ReadonlyArray<{ readonly name: string }> }, ctx: z.RefinementCtx, oidcAuthPath: string): void {
   const breakGlass = operators.breakGlass;
   if (!breakGlass) return;
   const roles = operators.roles.map((r) => r.name);
