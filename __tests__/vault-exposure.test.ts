@@ -173,13 +173,13 @@ describe('mismatches between exposure and address', () => {
     }).toThrow(/environments\.main\.vaultServer\.exposure\.type = "ingress": routes by host name, but environments\.main\.vault\.address \(https:\/\/192\.168\.1\.250\) names an IP address/);
   });
 
-  test("fails when the sandbox announces main's loadBalancerIP", () => {
+  test("fails when the sandbox announces main's loadBalancerIP (the sandbox isolation check finds every production IP)", () => {
     const error = exampleConfigError((raw) => {
       raw.environments.sandbox.vaultServer.exposure.loadBalancerIP = raw.environments.main.vaultServer.exposure.loadBalancerIP;
     });
     expect(() => {
       throw error;
-    }).toThrow(/environments\.sandbox\.vaultServer\.exposure\.loadBalancerIP = "192\.168\.1\.240": is also environments\.main\.vaultServer\.exposure\.loadBalancerIP/);
+    }).toThrow(/environments\.sandbox\.vaultServer\.exposure\.loadBalancerIP = "192\.168\.1\.240": is the production endpoint 192\.168\.1\.240 \(environments\.main\.vaultServer\.exposure\.loadBalancerIP\)/);
   });
 
   test('fails when loadBalancerIP differs from the IP address vault.address names', () => {

@@ -1,6 +1,6 @@
 import { isIP } from 'net';
 import type { ConfigIssue } from './issues';
-import { CLUSTER_ENVIRONMENTS, ClusterEnvironmentName, LabConfig } from './schema';
+import { CLUSTER_ENVIRONMENTS, LabConfig } from './schema';
 import { addressHostPort, EXPOSURE_DEFAULTS } from './schema-exposure';
 
 /**
@@ -48,20 +48,5 @@ export function exposureConfigIssues(config: LabConfig): ConfigIssue[] {
       issues.push({ path: `${field}.type`, value: exposure.type, message: `routes by host name, but ${addressField} (${vault.address}) names an IP address; use a DNS name in the address or type 'loadBalancer'` });
     }
   }
-
-  // Two clusters on one network announcing the same address: sandbox clients could reach production.
-  const mainIp = loadBalancerIP(config, 'main');
-  if (mainIp !== undefined && mainIp === loadBalancerIP(config, 'sandbox')) {
-    issues.push({
-      path: 'environments.sandbox.vaultServer.exposure.loadBalancerIP',
-      value: mainIp,
-      message: 'is also environments.main.vaultServer.exposure.loadBalancerIP: the sandbox must never answer at an address of production; give it its own',
-    });
-  }
   return issues;
-}
-
-function loadBalancerIP(config: LabConfig, env: ClusterEnvironmentName): string | undefined {
-  const exposure = config.environments[env].vaultServer.exposure;
-  return exposure?.type === 'loadBalancer' ? exposure.loadBalancerIP : undefined;
 }
