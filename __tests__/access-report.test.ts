@@ -63,7 +63,10 @@ describe.each([
       const k8s = vault.rows.filter((r) => r.identityKind === 'kubernetes').map((r) => [r.identity, r.role]);
       // Both cluster Vaults of the example take snapshots (vaultServer.snapshots).
       const snapshotJob = ['vault/vault-raft-snapshot', 'auth/kubernetes/role/vault-raft-snapshot'];
-      expect(k8s.sort()).toEqual([...config.apps.map((a) => [`${a.namespace}/${a.serviceAccount ?? a.name}`, `auth/kubernetes/role/${a.name}`]), snapshotJob].sort());
+      // The main Vault also serves the bootstrap consumers moved off the QNAP Vault (stacks/infra-migration.ts).
+      const moved = vault.vault === config.environments.main.vault.address ? config.environments.qnap.bootstrap.consumers.filter((c) => c.migration) : [];
+      const consumers = moved.map((c) => [`${c.namespace}/${c.serviceAccount ?? `${c.name}-bootstrap`}`, `auth/kubernetes/role/${c.name}`]);
+      expect(k8s.sort()).toEqual([...config.apps.map((a) => [`${a.namespace}/${a.serviceAccount ?? a.name}`, `auth/kubernetes/role/${a.name}`]), ...consumers, snapshotJob].sort());
     }
   });
 
