@@ -4,7 +4,7 @@ import { EphemeralResource } from '../constructs/ephemeral-resource';
 import { KvV2Mount } from '../constructs/kv-v2-mount';
 import { GeneratedValue } from '../constructs/secret-generator';
 import { parsePolicyHcl } from './support/hcl';
-import { buildTestLab, exampleConfigWith, findResource, resourcesOf, synthStack, vaultTestStack } from './support/synth';
+import { buildTestLab, exampleConfigWith, exampleStackJson, findResource, resourcesOf, synthStack, vaultTestStack } from './support/synth';
 import { describeWithTerraform, evaluateTerraform, parseWithTerraform } from './support/terraform';
 
 type Json = ReturnType<typeof synthStack>;
@@ -149,7 +149,7 @@ describe('GeneratedValue: the hostk8s character sets as random_password argument
 
 describe('the lab with the example contract (webapp)', () => {
   test('the runtime policy reads the delivered secrets, not the generated values kept for Terraform', async () => {
-    const json = synthStack(buildTestLab().stacks.main);
+    const json = exampleStackJson('main');
     const policy = await parsePolicyHcl(findResource(json, 'vault_policy', { name: 'webapp' }).policy);
     expect(policy['kvv2/data/webapp/db-seed']).toEqual(['read']);
     expect(policy['kvv2/data/webapp/session']).toEqual(['read']);
@@ -167,7 +167,7 @@ describe('the lab with the example contract (webapp)', () => {
   });
 
   test('the stack requires Terraform >= 1.11 (write-only attributes) and one exact random 3.x release >= 3.7 (ephemeral random_password)', () => {
-    const json = synthStack(buildTestLab().stacks.main);
+    const json = exampleStackJson('main');
     expect(json.terraform?.required_version).toBe('>= 1.11.0');
     const random = json.terraform?.required_providers.random;
     expect(random.source).toBe('hashicorp/random');
@@ -178,7 +178,7 @@ describe('the lab with the example contract (webapp)', () => {
   });
 
   test('no generated value is written into the synthesized JSON: every generated key comes from an ephemeral reference', () => {
-    const json = synthStack(buildTestLab().stacks.main);
+    const json = exampleStackJson('main');
     // The apps' engine: main's other write (infra) is a copy from the QNAP Vault (infra-migration.test.ts).
     const writes = Object.values(resourcesOf(json, 'vault_kv_secret_v2')).filter((w) => w.mount === 'kvv2');
     expect(writes).toHaveLength(6);
@@ -206,7 +206,7 @@ describe('the lab with the example contract (webapp)', () => {
 
 describeWithTerraform("Terraform's own evaluation of the synthesized expressions", () => {
   test('Terraform reads the main stack with its ephemeral blocks as configuration, up to provider installation', () => {
-    const json = synthStack(buildTestLab().stacks.main);
+    const json = exampleStackJson('main');
     const { parsed, output } = parseWithTerraform(json);
     expect({ parsed, output }).toEqual({ parsed: true, output });
     // The control: a block type Terraform does not know is refused at that stage.

@@ -15,7 +15,7 @@ import { ESO_CHART, VSO_CHART } from '../constructs/charts';
 import { buildLab } from '../stacks/lab';
 import { esoValues, vsoValues } from '../stacks/secret-operators';
 import { synthesizeLab } from '../stacks/synth';
-import { buildTestLab, exampleConfig, exampleConfigWith, findResource, resourcesOf, synthStack, TerraformJson } from './support/synth';
+import { buildTestLab, exampleConfig, exampleConfigWith, exampleStackJson, findResource, resourcesOf, synthStack, TerraformJson } from './support/synth';
 
 /** API groups whose CRDs each operator chart installs. */
 const CRD_GROUPS_BY_CHART: Record<string, string> = { [VSO_CHART.chart]: VSO_API_GROUP, [ESO_CHART.chart]: ESO_API_GROUP };
@@ -86,7 +86,7 @@ const byKindAndName = (a: any, b: any) => `${a.kind}/${a.metadata.name}`.localeC
 
 describe('the cluster stacks install the secret operators', () => {
   test('main-cluster installs VSO and ESO from the pinned charts with the typed values, once', () => {
-    const json = synthStack(buildTestLab().stacks.mainCluster);
+    const json = exampleStackJson('mainCluster');
     const vso = findResource(json, 'helm_release', { chart: VSO_CHART.chart });
     expect(vso).toMatchObject({ repository: VSO_CHART.repository, version: VSO_CHART.version, namespace: 'vault-secrets-operator-system', create_namespace: true });
     expect(vso.values).toHaveLength(1);
@@ -107,7 +107,7 @@ describe('the cluster stacks install the secret operators', () => {
   });
 
   test('ESO does not reconcile cluster-wide stores (apps get namespaced stores only)', () => {
-    const eso = findResource(synthStack(buildTestLab().stacks.sandboxCluster), 'helm_release', { chart: ESO_CHART.chart });
+    const eso = findResource(exampleStackJson('sandboxCluster'), 'helm_release', { chart: ESO_CHART.chart });
     expect(parse(eso.values[0])).toMatchObject({ processClusterStore: false, installCRDs: true });
   });
 });
@@ -159,7 +159,7 @@ describe('custom resources and the stacks that install their CRDs', () => {
 
 describe('delivery in the Vault stacks (Terraform mode)', () => {
   test('the Vault stack selects the environment\'s kube context and writes no kubeconfig path', () => {
-    const json = synthStack(buildTestLab().stacks.sandbox);
+    const json = exampleStackJson('sandbox');
     expect(json.provider?.kubernetes).toEqual([{ config_context: 'lab-sandbox' }]);
     expect(JSON.stringify(json)).not.toMatch(/config_path/);
   });
@@ -222,7 +222,7 @@ describe('delivery in the Vault stacks (Terraform mode)', () => {
   });
 
   test('a VSO app logs in with its own role, ServiceAccount, mount and the audience its Vault role requires', () => {
-    const json = synthStack(buildTestLab().stacks.main);
+    const json = exampleStackJson('main');
     const role = findResource(json, 'vault_kubernetes_auth_backend_role', { role_name: 'webapp' });
     const auth = manifestsOf(json, 'Apps_webapp_').find((m) => m.kind === 'VaultAuth');
     expect(auth.spec).toEqual({
@@ -233,7 +233,7 @@ describe('delivery in the Vault stacks (Terraform mode)', () => {
   });
 
   test('VSO roles get a periodic token and no max TTL; ESO roles stay non-periodic', () => {
-    const json = synthStack(buildTestLab().stacks.main);
+    const json = exampleStackJson('main');
     const vso = findResource(json, 'vault_kubernetes_auth_backend_role', { role_name: 'webapp' });
     expect(vso.token_period).toBe(86400);
     expect(vso.token_max_ttl).toBeUndefined();
@@ -241,7 +241,7 @@ describe('delivery in the Vault stacks (Terraform mode)', () => {
   });
 
   test('the VaultStaticSecret reads kvv2/<app>/config into an owned Secret and restarts the named workloads', () => {
-    const vss = manifestsOf(synthStack(buildTestLab().stacks.main), 'Apps_webapp_').find((m) => m.kind === 'VaultStaticSecret' && m.spec.path === 'webapp/config');
+    const vss = manifestsOf(exampleStackJson('main'), 'Apps_webapp_').find((m) => m.kind === 'VaultStaticSecret' && m.spec.path === 'webapp/config');
     expect(vss.spec).toMatchObject({
       vaultAuthRef: 'webapp',
       type: 'kv-v2',
@@ -255,7 +255,7 @@ describe('delivery in the Vault stacks (Terraform mode)', () => {
   });
 
   test('an app with Postgres gets a VaultDynamicSecret for postgres/creds/<app>; an app without gets none', () => {
-    const json = synthStack(buildTestLab().stacks.main);
+    const json = exampleStackJson('main');
     const vds = manifestsOf(json, 'Apps_webapp_').find((m) => m.kind === 'VaultDynamicSecret');
     expect(vds.spec).toMatchObject({ vaultAuthRef: 'webapp', mount: 'postgres', path: 'creds/webapp', destination: { name: 'webapp-postgres', create: true } });
     expect(vds.spec.renewalPercent).toBeGreaterThanOrEqual(50);
@@ -318,10 +318,10 @@ describe('delivery in the Vault stacks (Terraform mode)', () => {
   });
 
   test('createServiceAccount: false leaves the ServiceAccount to the app\'s chart but still logs in as it', () => {
-    const objects = manifestsOf(synthStack(buildTestLab().stacks.main), 'Apps_billing-worker_');
+    const objects = manifestsOf(exampleStackJson('main'), 'Apps_billing-worker_');
     expect(objects.map((m) => m.kind)).not.toContain('ServiceAccount');
     expect(objects.find((m) => m.kind === 'VaultAuth').spec.kubernetes.serviceAccount).toBe('billing-worker');
-    expect(manifestsOf(synthStack(buildTestLab().stacks.main), 'Apps_webapp_').find((m) => m.kind === 'ServiceAccount').metadata).toMatchObject({ name: 'webapp', namespace: 'webapp' });
+    expect(manifestsOf(exampleStackJson('main'), 'Apps_webapp_').find((m) => m.kind === 'ServiceAccount').metadata).toMatchObject({ name: 'webapp', namespace: 'webapp' });
   });
 
   test('no operator resource asks to revoke leases: no identity here holds sys/leases/revoke or a pki revoke right', async () => {
@@ -336,7 +336,7 @@ describe('delivery in the Vault stacks (Terraform mode)', () => {
   });
 
   test('no Kubernetes Secret and no secret value is ever in the synthesized JSON', () => {
-    const json = synthStack(buildTestLab().stacks.main);
+    const json = exampleStackJson('main');
     const manifests = Object.values(resourcesOf(json, 'kubernetes_manifest')).map((r) => r.manifest);
     expect(manifests.map((m) => m.kind)).not.toContain('Secret');
     expect(JSON.stringify(manifests)).not.toMatch(/"(data|stringData)"/);
@@ -371,7 +371,7 @@ describe('delivery in GitOps mode', () => {
     const app = new App({ outdir: dir, skipValidation: false });
     buildLab(app, gitopsMain());
     app.synth();
-    const terraform = synthStack(buildTestLab().stacks.main);
+    const terraform = exampleStackJson('main');
     for (const name of exampleConfig().apps.map((a) => a.name)) {
       expect(readObjects(path.join(dir, 'manifests', 'main', `${name}.yaml`)).sort(byKindAndName)).toEqual(manifestsOf(terraform, `Apps_${name}_`).sort(byKindAndName));
     }

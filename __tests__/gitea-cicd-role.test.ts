@@ -1,7 +1,7 @@
 import { CiJwtAuthBackend } from '../constructs/ci-jwt-auth-backend';
 import { GiteaCicdRole, GiteaCicdRoleProps } from '../constructs/gitea-cicd-role';
 import { VaultPolicy } from '../constructs/vault-policy';
-import { buildTestLab, exampleConfigWith, findResource, resourcesOf, synthStack, vaultTestStack } from './support/synth';
+import { buildTestLab, exampleConfigWith, exampleStackJson, findResource, resourcesOf, synthStack, vaultTestStack } from './support/synth';
 
 const ISSUER = 'https://git.example.test/api/actions';
 const AUDIENCE = 'https://vault.example.test';
@@ -138,7 +138,7 @@ describe('CI roles in the lab', () => {
   });
 
   test('app roles accept pushes and manual runs on their refs; the platform deploy role only pushes', () => {
-    const roles = Object.values(resourcesOf(synthStack(buildTestLab().stacks.main), 'vault_jwt_auth_backend_role')) as any[];
+    const roles = Object.values(resourcesOf(exampleStackJson('main'), 'vault_jwt_auth_backend_role')) as any[];
     expect(roles.find((r) => r.role_name === 'gitea_cicd_webapp').bound_claims.event_name).toBe('push,workflow_dispatch');
     expect(roles.find((r) => r.role_name === 'gitea_cicd_platform').bound_claims.event_name).toBe('push');
   });

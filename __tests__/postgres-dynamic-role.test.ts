@@ -12,7 +12,7 @@ import { ephemeralSecretVariable } from '../stacks/ephemeral-variable';
 import { postgresGroupRoleScript } from '../stacks/postgres-group-roles';
 import { synthesizeLab } from '../stacks/synth';
 import { parsePolicyHcl } from './support/hcl';
-import { buildTestLab, exampleConfig, exampleConfigWith, findResource, resourcesOf, synthStack, vaultTestStack } from './support/synth';
+import { buildTestLab, exampleConfig, exampleConfigWith, exampleStackJson, findResource, resourcesOf, synthStack, vaultTestStack } from './support/synth';
 
 function connectionStack(): { stack: TerraformStack; connection: PostgresConnection } {
   const stack = vaultTestStack();
@@ -24,7 +24,7 @@ function connectionStack(): { stack: TerraformStack; connection: PostgresConnect
 
 describe('the postgres database engine in the lab stacks', () => {
   test('one connection per used cluster, postgresql-database-plugin, verified, Vault credentials templated into the URL', () => {
-    const json = synthStack(buildTestLab().stacks.main);
+    const json = exampleStackJson('main');
     const connections = Object.values(resourcesOf(json, 'vault_database_secret_backend_connection'));
     expect(connections.map((c) => c.name)).toEqual(['apps']);
     const [apps] = connections;
@@ -37,14 +37,14 @@ describe('the postgres database engine in the lab stacks', () => {
   });
 
   test('the sandbox connection points at the sandbox cluster, never at main', () => {
-    const json = synthStack(buildTestLab().stacks.sandbox);
+    const json = exampleStackJson('sandbox');
     const [apps] = Object.values(resourcesOf(json, 'vault_database_secret_backend_connection'));
     expect(apps.postgresql.connection_url).toContain('@pg-sandbox.lab.example.net:5432/');
     expect(JSON.stringify(json)).not.toContain('pg-main.lab.example.net');
   });
 
   test("Vault's password goes only through write-only password_wo, from a sensitive ephemeral variable; no password in the JSON", () => {
-    const json = synthStack(buildTestLab().stacks.main);
+    const json = exampleStackJson('main');
     const [apps] = Object.values(resourcesOf(json, 'vault_database_secret_backend_connection'));
     expect(apps.postgresql.password_wo).toBe('${var.postgres_apps_vault_password}');
     expect(apps.postgresql.password_wo_version).toBe(1);
@@ -81,7 +81,7 @@ describe('the postgres database engine in the lab stacks', () => {
   });
 
   test('TTLs: defaults 1h / 24h, or the values of the config', () => {
-    const json = synthStack(buildTestLab().stacks.main);
+    const json = exampleStackJson('main');
     const webapp = findResource(json, 'vault_database_secret_backend_role', { name: 'webapp' });
     expect([webapp.default_ttl, webapp.max_ttl]).toEqual([3600, 86400]);
     const billing = findResource(json, 'vault_database_secret_backend_role', { name: 'billing-worker' });
@@ -89,7 +89,7 @@ describe('the postgres database engine in the lab stacks', () => {
   });
 
   test('the read-only variant exists only for apps that ask for it, and grants the read-only group role', () => {
-    const json = synthStack(buildTestLab().stacks.main);
+    const json = exampleStackJson('main');
     const names = Object.values(resourcesOf(json, 'vault_database_secret_backend_role')).map((r) => r.name).sort();
     expect(names).toEqual(['billing-worker', 'webapp', 'webapp-ro']);
     const ro = findResource(json, 'vault_database_secret_backend_role', { name: 'webapp-ro' });
@@ -98,7 +98,7 @@ describe('the postgres database engine in the lab stacks', () => {
   });
 
   test("the app's runtime policy reads its own credentials only; its CI (ops) policy gets none", async () => {
-    const json = synthStack(buildTestLab().stacks.main);
+    const json = exampleStackJson('main');
     const runtime = await parsePolicyHcl(findResource(json, 'vault_policy', { name: 'webapp' }).policy);
     const postgresPaths = Object.entries(runtime).filter(([p]) => p.startsWith('postgres/'));
     expect(postgresPaths).toEqual([
@@ -116,7 +116,7 @@ describe('the postgres database engine in the lab stacks', () => {
   });
 
   test('every identifier in the statements is double-quoted', () => {
-    const json = synthStack(buildTestLab().stacks.main);
+    const json = exampleStackJson('main');
     const role = findResource(json, 'vault_database_secret_backend_role', { name: 'billing-worker' });
     const all = [...role.creation_statements, ...role.revocation_statements, ...role.renew_statements].join('\n');
     // Every role name and every database/schema name appears inside double quotes.

@@ -54,6 +54,18 @@ export function buildTestLab(config: LabConfig = exampleConfig()): { app: App; s
   return { app, stacks: buildLab(app, config) };
 }
 
+const exampleStackJsonCache = new Map<keyof LabStacks, string>();
+
+/**
+ * `synthStack(buildTestLab().stacks[name])`, computed once per test file: the first call builds a
+ * lab of the example config for that stack alone (no other stack of it is prepared, which could add
+ * cross-stack outputs), later calls return a fresh copy of the same JSON.
+ */
+export function exampleStackJson(name: keyof LabStacks): TerraformJson {
+  if (!exampleStackJsonCache.has(name)) exampleStackJsonCache.set(name, JSON.stringify(synthStack(buildTestLab().stacks[name])));
+  return JSON.parse(exampleStackJsonCache.get(name)!);
+}
+
 /** The example config with changes applied to a deep copy. */
 export function exampleConfigWith(change: (raw: any) => void): LabConfig {
   const raw = JSON.parse(JSON.stringify(exampleConfig()));
