@@ -1,3 +1,4 @@
+import { engineEnvironmentIssues } from '../config/engine-checks';
 import { ENGINES, EngineName } from '../config/schema-engine';
 import { CI_ENGINE_VERSIONS } from '../stacks/ci-workflows';
 import { buildTestLab, synthStack, TerraformJson } from './support/synth';
@@ -109,5 +110,28 @@ describe('the engines run every feature the stacks use', () => {
 
   test('fails when required_version has a shape this check does not read', () => {
     expect(() => floorOf('~> 1.11')).toThrow(/required_version "~> 1.11" is not of the form '>= x.y.z'/);
+  });
+});
+
+describe('synthesis refuses to hand the stacks to another engine than the config names', () => {
+  test.each([
+    [undefined, {}],
+    ['terraform', { TERRAFORM_BINARY_NAME: '' }],
+    ['opentofu', { TERRAFORM_BINARY_NAME: 'tofu' }],
+    ['opentofu', { TERRAFORM_BINARY_NAME: '/opt/opentofu/bin/tofu' }],
+    ['terraform', { TERRAFORM_BINARY_NAME: 'terraform-wrapper.sh' }],
+  ] as const)('engine %s with %j: cdktf runs that engine (or a program of unknown kind), no issue', (engine, env) => {
+    expect(engineEnvironmentIssues(engine ? { engine } : undefined, env)).toEqual([]);
+  });
+
+  test('fails when the config names OpenTofu and TERRAFORM_BINARY_NAME is unset: cdktf would run terraform', () => {
+    const [issue] = engineEnvironmentIssues({ engine: 'opentofu' }, {});
+    expect(issue.path).toBe('terraform.engine');
+    expect(issue.message).toMatch(/cdktf would run Terraform \(TERRAFORM_BINARY_NAME unset\), not OpenTofu; set TERRAFORM_BINARY_NAME=tofu, or change terraform.engine/);
+  });
+
+  test('fails when the config names Terraform and TERRAFORM_BINARY_NAME runs tofu', () => {
+    const [issue] = engineEnvironmentIssues(undefined, { TERRAFORM_BINARY_NAME: 'tofu' });
+    expect(issue.message).toMatch(/cdktf would run OpenTofu \(TERRAFORM_BINARY_NAME=tofu\), not Terraform; unset TERRAFORM_BINARY_NAME, or change terraform.engine/);
   });
 });

@@ -81,6 +81,15 @@ describe('main.ts (the cdktf app)', () => {
     expect(result.stderr).toMatch(/apps\[1\]\.delivery = "helm": must be one of "vso", "eso"/);
     expect(fs.readdirSync(dir)).toEqual(['bad.yaml']);
   });
+
+  test('fails when cdktf would run another engine than terraform.engine names: the field, the variable, the fix, no output', () => {
+    const outdir = path.join(dir, 'out');
+    const result = runMain({ CDKTF_OUTDIR: outdir, TERRAFORM_BINARY_NAME: 'tofu' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^synthesis failed: invalid lab config .*lab\.yaml:\n {2}- terraform\.engine = "terraform": cdktf would run OpenTofu \(TERRAFORM_BINARY_NAME=tofu\)/);
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
 });
 
 describe('the output folder: synthesis never deletes what it did not write', () => {

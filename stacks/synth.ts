@@ -1,6 +1,7 @@
 import { AnnotationMetadataEntryType, App } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { loadLabConfig } from '../config/load';
+import { ConfigError, DEFAULT_CONFIG_FILE, loadLabConfig } from '../config/load';
+import { engineEnvironmentIssues } from '../config/engine-checks';
 import { buildLab } from './lab';
 import { writePostgresGroupRoleScripts } from './postgres-group-roles';
 import { checkOutputFolder, createStaging, discardStaging, publishOutput } from './synth-output';
@@ -15,6 +16,8 @@ import { checkOutputFolder, createStaging, discardStaging, publishOutput } from 
 export function synthesizeLab(outdir: string, configFile?: string): void {
   const target = checkOutputFolder(outdir);
   const config = loadLabConfig(configFile);
+  const engineIssues = engineEnvironmentIssues(config.terraform, process.env);
+  if (engineIssues.length > 0) throw new ConfigError(configFile ?? (process.env.LAB_CONFIG || DEFAULT_CONFIG_FILE), engineIssues);
   const staging = createStaging(target);
   try {
     const app = new App({ outdir: staging, skipValidation: false });
