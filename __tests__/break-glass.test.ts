@@ -109,17 +109,19 @@ describe('operators.breakGlass config', () => {
 });
 
 describe('break-glass in the lab', () => {
-  test('is off by default: the example lab has no userpass method and no identity entity in main or sandbox', () => {
+  test('is off by default: the example lab has no userpass method and no identity entity in main or sandbox, and no break-glass alert', () => {
     const { stacks } = buildTestLab(exampleConfig());
     for (const stack of [stacks.main, stacks.sandbox]) {
       const json = synthStack(stack);
       expect(Object.values(resourcesOf(json, 'vault_auth_backend')).filter((b: any) => b.type === 'userpass')).toEqual([]);
       expect(resourcesOf(json, 'vault_identity_entity')).toEqual({});
     }
+    expect(JSON.stringify(resourcesOf(synthStack(stacks.mainCluster), 'helm_release'))).not.toContain('VaultBreakGlassUsed');
   });
 
   describe('when main declares it', () => {
     let json: TerraformJson;
+    let clusterJson: TerraformJson;
     let errors: Array<{ path: string; message: string }>;
     beforeAll(() => {
       const config = exampleConfigWith((raw) => {
@@ -128,6 +130,12 @@ describe('break-glass in the lab', () => {
       const { stacks } = buildTestLab(config);
       errors = synthErrors(stacks.main);
       json = synthStack(stacks.main);
+      clusterJson = synthStack(stacks.mainCluster);
+    });
+
+    test("main's Vault alerts on the break-glass method's logins (the rule itself: vault-operations.test.ts)", () => {
+      const values = Object.values(resourcesOf(clusterJson, 'helm_release')).map((r: any) => String(r.values?.[0] ?? ''));
+      expect(values.filter((v) => v.includes('alert: VaultBreakGlassUsed') && v.includes('vault_route_update_auth_break_glass__count'))).toHaveLength(1);
     });
 
     test("the account gets the named role's policy, which is a VaultPolicy of the stack", () => {

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { parse as parseYaml, stringify } from 'yaml';
 import { VAULT_CHART } from '../constructs/charts';
+import { vaultAlertRules } from '../constructs/vault-alert-rules';
 import { validateVaultHelmValues } from './support/helm-values';
 import { schemasAvailable } from './support/schemas';
 import { buildTestLab, exampleConfig, exampleConfigError, resourcesOf, synthStack, TerraformJson } from './support/synth';
@@ -97,11 +98,11 @@ interface AlertCase {
   readonly fires: ReadonlyArray<Record<string, string>>;
 }
 
-function testRules(cases: readonly AlertCase[]) {
+function testRules(cases: readonly AlertCase[], rules: readonly any[] = mainRules()) {
   return runPromtool((dir) => ['test', 'rules', path.join(dir, 'tests.yaml')], {
     // Without annotations: promtool compares them too, and the cases test when an alert fires
     // (`promtool check rules` above checks the annotation templates).
-    'rules.yaml': ruleFile(mainRules().map(({ annotations: _, ...rule }) => rule)),
+    'rules.yaml': ruleFile(rules.map(({ annotations: _, ...rule }) => rule)),
     'tests.yaml': {
       rule_files: ['rules.yaml'],
       evaluation_interval: '1m',
@@ -116,8 +117,8 @@ function testRules(cases: readonly AlertCase[]) {
 }
 
 /** Runs the cases; promtool compares the firing alerts' labels exactly. */
-function expectCases(cases: readonly AlertCase[]) {
-  const { status, output } = testRules(cases);
+function expectCases(cases: readonly AlertCase[], rules?: readonly any[]) {
+  const { status, output } = testRules(cases, rules);
   expect(output).toMatch(/SUCCESS/);
   expect(status).toBe(0);
 }
@@ -339,5 +340,35 @@ describe('network policy', () => {
     expect(() => {
       throw error;
     }).toThrow(/environments\.main\.vaultServer\.networkPolicy\.clientCidrs\[0\] = "192\.168\.1\.0": must be a network in CIDR notation/);
+  });
+});
+
+withPromtool('the break-glass alert (promtool)', () => {
+  // The rules of a Vault with a break-glass method at auth/break-glass, as the cluster stack renders them.
+  const rules = () => vaultAlertRules({ namespace: 'vault', breakGlassAuthPath: 'break-glass' });
+  // The login timing Vault's Prometheus sink exports for that mount (vault/router.go + go-metrics flattenKey).
+  const logins = 'vault_route_update_auth_break_glass__count{namespace="vault",pod="vault-0",service="vault-internal"}';
+  const fires = [{ severity: 'critical', pod: 'vault-0' }];
+
+  test('GIVEN the rules WHEN promtool checks them THEN the break-glass rule is valid', () => {
+    const { status, output } = runPromtool((dir) => ['check', 'rules', path.join(dir, 'rules.yaml')], { 'rules.yaml': ruleFile(rules()) });
+    expect(output).toMatch(new RegExp(`SUCCESS: ${rules().length} rules found`));
+    expect(status).toBe(0);
+  });
+
+  test('GIVEN a first login since the pod started (a new series) WHEN evaluated THEN VaultBreakGlassUsed fires for that pod', () => {
+    expectCases([{ name: 'first login', series: [{ series: logins, values: '_x5 1x10' }], alert: 'VaultBreakGlassUsed', evalTime: '7m', fires }], rules());
+  });
+
+  test('GIVEN another login on a series already there WHEN evaluated THEN it fires', () => {
+    expectCases([{ name: 'second login', series: [{ series: logins, values: '1x15 2x10' }], alert: 'VaultBreakGlassUsed', evalTime: '17m', fires }], rules());
+  });
+
+  test('GIVEN no login for longer than the window WHEN evaluated THEN it is quiet', () => {
+    expectCases([{ name: 'old login', series: [{ series: logins, values: '1x30' }], alert: 'VaultBreakGlassUsed', evalTime: '25m', fires: [] }], rules());
+  });
+
+  test('fails when the mount path is no Vault path', () => {
+    expect(() => vaultAlertRules({ namespace: 'vault', breakGlassAuthPath: '/break-glass' })).toThrow(/vaultAlertRules: 'breakGlassAuthPath' \("\/break-glass"\) must be path segments/);
   });
 });

@@ -1,4 +1,5 @@
 import { invalidProp } from './private/errors';
+import { validateMountPath } from './kv-v2-mount';
 import { DNS1123_LABEL_RULE, isDns1123Label } from './names';
 
 /** One Prometheus alerting rule, as a PrometheusRule (or a `promtool` rule file) holds it. */
@@ -38,6 +39,12 @@ export interface VaultAlertRulesProps {
   readonly snapshot?: { readonly cronJobName: string; readonly maxAgeHours: number };
   /** Fraction of the audit volume left below which to warn. @default 0.1 */
   readonly auditVolumeFreeRatio?: number;
+  /**
+   * Mount path of the break-glass userpass method (constructs/break-glass-login.ts): alert on every
+   * login attempt and every change of its account.
+   * @default - no break-glass alert
+   */
+  readonly breakGlassAuthPath?: string;
 }
 
 const selector = (labels: Record<string, string>): string =>
@@ -163,6 +170,23 @@ export function vaultAlertRules(props: VaultAlertRulesProps): PrometheusAlertRul
       for: '15m',
       labels: { severity: 'warning' },
       annotations: { summary: 'ExternalSecret {{ $labels.name }} cannot sync', action: 'see docs/runbook.md#externalsecretnotready' },
+    });
+  }
+  if (props.breakGlassAuthPath !== undefined) {
+    validateMountPath(name, 'breakGlassAuthPath', props.breakGlassAuthPath);
+    // Vault times every request per mount as `vault.route.<operation>.<mount, '/' -> '-'>`
+    // (hashicorp/vault vault/router.go, routeCommon); a login is an update on auth/<path>/login/<user>.
+    // The Prometheus sink turns '.', '-' and '/' into '_' (armon/go-metrics prometheus/prometheus.go,
+    // flattenKey) and a timing into a summary with `_count`. The series appears with the first request
+    // after a restart, and again after prometheus_retention_time without one: `increase` alone misses
+    // that first count, hence the `unless … offset` term for a series that is new.
+    const count = `vault_route_update_auth_${props.breakGlassAuthPath.replace(/[.\-/]/g, '_')}__count${ns}`;
+    rules.push({
+      alert: 'VaultBreakGlassUsed',
+      expr: `sum by (pod) (increase(${count}[10m])) > 0 or sum by (pod) (${count} unless ${count} offset 10m) > 0`,
+      for: '0m',
+      labels: { severity: 'critical' },
+      annotations: { summary: `Someone logged in with, or changed, the break-glass account on auth/${props.breakGlassAuthPath} ({{ $labels.pod }})`, action: 'see docs/runbook.md#vaultbreakglassused' },
     });
   }
   if (props.snapshot) {

@@ -12,6 +12,7 @@ import { vaultAlertRules } from '../constructs/vault-alert-rules';
 import { VaultNetworkPolicy } from '../constructs/vault-network-policy';
 import { CA_CERT_KEY, ESO_NAMESPACE, VSO_NAMESPACE } from '../constructs/delivery-model';
 import { OPERATIONS_DEFAULTS } from '../config/schema-operations';
+import { DEFAULT_BREAK_GLASS_AUTH_PATH } from '../config/schema-break-glass';
 import { addressHostPort, EXPOSURE_DEFAULTS } from '../config/schema-exposure';
 import { SNAPSHOT_NAMES } from '../config/platform-names';
 import { usesEso } from './secret-operators';
@@ -136,6 +137,7 @@ function vaultExposure(config: LabConfig, environment: ClusterEnvironmentName): 
 function vaultMonitoring(config: LabConfig, environment: ClusterEnvironmentName): VaultReleaseMonitoring | undefined {
   const server = config.environments[environment].vaultServer;
   if (!server.monitoring) return undefined;
+  const breakGlass = config.environments[environment].operators?.breakGlass;
   return {
     selectors: server.monitoring.selectors,
     alertRules: vaultAlertRules({
@@ -148,6 +150,7 @@ function vaultMonitoring(config: LabConfig, environment: ClusterEnvironmentName)
       snapshot: server.snapshots
         ? { cronJobName: SNAPSHOT_NAMES.cronJob, maxAgeHours: server.monitoring.snapshotMaxAgeHours ?? OPERATIONS_DEFAULTS.snapshotMaxAgeHours }
         : undefined,
+      breakGlassAuthPath: breakGlass ? (breakGlass.authPath ?? DEFAULT_BREAK_GLASS_AUTH_PATH) : undefined,
     }),
   };
 }
