@@ -6,6 +6,8 @@ import { LabConfig } from '../config/schema';
 import { parsePolicyHcl } from './support/hcl';
 import { buildTestLab, exampleConfig, exampleConfigWith, findResource, resourcesOf, synthStack, TerraformJson } from './support/synth';
 import { describeWithTerraform } from './support/terraform';
+import { CI_ENGINE_VERSIONS } from '../stacks/ci-workflows';
+import { MINIMUM_TERRAFORM_VERSION } from '../stacks/terraform-settings';
 
 // The example lab moves one consumer (backup-storage) in `copy`; `done` is the same lab one step on.
 const MOVED = 'backup-storage';
@@ -182,6 +184,24 @@ describeWithTerraform("Terraform's reading of the removed block", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the engines that run the removed block', () => {
+  // First releases that read `lifecycle { destroy = false }` in a removed block: Terraform 1.7.0
+  // (hashicorp/terraform CHANGELOG.md); OpenTofu 1.10.0 (opentofu/opentofu#2628; before it OpenTofu
+  // refused the lifecycle block).
+  const since: Record<string, number[]> = { terraform: [1, 7, 0], opentofu: [1, 10, 0] };
+  const atLeast = (version: string, floor: number[]) => {
+    const v = version.split('.').map(Number);
+    const i = v.findIndex((part, k) => part !== floor[k]);
+    return i < 0 || v[i] > floor[i];
+  };
+
+  test.each(Object.keys(since))('GIVEN the %s version CI pins and the stacks require WHEN main forgets a done writer THEN that engine reads the removed block', (engine) => {
+    expect({ engine, ci: atLeast(CI_ENGINE_VERSIONS[engine as keyof typeof CI_ENGINE_VERSIONS], since[engine]) }).toEqual({ engine, ci: true });
+    // One floor serves both engines (stacks/terraform-settings.ts).
+    expect({ engine, floor: atLeast(MINIMUM_TERRAFORM_VERSION, since[engine]) }).toEqual({ engine, floor: true });
   });
 });
 
