@@ -32,7 +32,8 @@ export function renderDeployOrder(stacks: LabStacks): string {
     const paths = stacks.qnap.consumers.map((c) => `${c.mountPath}/${c.secretPath}`).join(', ');
     lines.push(`  kv_put[/${label(`operator: vault kv put ${paths}`)}/]`, `  ${q} -.-> kv_put -.-> ${mc}`);
   }
-  const recovery = stacks.mainCluster.vaultServer.transitTokenSecret ? 'recovery keys' : 'unseal keys';
+  // One share, threshold one (docs/runbook.md#one-key-threshold-one).
+  const recovery = stacks.mainCluster.vaultServer.transitTokenSecret ? 'recovery key' : 'unseal key';
   lines.push(
     `  init[/${label(`operator: vault operator init, once (${recovery})`)}/]`,
     `  ${mb} -.-> init -.->|${label('root token, then revoke it')}| ${m}`,
