@@ -1,4 +1,10 @@
-import { parse as parseYaml } from 'yaml';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { Aspects, TerraformStack, Testing } from 'cdktf';
+import { parse as parseYaml, stringify } from 'yaml';
+import { RulePack } from '../rules/rule-pack';
+import { vaultExposedThroughActivePod } from '../rules/vault-exposure-rules';
+import { synthErrors } from './support/annotations';
 import { VAULT_CHART } from '../constructs/charts';
 import { LabConfig } from '../config/schema';
 import { validateVaultHelmValues } from './support/helm-values';
@@ -207,5 +213,56 @@ describe('mismatches between exposure and address', () => {
     expect(() => {
       throw error;
     }).toThrow(/environments\.main\.vaultServer\.exposure\.loadBalancerIP = "vault\.lab\.example\.net": must be an IPv4 or IPv6 address/);
+  });
+});
+
+describe('VP-HELM-2: an exposed Vault answers only from the ready active pod, and terminates TLS itself', () => {
+  /** VP-HELM-2's findings on a bare hashicorp/vault release with these values. */
+  function findings(values: unknown): string[] {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    new HelmProvider(stack, 'helm', {});
+    new Release(stack, 'Vault', { name: 'vault', repository: VAULT_CHART.repository, chart: VAULT_CHART.chart, version: VAULT_CHART.version, values: [stringify(values)] });
+    Aspects.of(stack).add(new RulePack([vaultExposedThroughActivePod]));
+    return synthErrors(stack).map((e) => e.message);
+  }
+  const mainValues = () => JSON.parse(JSON.stringify(vaultValues(synthesized(example).mainCluster)));
+  const ingressValues = () => JSON.parse(JSON.stringify(vaultValues(synthesized(ingressConfig).mainCluster)));
+
+  test('GIVEN the lab releases (LoadBalancer in main and sandbox, the ingress variant) WHEN the rule runs THEN it finds nothing', () => {
+    for (const values of [mainValues(), vaultValues(synthesized(example).sandboxCluster), ingressValues()]) expect(findings(values)).toEqual([]);
+  });
+
+  test('fails when the UI LoadBalancer selects every pod (activeVaultPodOnly unset)', () => {
+    const values = mainValues();
+    delete values.ui.activeVaultPodOnly;
+    expect(findings(values)).toEqual([expect.stringMatching(/^\[VP-HELM-2\] ui\.serviceType is LoadBalancer without ui\.activeVaultPodOnly: true/)]);
+  });
+
+  test("fails when the UI LoadBalancer publishes unready pods (the chart's default)", () => {
+    const values = mainValues();
+    delete values.ui.publishNotReadyAddresses;
+    expect(findings(values)).toEqual([expect.stringMatching(/^\[VP-HELM-2\] ui\.serviceType is LoadBalancer and ui\.publishNotReadyAddresses is not false/)]);
+  });
+
+  test('fails when server.service.type makes the main, active and standby Services external', () => {
+    const values = mainValues();
+    values.server.service = { type: 'NodePort' };
+    expect(findings(values)).toEqual([expect.stringMatching(/^\[VP-HELM-2\] server\.service\.type is NodePort: it applies to the main, active and standby Services alike/)]);
+  });
+
+  test('fails when the Ingress lets the controller terminate TLS (no passthrough, a tls section)', () => {
+    const values = ingressValues();
+    values.server.ingress.annotations = {};
+    values.server.ingress.tls = [{ hosts: ['vault.lab.example.net'], secretName: 'vault-ingress-tls' }];
+    expect(findings(values)).toEqual([
+      expect.stringMatching(/^\[VP-HELM-2\] server\.ingress has no nginx\.ingress\.kubernetes\.io\/ssl-passthrough: "true"/),
+      expect.stringMatching(/^\[VP-HELM-2\] server\.ingress\.tls is set/),
+    ]);
+  });
+
+  test('fails when the Ingress routes to every pod (activeService false)', () => {
+    const values = ingressValues();
+    values.server.ingress.activeService = false;
+    expect(findings(values)).toEqual([expect.stringMatching(/^\[VP-HELM-2\] server\.ingress\.activeService is false/)]);
   });
 });

@@ -16,6 +16,7 @@ import { Rule, RuleContext } from './rule-pack';
 import { TLS_VERIFICATION_RULES } from './tls-verification-rules';
 import { tokenSelfCalls } from './token-self-calls';
 import { vaultChartAddressesExpand } from './vault-chart-env';
+import { vaultExposedThroughActivePod } from './vault-exposure-rules';
 
 /**
  * The least-privilege rule pack. Ids are stable API (suppressions and docs/security.md refer to
@@ -264,6 +265,7 @@ export const LEAST_PRIVILEGE_RULES: readonly Rule[] = [
   auditDeviceOnEveryVault,
   tokenSelfCalls,
   vaultChartAddressesExpand,
+  vaultExposedThroughActivePod,
   ...HUMAN_ACCESS_RULES,
   ...TLS_VERIFICATION_RULES,
 ];

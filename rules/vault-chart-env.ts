@@ -27,7 +27,8 @@ interface ChartEnvVar {
   readonly when?: (values: Values) => boolean;
 }
 
-function valueAt(values: Values, key: string): unknown {
+/** The value at a dotted values key (`server.ha.apiAddr`), undefined when any part is missing. */
+export function valueAt(values: Values, key: string): unknown {
   return key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Values)[part] : undefined), values);
 }
 
@@ -142,6 +143,12 @@ function serverConfigOf(values: Values): { key: string; hcl: string } | undefine
   return typeof hcl === 'string' ? { key, hcl } : undefined;
 }
 
+/** The values helm renders a `helm_release` block with: its values documents, merged. */
+export function releaseValues(block: Record<string, unknown>): Values {
+  const documents = Array.isArray(block.values) ? block.values : [];
+  return documents.reduce<Values>((merged, doc) => mergeValues(merged, (parseYaml(String(doc)) ?? {}) as Values), {});
+}
+
 /** Helm's merge of several values documents: later ones win, maps merge key by key. */
 function mergeValues(target: Values, source: Values): Values {
   for (const [k, v] of Object.entries(source)) {
@@ -208,8 +215,6 @@ export const vaultChartAddressesExpand: Rule = {
         `chart version ${JSON.stringify(block.version)}: the server env order and start-up script are modeled for ${MODELED_VAULT_CHART_VERSION} only; re-read templates/server-statefulset.yaml and templates/_helpers.tpl at that version and update rules/vault-chart-env.ts`,
       ];
     }
-    const documents = Array.isArray(block.values) ? block.values : [];
-    const values = documents.reduce<Values>((merged, doc) => mergeValues(merged, (parseYaml(String(doc)) ?? {}) as Values), {});
-    return checkVaultChartValues(values);
+    return checkVaultChartValues(releaseValues(block));
   },
 };
