@@ -29,6 +29,13 @@ const FEATURES: readonly { name: string; since: Record<EngineName, string>; used
     usedBy: (json) => json.removed !== undefined,
   },
   {
+    // Terraform's removed block has had `lifecycle { destroy = false }` since 1.7.0; OpenTofu's since
+    // 1.10.0 (opentofu/opentofu CHANGELOG.md 1.10.0, #2556; internal/configs/removed.go).
+    name: 'lifecycle in removed blocks',
+    since: { terraform: '1.7.0', opentofu: '1.10.0' },
+    usedBy: (json) => [json.removed ?? []].flat().some((block: any) => block.lifecycle !== undefined),
+  },
+  {
     // hashicorp/terraform CHANGELOG.md 1.10.0; opentofu/opentofu CHANGELOG.md 1.11.0 (#2834).
     name: 'ephemeral resources',
     since: { terraform: '1.10.0', opentofu: '1.11.0' },
@@ -106,6 +113,11 @@ describe('the engines run every feature the stacks use', () => {
     const json: TerraformJson = { resource: { vault_kv_secret_v2: { Config: { data_json_wo: '{}' } } } };
     expect(missingIn(json, 'opentofu', '1.10.0')).toEqual(['write-only attributes (OpenTofu 1.11.0)']);
     expect(missingIn(json, 'terraform', '1.11.0')).toEqual([]);
+  });
+
+  test('the check can fail: OpenTofu 1.9 has removed blocks but not their lifecycle', () => {
+    const json: TerraformJson = { removed: [{ from: 'vault_kv_secret_v2.Writer', lifecycle: { destroy: false } }] };
+    expect(missingIn(json, 'opentofu', '1.9.0')).toEqual(['lifecycle in removed blocks (OpenTofu 1.10.0)']);
   });
 
   test('fails when required_version has a shape this check does not read', () => {
