@@ -2,19 +2,20 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Aspects, TerraformStack, Testing } from 'cdktf';
 import { parse as parseYaml, stringify } from 'yaml';
+import { LabConfig } from '../config/schema';
+import { VAULT_CHART } from '../constructs/charts';
 import { RulePack } from '../rules/rule-pack';
 import { vaultExposedThroughActivePod } from '../rules/vault-exposure-rules';
 import { synthErrors } from './support/annotations';
-import { VAULT_CHART } from '../constructs/charts';
-import { LabConfig } from '../config/schema';
 import { validateVaultHelmValues } from './support/helm-values';
 import { describeWithSchemas } from './support/schemas';
 import { buildTestLab, exampleConfig, exampleConfigError, exampleConfigWith, resourcesOf, synthStack, TerraformJson } from './support/synth';
 
 /**
  * Issue 19: people reach the main and sandbox Vault at the host and port of `vault.address`, through a
- * LoadBalancer or an ingress-nginx TLS passthrough to the active pod, and the certificate names that host.
- * The example lab is synthesized once; the ingress variant once more.
+ * LoadBalancer or an ingress-nginx TLS passthrough to the active pod, and the certificate names that host;
+ * rule VP-HELM-2 holds any Vault release to that. The example lab is synthesized once; the ingress
+ * variant once more.
  */
 
 type Lab = { mainCluster: TerraformJson; sandboxCluster: TerraformJson; mainBootstrap: TerraformJson; qnap: TerraformJson };
