@@ -167,6 +167,14 @@ describe("the main Vault's transit seal verifies the QNAP Vault with its CA", ()
     expect(release.depends_on).toContain(secret.address);
   });
 
+  test("fails when the seal's CA Secret would be mounted over the server certificate's folder", () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const seal = { stanza: { address: 'https://qnap.example:8200', mountPath: 't', keyName: 'k' }, tokenSecretName: 's', tokenSecretKey: 'token', caCertSecretName: 'tls' };
+    expect(() => new VaultRelease(stack, 'Vault', { chart: VAULT_CHART, namespace: 'vault', tls: { secretName: 'vault-server-tls' }, transitSeal: seal })).toThrow(
+      /'transitSeal.caCertSecretName' \("tls"\) must be .*other than "tls" \(the server certificate's folder\)/,
+    );
+  });
+
   test("fails when a seal is given both a CA Secret and the stanza's own tlsCaCert", () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const seal = { stanza: { address: 'https://qnap.example:8200', mountPath: 't', keyName: 'k', tlsCaCert: '/etc/ca.pem' }, tokenSecretName: 's', tokenSecretKey: 'token', caCertSecretName: 'qnap-vault-ca' };
