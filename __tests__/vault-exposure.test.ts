@@ -96,6 +96,7 @@ describe('ingress exposure (TLS passthrough)', () => {
     });
     // No `tls` section: the controller must not terminate TLS, Vault does.
     expect(values.server.ingress).not.toHaveProperty('tls');
+    expect(values.server.service).toEqual({ publishNotReadyAddresses: false });
     expect(values.ui).toEqual({ enabled: true });
   });
 
@@ -259,6 +260,12 @@ describe('VP-HELM-2: an exposed Vault answers only from the ready active pod, an
       expect.stringMatching(/^\[VP-HELM-2\] server\.ingress has no nginx\.ingress\.kubernetes\.io\/ssl-passthrough: "true"/),
       expect.stringMatching(/^\[VP-HELM-2\] server\.ingress\.tls is set/),
     ]);
+  });
+
+  test("fails when the Ingress's Service publishes unready pods (the chart's default)", () => {
+    const values = ingressValues();
+    delete values.server.service;
+    expect(findings(values)).toEqual([expect.stringMatching(/^\[VP-HELM-2\] server\.ingress is enabled and server\.service\.publishNotReadyAddresses is not false/)]);
   });
 
   test('fails when the Ingress routes to every pod (activeService false)', () => {

@@ -147,6 +147,8 @@ export interface VaultHelmValues {
       readonly annotations: Readonly<Record<string, string>>;
       readonly hosts: ReadonlyArray<{ readonly host: string; readonly paths: readonly string[] }>;
     };
+    /** The chart's Services (main, active, standby), with an `ingress` exposure only. */
+    readonly service?: { readonly publishNotReadyAddresses: boolean };
   };
   /** The chart's `ui` values: its Service is the LoadBalancer of a `loadBalancer` exposure. */
   readonly ui: {
@@ -300,7 +302,16 @@ export class VaultRelease extends Construct {
           raft: { enabled: true, setNodeId: true, config: renderVaultServerHcl(this.serverConfig) },
           disruptionBudget: { enabled: true, maxUnavailable: 1 },
         },
-        ...(props.exposure?.type === 'ingress' ? { ingress: ingressValues(props.exposure) } : {}),
+        ...(props.exposure?.type === 'ingress'
+          ? {
+              ingress: ingressValues(props.exposure),
+              // ingress-nginx dials the passthrough backend's ClusterIP (kubernetes/ingress-nginx
+              // internal/ingress/controller/nginx.go), so the `-active` Service must list only ready
+              // (unsealed) pods; the chart publishes unready ones by default, and the setting is shared
+              // by its main, active and standby Services (hashicorp/vault-helm values.yaml, server.service).
+              service: { publishNotReadyAddresses: false },
+            }
+          : {}),
       },
       ui: props.exposure?.type === 'loadBalancer' ? loadBalancerValues(props.exposure) : { enabled: true },
       ...(props.monitoring ? { serverTelemetry: telemetryValues(props.monitoring, this.releaseName, props.namespace, tls.secretName, tls.caKey) } : {}),

@@ -40,6 +40,9 @@ export function exposureFindings(values: Values): string[] {
     if (at(values, 'server.ingress.activeService') === false) {
       findings.push('server.ingress.activeService is false: the Ingress routes to every pod, standbys and unready ones too; set it to true');
     }
+    if (at(values, 'server.service.publishNotReadyAddresses') !== false) {
+      findings.push("server.ingress is enabled and server.service.publishNotReadyAddresses is not false (the chart's default is true), so a sealed pod still labelled active answers through the Ingress; set it to false");
+    }
     const annotations = at(values, 'server.ingress.annotations');
     const passthrough = annotations && typeof annotations === 'object' ? (annotations as Values)[PASSTHROUGH] : undefined;
     if (String(passthrough) !== 'true') {
