@@ -85,6 +85,12 @@ describe('VP-ISO-4: no sandbox login accepts a production login (the synthesized
     return stack;
   }
 
+  test("a CI (jwt) role binding a value that names a production group is no people's login and no finding", () => {
+    const stack = sandboxLogins('vault-sandbox', 'lab:vault-sandbox-admins', 'sandbox-emergency');
+    new JwtAuthBackendRole(stack, 'CiRole', { backend: 'gitea-actions', roleName: 'gitea_cicd_x', roleType: 'jwt', userClaim: 'repository', boundClaims: { repository: 'lab:vault-admins' } });
+    expect(isolationViolations(stack, props).filter((v) => v.ruleId === 'VP-ISO-4')).toEqual([]);
+  });
+
   test('a sandbox with its own client, groups and account has no finding', () => {
     const stack = sandboxLogins('vault-sandbox', 'lab:vault-sandbox-admins', 'sandbox-emergency');
     expect(isolationViolations(stack, props).filter((v) => v.ruleId === 'VP-ISO-4')).toEqual([]);

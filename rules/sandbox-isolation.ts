@@ -178,8 +178,8 @@ function remoteMatchesPg(type: string, settings: Record<string, unknown>, produc
 }
 
 /**
- * The values a sandbox login is admitted by: the OIDC method's client id, its roles' audiences and
- * bound claim values (the provider splits those on commas), and userpass/entity alias names.
+ * The values a sandbox login of people is admitted by: the OIDC method's client id, its oidc roles'
+ * audiences and bound claim values (the provider splits those on commas), and entity alias names.
  */
 function humanLoginValues(json: StackJson): Array<{ value: string; location: (string | number)[] }> {
   const found: Array<{ value: string; location: (string | number)[] }> = [];
@@ -188,6 +188,9 @@ function humanLoginValues(json: StackJson): Array<{ value: string; location: (st
     if (typeof block.oidc_client_id === 'string') found.push({ value: block.oidc_client_id, location: ['resource', 'vault_jwt_auth_backend', id, 'oidc_client_id'] });
   }
   for (const [id, block] of Object.entries(resources.vault_jwt_auth_backend_role ?? {})) {
+    // CI's jwt roles bind repositories, not people (an org named like a forge group is no clash);
+    // a role without role_type is an oidc role (hashicorp/vault-plugin-auth-jwt path_role.go).
+    if (block.role_type === 'jwt') continue;
     const at = ['resource', 'vault_jwt_auth_backend_role', id];
     (Array.isArray(block.bound_audiences) ? block.bound_audiences : []).forEach((v, i) => found.push({ value: String(v), location: [...at, 'bound_audiences', i] }));
     for (const [claim, v] of Object.entries((block.bound_claims ?? {}) as Record<string, unknown>)) {
