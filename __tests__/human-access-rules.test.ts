@@ -1,5 +1,6 @@
 import { Audit } from '@cdktf/provider-vault/lib/audit';
 import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
+import { GenericEndpoint } from '@cdktf/provider-vault/lib/generic-endpoint';
 import { IdentityEntity } from '@cdktf/provider-vault/lib/identity-entity';
 import { JwtAuthBackendRole } from '@cdktf/provider-vault/lib/jwt-auth-backend-role';
 import { Policy } from '@cdktf/provider-vault/lib/policy';
@@ -97,6 +98,13 @@ describe('VP-HUM-1: no sudo on a sys/ glob for a person', () => {
     operatorPolicy(stack, 'sys/policies/*', ['create', 'update', 'sudo']);
     new IdentityEntity(stack, 'BreakGlassEntity', { name: 'break-glass', policies: ['operator'] });
     expect(humanFindings(stack)).toEqual([{ path: 'test/BreakGlassEntity', message: expect.stringMatching(/^\[VP-HUM-1\] identity entity break-glass attaches policy operator/) }]);
+  });
+
+  test('a userpass user written through the generic endpoint with such a policy is a finding', () => {
+    const stack = humanStack();
+    operatorPolicy(stack, 'sys/*', ['sudo']);
+    new GenericEndpoint(stack, 'User', { path: 'auth/userpass/users/alice', dataJson: JSON.stringify({ token_policies: ['operator'] }), disableRead: true });
+    expect(humanFindings(stack)).toEqual([{ path: 'test/User', message: expect.stringMatching(/^\[VP-HUM-1\] user auth\/userpass\/users\/alice attaches policy operator/) }]);
   });
 
   test('a policy attached by reference to its resource is found and checked', () => {

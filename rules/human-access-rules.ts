@@ -1,4 +1,5 @@
 import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
+import { GenericEndpoint } from '@cdktf/provider-vault/lib/generic-endpoint';
 import { IdentityEntity } from '@cdktf/provider-vault/lib/identity-entity';
 import { IdentityEntityPolicies } from '@cdktf/provider-vault/lib/identity-entity-policies';
 import { IdentityGroup } from '@cdktf/provider-vault/lib/identity-group';
@@ -31,9 +32,10 @@ export function globReachesSys(path: string): boolean {
 
 /**
  * Where a human's token gets its policies, and the Terraform key that lists them: an `oidc` role of
- * a JWT/OIDC auth method (browser or `vault login -method=oidc`), and identity entities and groups,
+ * a JWT/OIDC auth method (browser or `vault login -method=oidc`), identity entities and groups,
  * whose policies reach every token of the people they stand for (a forge group's external group, the
- * break-glass entity). A `jwt` role is a machine's (CI), checked by VP-JWT-1.
+ * break-glass entity), and a userpass user written through `vault_generic_endpoint`. A `jwt` role is
+ * a machine's (CI), checked by VP-JWT-1.
  */
 function humanPolicies(construct: IConstruct, synthesized: SynthesizedStack): { what: string; policies: unknown } | undefined {
   if (!(construct instanceof TerraformResource)) return undefined;
@@ -50,12 +52,31 @@ function humanPolicies(construct: IConstruct, synthesized: SynthesizedStack): { 
   if (construct instanceof IdentityGroup || construct instanceof IdentityGroupPolicies) {
     return { what: `identity group ${block.name ?? block.group_name ?? block.group_id}`, policies: block.policies };
   }
+  // A userpass user written through the generic endpoint: its token_policies (or the deprecated
+  // policies) are the person's (hashicorp/vault builtin/credential/userpass/path_users.go).
+  if (construct instanceof GenericEndpoint && typeof block.path === 'string' && USERPASS_USER.test(block.path)) {
+    const data = parseJsonObject(block.data_json);
+    return data ? { what: `user ${block.path}`, policies: data.token_policies ?? data.policies } : undefined;
+  }
   return undefined;
+}
+
+/** `auth/<mount>/users/<name>`: the path of a userpass user. */
+const USERPASS_USER = /^\/?auth\/.+\/users\/[^/]+$/;
+
+function parseJsonObject(text: unknown): Record<string, unknown> | undefined {
+  if (typeof text !== 'string') return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const noSudoOnSysGlobsForHumans: Rule = {
   id: 'VP-HUM-1',
-  summary: "no policy a person logs in with (oidc roles, identity entities and groups) grants 'sudo' on a glob reaching sys/ (sys/*, sys/+/…, *); its policies are VaultPolicies the pack can read",
+  summary: "no policy a person logs in with (oidc roles, identity entities and groups, userpass users) grants 'sudo' on a glob reaching sys/ (sys/*, sys/+/…, *); its policies are VaultPolicies the pack can read",
   check(construct, { synthesized }) {
     const human = humanPolicies(construct, synthesized);
     if (!human || !Array.isArray(human.policies)) return [];
