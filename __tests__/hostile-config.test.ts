@@ -7,6 +7,7 @@ import { ConfigError, loadLabConfig, parseLabConfig } from '../config/load';
 import { loadSecretContract, parseSecretContract } from '../config/secret-contract';
 import { LabConfig } from '../config/schema';
 import { gitRef } from '../config/fields';
+import { humanPolicyName } from '../stacks/operator-access';
 import { buildTestLab, EXAMPLE_CONFIG_FILE, exampleConfig, exampleConfigError, synthStack, TerraformJson } from './support/synth';
 
 /**
@@ -218,6 +219,9 @@ describe('names the platform owns', () => {
       ...config.apps.flatMap((a) => [a.name, `${a.name}-ops`, `${a.name}-ro`, `gitea_cicd_${a.name}`, `${a.namespace}/${a.serviceAccount ?? a.name}`]),
       ...qnap.bootstrap.consumers.flatMap((c) => [c.name, `infra-${c.name}`, `${c.namespace}/${c.serviceAccount ?? `${c.name}-bootstrap`}`]),
       ...qnap.bootstrap.transitUnseal.unsealed.map((u) => `unseal-${u.environment}`),
+      // People's login roles live in the oidc mount, apart from the apps' roles, and their policies
+      // (`human_<role>`) hold a '_' no app name can.
+      ...(['main', 'sandbox'] as const).flatMap((env) => (config.environments[env].operators?.roles ?? []).flatMap((r) => [r.name, humanPolicyName(r.name)])),
     ]);
   }
 
