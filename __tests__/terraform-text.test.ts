@@ -150,7 +150,8 @@ describeWithTerraform("escaped config text under Terraform's own evaluation", ()
   test('the CA common name and the VaultAuth audience evaluate to the config text as written', () => {
     // GIVEN the hostile config's PKI root and a VaultAuth manifest
     const root = Object.values(resourcesOf(lab('hostile').get('qnap')!, 'vault_pki_secret_backend_root_cert'))[0] as any;
-    const auth = (Object.values(resourcesOf(lab('hostile').get('main-bootstrap')!, 'kubernetes_manifest')) as any[]).find((m) => m.manifest.kind === 'VaultAuth');
+    // (one that logs in to the QNAP Vault: the API server audience is the QNAP's; a consumer moved to main has none)
+    const auth = (Object.values(resourcesOf(lab('hostile').get('main-bootstrap')!, 'kubernetes_manifest')) as any[]).find((m) => m.manifest.kind === 'VaultAuth' && m.manifest.spec.vaultConnectionRef !== undefined);
     // WHEN Terraform evaluates them
     const evaluated = evaluateTerraform({ value: [root.common_name, auth.manifest.spec.kubernetes.audiences[1]] }, 'local.value');
     // THEN both are the text of the config
