@@ -43,8 +43,21 @@ class FastRuntime extends Runtime {
     return { ...module, install };
   }
 
+  /**
+   * What the compiled code depends on. A file Jest runs as it is on disk (all of node_modules, by its
+   * default transformIgnorePatterns) is known by its size, modification time and inode, which spares
+   * hashing the megabytes of cdktf and the providers in every test file; a file Jest transformed (ours)
+   * by its transformed text.
+   */
+  codeIdentity(scriptSource, filename) {
+    const transform = this._fileTransforms.get(filename);
+    if (transform === undefined || transform.code !== transform.originalCode) return this.wrapCodeInModuleWrapper(scriptSource);
+    const { size, mtimeMs, ino } = fs.statSync(filename);
+    return JSON.stringify([size, mtimeMs, ino, scriptSource.length, this.constructModuleWrapperStart()]);
+  }
+
   createScriptFromCode(scriptSource, filename) {
-    const key = crypto.createHash('sha256').update(filename).update('\0').update(this.wrapCodeInModuleWrapper(scriptSource)).digest('hex');
+    const key = crypto.createHash('sha256').update(filename).update('\0').update(this.codeIdentity(scriptSource, filename)).digest('hex');
     const file = path.join(this.codeCacheDir, `${key}.bin`);
     let cachedData;
     try {
