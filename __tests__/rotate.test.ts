@@ -54,7 +54,7 @@ describe('rotate: bumping one generated key in the lab config', () => {
     const file = path.join(dir, 'lab.yaml');
     fs.writeFileSync(file, exampleText());
     try {
-      const cli = (...args: string[]) => spawnSync('npx', ['tsx', 'scripts/rotate.ts', '--config', file, ...args], { encoding: 'utf8', timeout: 60000 });
+      const cli = (...args: string[]) => spawnSync(path.join('node_modules', '.bin', 'tsx'), ['scripts/rotate.ts', '--config', file, ...args], { encoding: 'utf8', timeout: 60000 });
       const ok = cli('--app', 'webapp', '--secret', 'db-seed', '--key', 'password');
       expect(ok.status).toBe(0);
       expect(ok.stdout).toMatch(/apps\[0\]\.secretContract\.versions\.db-seed\/password 1 -> 2/);
