@@ -10,6 +10,8 @@ import { exampleConfigWith } from '../synth';
 export function liveLabConfig(versions?: Record<string, number>): LabConfig {
   return exampleConfigWith((c) => {
     c.apps = c.apps.filter((a: any) => a.name === 'webapp' || a.name === 'notifier');
+    // No consumer moves to main: its copy would read the QNAP Vault, which the live suite has not.
+    c.environments.qnap.bootstrap.consumers.forEach((x: any) => delete x.migration);
     const webapp = c.apps.find((a: any) => a.name === 'webapp');
     if (versions && webapp?.secretContract) webapp.secretContract.versions = versions;
   });
