@@ -9,7 +9,7 @@ import { VaultPolicy } from '../constructs/vault-policy';
 import { humanPolicyName } from '../stacks/operator-access';
 import { Annotation, synthErrors } from './support/annotations';
 import { parsePolicyHcl } from './support/hcl';
-import { buildTestLab, exampleConfigError, exampleConfigWith, resourcesOf, TerraformJson, vaultTestStack } from './support/synth';
+import { buildTestLab, exampleConfigError, exampleConfigWith, resourcesOf, synthStack, TerraformJson, vaultTestStack } from './support/synth';
 
 /**
  * People's login to the cluster Vaults through the forge's OIDC (docs/operators.md): the example
@@ -251,6 +251,15 @@ describe('the constructs', () => {
 
   test('fails when the OidcAuthBackend discovery URL is not the forge ROOT_URL with its slash', () => {
     expect(() => new OidcAuthBackend(vaultTestStack(), 'Oidc', { ...backendProps, discoveryUrl: 'https://git.test.example' })).toThrow(/OidcAuthBackend: 'discoveryUrl' \("https:\/\/git\.test\.example"\) must be the forge's https ROOT_URL ending with '\/'/);
+  });
+
+  test('a role on an imported oidc method names its mount path as a literal and redirects to that mount', () => {
+    const stack = vaultTestStack();
+    const backend = OidcAuthBackend.fromMountPath(stack, 'Oidc', { mountPath: 'people', clientId: 'vault-test', vaultAddress: 'https://vault.test.example:8200' });
+    new OidcLoginRole(stack, 'Role', { backend, roleName: 'operator', groups: ['lab'], policies: [VaultPolicy.fromPolicyName(stack, 'P', 'human_operator')] });
+    const role = Object.values(resourcesOf(synthStack(stack), 'vault_jwt_auth_backend_role'))[0] as any;
+    expect(role.backend).toBe('people');
+    expect(role.allowed_redirect_uris).toContain('https://vault.test.example:8200/ui/vault/auth/people/oidc/callback');
   });
 
   test('fails when the OidcAuthBackend Vault address has a path', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { mountPath, singleLine, ttlSeconds, uniqueList, url } from './fields';
 import { HUMAN_LOGIN_PROFILES } from '../constructs/human-login-profiles';
+import { OIDC_DEFAULT_MOUNT_PATH } from '../constructs/oidc-auth-backend';
 import { OIDC_LOGIN_ROLE_DEFAULTS } from '../constructs/oidc-login-role';
 import { breakGlassSchema, checkBreakGlass } from './schema-break-glass';
 
@@ -64,7 +65,7 @@ export const operatorsOidcSchema = z.strictObject({
   clientId: singleLine('an OAuth2 client id', 255),
   /** Which forge issues the tokens: the claim names follow from it (constructs/human-login-profiles.ts). */
   profile: z.enum(Object.keys(HUMAN_LOGIN_PROFILES) as [keyof typeof HUMAN_LOGIN_PROFILES, ...(keyof typeof HUMAN_LOGIN_PROFILES)[]]),
-  /** Mount path of the `oidc` auth method under `auth/`. @default 'oidc' */
+  /** Mount path of the `oidc` auth method under `auth/`; another than the default needs `vault login -path=<authPath>`. @default 'oidc' */
   authPath: mountPath.optional(),
 });
 
@@ -95,7 +96,7 @@ export const operatorsSchema = z
     }
   });
 
-export const DEFAULT_OPERATORS_AUTH_PATH = 'oidc';
+export const DEFAULT_OPERATORS_AUTH_PATH = OIDC_DEFAULT_MOUNT_PATH;
 
 export type OperatorsConfig = z.infer<typeof operatorsSchema>;
 export type OperatorRoleConfig = z.infer<typeof operatorRoleSchema>;

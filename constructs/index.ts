@@ -50,7 +50,7 @@ export { KubernetesAuthRole, type KubernetesAuthRoleProps } from './kubernetes-a
 export { type DeliveryOutput } from './kubernetes-objects';
 export { type IKvV1Mount, KvV1Mount, type KvV1MountProps } from './kv-v1-mount';
 export { type IKvV2Mount, KvV2Mount, type KvV2MountProps } from './kv-v2-mount';
-export { type IOidcAuthBackend, OIDC_CLI_REDIRECT_URI, OidcAuthBackend, type OidcAuthBackendProps } from './oidc-auth-backend';
+export { type IOidcAuthBackend, OIDC_CLI_REDIRECT_URI, OIDC_DEFAULT_MOUNT_PATH, OidcAuthBackend, type OidcAuthBackendProps } from './oidc-auth-backend';
 export { OIDC_LOGIN_ROLE_DEFAULTS, OidcLoginRole, type OidcLoginRoleProps } from './oidc-login-role';
 export { CAPABILITIES, type Capability, DENY, LIST, READ, READ_LIST, READ_WRITE, UPDATE } from './policy/capabilities';
 export { adminRules, grantAdminAccess, grantOperatorAccess, OPERATOR_RULES } from './policy/operator-grants';

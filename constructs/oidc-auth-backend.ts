@@ -11,6 +11,12 @@ import { invalidProp, requireLiteral } from './private/errors';
  */
 export const OIDC_CLI_REDIRECT_URI = 'http://localhost:8250/oidc/callback';
 
+/**
+ * The mount path the vault CLI logs in at when `-path` is not given (hashicorp/vault-plugin-auth-jwt
+ * cli.go, defaultMount), so `vault login -method=oidc role=<name>` needs nothing more.
+ */
+export const OIDC_DEFAULT_MOUNT_PATH = 'oidc';
+
 /** An `oidc` auth method people log in through, created here or imported with `OidcAuthBackend.fromMountPath`. */
 export interface IOidcAuthBackend extends IConstruct {
   /** Mount path under `auth/`, e.g. `oidc`: a literal, usable in policies, redirect URIs and docs. */
@@ -35,7 +41,7 @@ export interface OidcAuthBackendProps {
   readonly clientId: string;
   /** The claim names of the forge's ID tokens. @default HUMAN_LOGIN_PROFILES.forgejo */
   readonly profile?: HumanLoginProfile;
-  /** Mount path under `auth/`. @default 'oidc' */
+  /** Mount path under `auth/`; another than the default needs `-path=<mountPath>` at login. @default OIDC_DEFAULT_MOUNT_PATH ('oidc') */
   readonly mountPath?: string;
   /** Description of the auth method in Vault. @default 'People, through the forge's OIDC' */
   readonly description?: string;
@@ -83,7 +89,7 @@ export class OidcAuthBackend extends Construct implements IOidcAuthBackend {
   public constructor(scope: Construct, id: string, props: OidcAuthBackendProps) {
     super(scope, id);
     const name = 'OidcAuthBackend';
-    this.mountPath = props.mountPath ?? 'oidc';
+    this.mountPath = props.mountPath ?? OIDC_DEFAULT_MOUNT_PATH;
     validateMountPath(name, 'mountPath', this.mountPath);
     for (const [prop, value] of [['discoveryUrl', props.discoveryUrl], ['clientId', props.clientId]] as const) {
       requireLiteral(name, prop, value, 'the config command and the roles are built from it');
