@@ -106,6 +106,12 @@ describe('the engine CI runs', () => {
     for (const job of cdktfJobs(platformWorkflow(config))) expect(setupSteps(job)[0].uses).toMatch(/^hashicorp\/setup-terraform@/);
   });
 
+  test('docs/ci.md names the versions CI pins, so a bump cannot leave the documentation behind', () => {
+    const text = fs.readFileSync(path.join(ROOT, 'docs', 'ci.md'), 'utf8');
+    expect(text).toContain(`Terraform ${CI_ENGINE_VERSIONS.terraform} `);
+    expect(text).toContain(`OpenTofu ${CI_ENGINE_VERSIONS.opentofu} `);
+  });
+
   test('fails when the engine is neither terraform nor opentofu, naming the field and the choices', () => {
     expect(() => exampleConfigWith((c) => (c.terraform = { engine: 'tofu' }))).toThrow(/terraform\.engine = "tofu": must be one of "terraform", "opentofu"/);
   });
