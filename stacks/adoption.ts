@@ -49,12 +49,13 @@ function adoptMount(resources: readonly TerraformResource[], declared: AdoptedMo
   const mounts = resources.filter((r): r is Mount => r instanceof Mount);
   const mount = mounts.find((m) => m.pathInput === declared.path);
   if (!mount) throw notCreated(`${field}.path`, declared.path, `mount at '${declared.path}'`, where, mounts.map((m) => m.pathInput));
-  // `kv-v2` is Vault's alias for kv with options.version 2, which it reports as `kv` (resource_mount.go, readMount).
-  const alias = mount.typeInput === 'kv-v2';
-  const type = alias ? 'kv' : mount.typeInput;
-  requireSame(field, 'type', declared.type, type, 'the provider replaces a mount whose type changes (ForceNew), erasing its data');
-  if (type === 'kv') {
-    const version = alias ? '2' : (mount.optionsInput?.version ?? '1');
+  // `kv-v2` (the provider's alias for kv version 2) is refused too: readMount keeps it only when the
+  // state already says kv-v2, and an import starts from an empty state, so Vault's `kv` comes back and
+  // the plan replaces the mount (resource_mount.go, readMount).
+  const why = mount.typeInput === 'kv-v2' ? "an imported kv-v2 mount reads back as type 'kv' and the provider replaces it (ForceNew); declare the stack's mount as type kv with options.version 2" : 'the provider replaces a mount whose type changes (ForceNew), erasing its data';
+  requireSame(field, 'type', declared.type, mount.typeInput, why);
+  if (mount.typeInput === 'kv') {
+    const version = mount.optionsInput?.version ?? '1';
     // options is not ForceNew: Vault would upgrade a v1 engine in place (unreadable until done) or refuse v2 -> v1.
     requireSame(field, 'version', String(declared.version), version, 'the provider would tune the engine to another KV version');
   }
