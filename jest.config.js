@@ -11,6 +11,8 @@ module.exports = {
   maxWorkers: 2,
   // Compiled code kept across test files, token creation stacks left unmapped (see the file).
   runtime: '<rootDir>/scripts/jest-runtime.js',
+  // The Node processes tests start (cdktf CLI, tsx) keep their compiled code too (see the file).
+  globalSetup: '<rootDir>/scripts/jest-global-setup.js',
   testSequencer: '<rootDir>/scripts/jest-sequencer.js',
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };

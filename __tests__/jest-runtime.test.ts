@@ -1,4 +1,8 @@
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 
 /** Types only: esbuild drops these lines, so the JavaScript lines below differ from the TypeScript ones. */
 interface Dropped {
@@ -26,5 +30,31 @@ describe('the test runtime (scripts/jest-runtime.js)', () => {
     // WHEN its stack is read  THEN it names the transpiled line, not this file's line
     expect(target.stack).toMatch(/jest-runtime\.test\.ts:\d+:\d+/);
     expect(target.stack).not.toMatch(frameAt(lineOf('Error.captureStackTrace(target)')));
+  });
+});
+
+describe("the child processes' compile cache (scripts/jest-child-code-cache.js, preloaded by scripts/jest-global-setup.js)", () => {
+  test('a large CommonJS module gets what plain Node gives it, and its compiled code is kept', () => {
+    // GIVEN a module above the cache's size floor that reports what its wrapper received
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'child-code-cache-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'other.js'), 'module.exports = 1;\n');
+      const text = `#!/usr/bin/env node\nconst padding = ${JSON.stringify('x'.repeat(20000))};\nmodule.exports = { isThis: this === module.exports, filename: __filename, dirname: __dirname, other: require('./other'), resolved: require.resolve('./other'), main: require.main === module, cached: require.cache[__filename] === module, length: padding.length };\nprocess.stdout.write(JSON.stringify(module.exports));\n`;
+      const big = path.join(dir, 'big.js');
+      fs.writeFileSync(big, text);
+      const report = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, [big], { env, encoding: 'utf8' });
+      // WHEN it runs under plain Node and twice with the preload (compiled, then from the cache)
+      const plain = report({ ...process.env, NODE_OPTIONS: '' });
+      const first = report(process.env);
+      const second = report(process.env);
+      // THEN all three see the same, and the second run found the code the first one kept
+      expect(process.env.NODE_OPTIONS).toMatch(/--require .*jest-child-code-cache\.js/);
+      expect(JSON.parse(plain.stdout)).toEqual({ isThis: true, filename: big, dirname: dir, other: 1, resolved: path.join(dir, 'other.js'), main: true, cached: true, length: 20000 });
+      expect([first.stdout, second.stdout, first.stderr, second.stderr]).toEqual([plain.stdout, plain.stdout, '', '']);
+      const key = createHash('sha256').update(big).update('\0').update(fs.readFileSync(big, 'utf8')).digest('hex');
+      expect(fs.readdirSync(path.join(os.tmpdir(), `jest-child-code-cache-${process.version}-${process.arch}`))).toContain(`${key}.bin`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

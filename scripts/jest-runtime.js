@@ -9,8 +9,9 @@
  *    is still mapped to the .ts line.
  * 2. Compiling the same modules again. Every test file runs in a fresh context that compiles cdktf,
  *    constructs and the provider bindings again. The compiled code of each module is kept on disk, keyed
- *    by a hash of its exact text, and handed back to V8 (`vm.Script` `cachedData`); a changed file has
- *    another key, and V8 itself rejects data from another V8 version or flags (`cachedDataRejected`).
+ *    by what it was compiled from (`codeIdentity`), and handed back to V8 (`vm.Script` `cachedData`); a
+ *    changed file has another key, and V8 itself rejects data from another V8 version or flags
+ *    (`cachedDataRejected`).
  */
 const crypto = require('crypto');
 const fs = require('fs');
