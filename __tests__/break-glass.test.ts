@@ -1,3 +1,4 @@
+import { parse } from '@cdktf/hcl2json';
 import { Audit } from '@cdktf/provider-vault/lib/audit';
 import { Aspects, TerraformStack } from 'cdktf';
 import { buildAccessReport, canAccess, SynthesizedStackJson } from '../access/access-report';
@@ -150,6 +151,15 @@ describe('break-glass in the lab', () => {
       expect(caps('auth/break-glass/users/emergency')).toEqual(['create', 'delete', 'update']);
       expect(caps('auth/break-glass/users/someone-else')).toEqual([]);
       expect(canAccess(report.vaults[0], 'forge-group:lab:vault-operators', 'auth/break-glass/users/emergency')).toEqual([]);
+    });
+
+    test("the role's people may send only the password when writing the account: token_policies or token_period there would give it any policy or an endless token", async () => {
+      // GIVEN the admin role's policy as Vault's HCL parser reads it
+      const admin = Object.values(resourcesOf(json, 'vault_policy')).find((p: any) => p.name === 'human_admin') as { policy: string };
+      // WHEN
+      const parsed = (await parse('policy.hcl', admin.policy)) as { path: Record<string, unknown[]> };
+      // THEN Vault refuses any other parameter on the user path (hashicorp/vault vault/acl.go, AllowOperation)
+      expect(parsed.path['auth/break-glass/users/emergency']).toEqual([{ capabilities: ['create', 'update', 'delete'], allowed_parameters: { password: [] } }]);
     });
 
     test('the configured token TTL reaches the mount tune', () => {

@@ -1,3 +1,4 @@
+import { parse } from '@cdktf/hcl2json';
 import { PolicyDocument } from '../constructs/policy/policy-document';
 import { renderPolicyHcl } from '../constructs/private/render-hcl';
 import { parsePolicyHcl } from './support/hcl';
@@ -14,6 +15,28 @@ describe('PolicyDocument and renderPolicyHcl', () => {
       'kvv2/data/webapp/*': ['create', 'read', 'update', 'patch'],
       'kvv2/metadata/webapp/*': ['list'],
     });
+  });
+
+  test('allowed parameters reach the real HCL parser as allowed_parameters, each with any value', async () => {
+    // GIVEN
+    const doc = new PolicyDocument().allow('auth/userpass/users/alice', ['create', 'update'], ['password']).read('sys/health');
+    // WHEN
+    const parsed = (await parse('policy.hcl', renderPolicyHcl(doc.rules))) as { path: Record<string, unknown[]> };
+    // THEN
+    expect(parsed.path).toEqual({
+      'auth/userpass/users/alice': [{ capabilities: ['create', 'update'], allowed_parameters: { password: [] } }],
+      'sys/health': [{ capabilities: ['read'] }],
+    });
+  });
+
+  test('fails when a path is granted once with allowed parameters and once without: one stanza holds one list', () => {
+    const doc = new PolicyDocument().allow('auth/userpass/users/alice', ['create'], ['password']);
+    expect(() => doc.allow('auth/userpass/users/alice', ['update'])).toThrow(/policy path "auth\/userpass\/users\/alice" is granted once with allowed parameters \["password"\] and once with any parameter/);
+  });
+
+  test("fails when allowed parameters are empty or '*', which Vault reads as any parameter", () => {
+    expect(() => new PolicyDocument().allow('kv/a', ['update'], [])).toThrow(/policy path "kv\/a": allowed parameters \[\] must name at least one request parameter/);
+    expect(() => new PolicyDocument().allow('kv/a', ['update'], ['*'])).toThrow(/allowed parameters \["\*"\] must name at least one request parameter, each of \[A-Za-z0-9_.-\] \(no '\*'\)/);
   });
 
   test('capabilities granted twice on one path are combined into one stanza', async () => {

@@ -105,9 +105,12 @@ export class BreakGlassLogin extends Construct {
   /**
    * Lets `grantee` create the account with its password, replace the password and remove the
    * account (`auth/<mountPath>/users/<username>`): whoever prepares the sealed envelope and closes it
-   * after use. Reading the user shows no password (path_users.go, pathUserRead).
+   * after use. Reading the user shows no password (path_users.go, pathUserRead). The write may send
+   * `password` only: the same endpoint takes token_policies, token_period and token_ttl
+   * (pathUserWrite), which would let the writer log in with any policy of the Vault or a token that
+   * never expires.
    */
   public grantManageUser(grantee: IPolicyGrantee): void {
-    grantee.allow(`auth/${this.mountPath}/users/${this.username}`, MANAGE_USER);
+    grantee.allow(`auth/${this.mountPath}/users/${this.username}`, MANAGE_USER, ['password']);
   }
 }

@@ -8,8 +8,11 @@ import { renderPolicyHcl } from './private/render-hcl';
 
 /** Anything rules can be granted to: a `VaultPolicy`, or a bare `PolicyDocument`. */
 export interface IPolicyGrantee {
-  /** Grants `capabilities` on `path` (a Vault policy path, with its `*` and `+` globs). */
-  allow(path: string, capabilities: readonly Capability[]): unknown;
+  /**
+   * Grants `capabilities` on `path` (a Vault policy path, with its `*` and `+` globs); with
+   * `allowedParameters`, a create or update there may send only those parameters.
+   */
+  allow(path: string, capabilities: readonly Capability[], allowedParameters?: readonly string[]): unknown;
 }
 
 /**
@@ -65,9 +68,9 @@ export class VaultPolicy extends Construct implements IVaultPolicy, IPolicyGrant
     });
   }
 
-  /** Grants `capabilities` on `path`; the rules are rendered to HCL at synthesis. */
-  public allow(path: string, capabilities: readonly Capability[]): this {
-    this.document.allow(path, capabilities);
+  /** Grants `capabilities` on `path`, limited to `allowedParameters` when given; the rules are rendered to HCL at synthesis. */
+  public allow(path: string, capabilities: readonly Capability[], allowedParameters?: readonly string[]): this {
+    this.document.allow(path, capabilities, allowedParameters);
     return this;
   }
 

@@ -1,5 +1,5 @@
 import { Capability, isCapability, LIST, READ, READ_LIST, READ_WRITE } from './capabilities';
-import { invalidPolicyPath, unknownCapability } from '../private/errors';
+import { invalidAllowedParameters, invalidPolicyPath, mixedAllowedParameters, unknownCapability } from '../private/errors';
 
 /** One `path "…" { capabilities = [...] }` stanza of a Vault policy. */
 export interface PolicyRule {
@@ -7,7 +7,16 @@ export interface PolicyRule {
   readonly path: string;
   /** What the rule allows on the path. */
   readonly capabilities: readonly Capability[];
+  /**
+   * The only request parameters a create or update on the path may send, with any value (Vault's
+   * `allowed_parameters`; hashicorp/vault vault/acl.go, AllowOperation refuses any other key).
+   * @default - any parameter
+   */
+  readonly allowedParameters?: readonly string[];
 }
+
+/** A request parameter name as an API endpoint takes it, e.g. `password`; no `*`, which would allow all. */
+const PARAMETER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /**
  * Segments of letters, digits, `_`, `.`, `-` or a lone `+`, joined by single slashes, with an
@@ -21,22 +30,37 @@ const VALID_PATH = /^(?:[A-Za-z0-9_.\-]+|\+)(?:\/(?:[A-Za-z0-9_.\-]+|\+))*\/?\*?
  */
 export class PolicyDocument {
   private readonly byPath = new Map<string, Set<Capability>>();
+  private readonly parametersByPath = new Map<string, readonly string[]>();
 
   public constructor(rules: readonly PolicyRule[] = []) {
-    rules.forEach((r) => this.allow(r.path, r.capabilities));
+    rules.forEach((r) => this.allow(r.path, r.capabilities, r.allowedParameters));
   }
 
-  /** Grants `capabilities` on `path`; capabilities of a path already present are combined. */
-  public allow(path: string, capabilities: readonly Capability[]): this {
+  /**
+   * Grants `capabilities` on `path`; capabilities of a path already present are combined. With
+   * `allowedParameters`, a create or update on the path may send only those parameters; every grant
+   * of one path must then name the same ones, since one stanza holds them all.
+   */
+  public allow(path: string, capabilities: readonly Capability[], allowedParameters?: readonly string[]): this {
     if (!VALID_PATH.test(path)) {
       throw new Error(invalidPolicyPath(path));
     }
     for (const c of capabilities) {
       if (!isCapability(c)) throw new Error(unknownCapability(path, c));
     }
-    const existing = this.byPath.get(path) ?? new Set<Capability>();
-    capabilities.forEach((c) => existing.add(c));
-    this.byPath.set(path, existing);
+    const parameters = allowedParameters === undefined ? undefined : [...new Set(allowedParameters)].sort();
+    const badParameter = parameters?.find((p) => !PARAMETER_NAME.test(p));
+    if (parameters?.length === 0 || badParameter !== undefined) {
+      throw new Error(invalidAllowedParameters(path, allowedParameters ?? []));
+    }
+    const existing = this.byPath.get(path);
+    if (existing && String(this.parametersByPath.get(path)) !== String(parameters)) {
+      throw new Error(mixedAllowedParameters(path, this.parametersByPath.get(path), parameters));
+    }
+    const caps = existing ?? new Set<Capability>();
+    capabilities.forEach((c) => caps.add(c));
+    this.byPath.set(path, caps);
+    if (parameters) this.parametersByPath.set(path, parameters);
     return this;
   }
 
@@ -62,7 +86,7 @@ export class PolicyDocument {
 
   /** Adds every rule of another document. */
   public merge(other: PolicyDocument): this {
-    other.rules.forEach((r) => this.allow(r.path, r.capabilities));
+    other.rules.forEach((r) => this.allow(r.path, r.capabilities, r.allowedParameters));
     return this;
   }
 
@@ -70,7 +94,10 @@ export class PolicyDocument {
   public get rules(): PolicyRule[] {
     return [...this.byPath.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([path, caps]) => ({ path, capabilities: canonicalOrder(caps) }));
+      .map(([path, caps]) => {
+        const allowedParameters = this.parametersByPath.get(path);
+        return { path, capabilities: canonicalOrder(caps), ...(allowedParameters ? { allowedParameters: [...allowedParameters] } : {}) };
+      });
   }
 
   /** Whether the document has no rule. */

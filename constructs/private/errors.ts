@@ -16,6 +16,15 @@ export function unknownCapability(path: string, capability: string): string {
   return `policy path ${JSON.stringify(path)}: unknown capability ${JSON.stringify(capability)}; use one of create, read, update, patch, delete, list, sudo, deny, subscribe, recover`;
 }
 
+export function invalidAllowedParameters(path: string, parameters: readonly string[]): string {
+  return `policy path ${JSON.stringify(path)}: allowed parameters ${JSON.stringify(parameters)} must name at least one request parameter, each of [A-Za-z0-9_.-] (no '*'); leave them out to allow any`;
+}
+
+export function mixedAllowedParameters(path: string, before: readonly string[] | undefined, now: readonly string[] | undefined): string {
+  const show = (p: readonly string[] | undefined) => (p ? JSON.stringify(p) : 'any parameter');
+  return `policy path ${JSON.stringify(path)} is granted once with allowed parameters ${show(before)} and once with ${show(now)}; a path's stanza holds one list, so grant the path with the same parameters each time`;
+}
+
 export function ttlOrder(construct: string, maxProp: string, maxValue: number, minProp: string, minValue: number): string {
   return `${construct}: '${maxProp}' (${maxValue}) must be >= '${minProp}' (${minValue})`;
 }

@@ -9,6 +9,9 @@ export function renderPolicyHcl(rules: readonly PolicyRule[]): string {
     throw new Error('a Vault policy needs at least one rule: Vault rejects an empty policy');
   }
   return rules
-    .map((r) => `path ${JSON.stringify(r.path)} {\n  capabilities = [${r.capabilities.map((c) => JSON.stringify(c)).join(', ')}]\n}\n`)
+    .map((r) => {
+      const parameters = r.allowedParameters ? `  allowed_parameters = {\n${r.allowedParameters.map((p) => `    ${JSON.stringify(p)} = []\n`).join('')}  }\n` : '';
+      return `path ${JSON.stringify(r.path)} {\n  capabilities = [${r.capabilities.map((c) => JSON.stringify(c)).join(', ')}]\n${parameters}}\n`;
+    })
     .join('\n');
 }
