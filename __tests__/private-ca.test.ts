@@ -276,6 +276,12 @@ describe('VP-TLS-1: no VaultConnection skips TLS verification', () => {
     expect(tlsFindings(stack)).toEqual([{ path: 'cluster/Vso', message: expect.stringMatching(/defaultVaultConnection\.skipTLSVerify: true/) }]);
   });
 
+  test("GIVEN the VSO chart's default connection set to skip verification through a helm set entry THEN the pack reports the release", () => {
+    const stack = packedStack();
+    new Release(stack, 'Vso', { name: 'vso', chart: VSO_CHART.chart, repository: VSO_CHART.repository, version: VSO_CHART.version, set: [{ name: 'defaultVaultConnection.skipTLSVerify', value: 'true' }] });
+    expect(tlsFindings(stack)).toEqual([{ path: 'cluster/Vso', message: expect.stringMatching(/defaultVaultConnection\.skipTLSVerify: true/) }]);
+  });
+
   test('GIVEN a GitOps file with a VaultConnection that skips verification THEN the pack reports the file', () => {
     const stack = packedStack();
     renderKubernetesObjects(new Construct(stack, 'Delivery'), [connection(true)], { mode: 'gitops', file: 'manifests/main/qnap.yaml' });

@@ -44,7 +44,11 @@ export const vaultConnectionsVerifyTls: Rule = {
       // The chart renders its `defaultVaultConnection` values as the VaultConnection `default`
       // (hashicorp/vault-secrets-operator chart/templates/default-vault-connection.yaml).
       const documents = Array.isArray(block.values) ? block.values : [];
-      const skipping = documents.some((doc) => skipsVerification((parseYaml(String(doc)) ?? {})?.defaultVaultConnection));
+      // A `set` entry overrides the values documents (hashicorp/terraform-provider-helm v3.1.1 helm/resource_helm_release.go, getValues).
+      const sets: unknown[] = Array.isArray(block.set) ? block.set : [];
+      const skipping =
+        documents.some((doc) => skipsVerification((parseYaml(String(doc)) ?? {})?.defaultVaultConnection)) ||
+        sets.some((s) => (s as { name?: unknown }).name === 'defaultVaultConnection.skipTLSVerify' && String((s as { value?: unknown }).value) === 'true');
       return skipping ? [`the Vault Secrets Operator release sets defaultVaultConnection.skipTLSVerify: true; ${FIX.replace('caCertSecretRef', 'defaultVaultConnection.caCertSecret')}`] : [];
     }
     if (TerraformStack.isStack(construct)) {
