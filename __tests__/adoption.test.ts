@@ -8,9 +8,9 @@ import { QnapStack } from '../stacks/qnap-stack';
 import { VaultEnvironmentStack } from '../stacks/vault-environment-stack';
 import { buildTestLab, exampleConfig, exampleConfigError, exampleConfigWith, findResource, synthStack, TerraformJson, vaultTestStack } from './support/synth';
 
-// Import IDs are those terraform-provider-vault v5.6.0 documents in website/docs/r/<type>.html.md,
+// Import IDs are those terraform-provider-vault v5.7.0 documents in website/docs/r/<type>.html.md,
 // section "Import"; ForceNew attributes are read in vault/resource_mount.go, resource_auth_backend.go
-// and resource_jwt_auth_backend.go of that version.
+// and resource_jwt_auth_backend.go of that version (both unchanged from v5.6.0).
 
 interface ImportBlock {
   readonly id: string;

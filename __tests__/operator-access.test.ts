@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing } from 'cdktf';
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { effectiveCapabilities } from '../access/path-matcher';
 import { LabConfig } from '../config/schema';
 import { OidcAuthBackend } from '../constructs/oidc-auth-backend';
 import { OidcLoginRole } from '../constructs/oidc-login-role';
 import { VaultPolicy } from '../constructs/vault-policy';
-import { humanPolicyName } from '../stacks/operator-access';
+import { humanPolicyName, oidcClientSecretVariableName } from '../stacks/operator-access';
 import { Annotation, synthErrors } from './support/annotations';
 import { parsePolicyHcl } from './support/hcl';
 import { buildTestLab, exampleConfigError, exampleConfigWith, resourcesOf, synthStack, TerraformJson, vaultTestStack } from './support/synth';
@@ -34,6 +34,8 @@ beforeAll(() => {
     // tests that replace its apps with a generated fleet keep a valid config).
     config = exampleConfigWith((raw) => {
       raw.environments.main.operators.roles.find((r: any) => r.name === 'operator').readAppConfig = ['webapp'];
+      // A rotated secret on main; the sandbox keeps the default version.
+      raw.environments.main.operators.oidc.clientSecretVersion = 2;
     });
     const { stacks } = buildTestLab(config);
     errors = { main: synthErrors(stacks.main), sandbox: synthErrors(stacks.sandbox) };
@@ -43,7 +45,7 @@ beforeAll(() => {
   }
 });
 
-const oidcBackends = (env: Env) => Object.values(resourcesOf(json[env], 'vault_auth_backend')).filter((b: any) => b.type === 'oidc');
+const oidcBackends = (env: Env) => Object.values(resourcesOf(json[env], 'vault_jwt_auth_backend')).filter((b: any) => b.type === 'oidc');
 const oidcRoles = (env: Env) => Object.values(resourcesOf(json[env], 'vault_jwt_auth_backend_role')).filter((r: any) => r.role_type === 'oidc') as any[];
 const roleNamed = (env: Env, name: string) => oidcRoles(env).find((r) => r.role_name === name);
 
@@ -69,6 +71,27 @@ describe('the oidc auth method of the example lab', () => {
     expect(backends).toHaveLength(1);
     expect(backends[0].path).toBe(config.environments[env].operators?.oidc.authPath ?? 'oidc');
     expect(backends[0].tune[0].listing_visibility).toBe('unauth');
+  });
+
+  test.each(ENVS)("%s configures the method: the forge's discovery URL and issuer, the client id, the first role as default", (env) => {
+    const operators = config.environments[env].operators!;
+    const [backend] = oidcBackends(env) as any[];
+    expect(backend).toEqual(
+      expect.objectContaining({ oidc_discovery_url: operators.oidc.discoveryUrl, bound_issuer: operators.oidc.discoveryUrl, oidc_client_id: operators.oidc.clientId, default_role: operators.roles[0].name }),
+    );
+  });
+
+  test.each([['main', 2], ['sandbox', 1]] as const)('%s sends the client secret write-only, from its own required ephemeral variable, at version %d', (env, version) => {
+    const [backend] = oidcBackends(env) as any[];
+    const name = oidcClientSecretVariableName(env);
+    expect(backend.oidc_client_secret_wo).toBe(`\${var.${name}}`);
+    expect(backend.oidc_client_secret_wo_version).toBe(version);
+    // No default and not nullable: Terraform refuses a plan without TF_VAR_<name>, naming it.
+    expect(json[env].variable?.[name]).toEqual({ type: 'string', description: expect.any(String), sensitive: true, nullable: false, ephemeral: true });
+  });
+
+  test.each(ENVS)('%s mounts no vault_auth_backend of type oidc beside it', (env) => {
+    expect(Object.values(resourcesOf(json[env], 'vault_auth_backend')).filter((b: any) => b.type === 'oidc')).toEqual([]);
   });
 
   test.each(ENVS)('%s has a role per configured role, bound to its forge groups and to the forge client id', (env) => {
@@ -132,8 +155,11 @@ describe('the OIDC client secret', () => {
         : [];
 
   test.each(ENVS)('is in no key or value of the %s JSON, even when set in the environment of the synthesis', (env) => {
-    const found = strings(json[env]).filter((s) => s.value.includes(SECRET_SENTINEL) || /client_secret/.test(s.value));
-    expect(found).toEqual([]);
+    expect(strings(json[env]).filter((s) => s.value.includes(SECRET_SENTINEL))).toEqual([]);
+  });
+
+  test.each(ENVS)('%s sets no oidc_client_secret, the attribute the provider keeps in state', (env) => {
+    expect(strings(json[env]).filter((s) => /\.oidc_client_secret$/.test(s.at))).toEqual([]);
   });
 });
 
@@ -170,7 +196,7 @@ describe('the admin policy, as the HCL parser reads it', () => {
     expect(rules.filter((r) => r.capabilities.includes('sudo') && /[*+]/.test(r.path))).toEqual([]);
   });
 
-  test('revokes a lease and a token by accessor, seals, and rotates the forge client secret', async () => {
+  test("revokes a lease and a token by accessor, seals, and writes the oidc method's config (while Terraform cannot run)", async () => {
     const rules = await policyRules('main', humanPolicyName('admin'));
     expect(effectiveCapabilities([rules], 'sys/leases/revoke')).toContain('update');
     expect(effectiveCapabilities([rules], 'auth/token/revoke-accessor')).toContain('update');
@@ -200,6 +226,13 @@ describe('the operators config', () => {
       raw.environments.main.operators.oidc.discoveryUrl = 'https://git.lab.example.net';
     });
     expect(error.message).toMatch(/environments\.main\.operators\.oidc\.discoveryUrl = "https:\/\/git\.lab\.example\.net": must end with '\/'/);
+  });
+
+  test('fails when the client secret version is 0', () => {
+    const error = exampleConfigError((raw) => {
+      raw.environments.main.operators.oidc.clientSecretVersion = 0;
+    });
+    expect(error.message).toMatch(/environments\.main\.operators\.oidc\.clientSecretVersion = 0: must be at least 1; raise it to send a new client secret/);
   });
 
   test('fails when a group names a team with a capital letter, which the groups claim never holds', () => {
@@ -233,24 +266,48 @@ describe('the operators config', () => {
 });
 
 describe('the constructs', () => {
-  const backendProps = { vaultAddress: 'https://vault.test.example:8200', discoveryUrl: 'https://git.test.example/', clientId: 'vault-test' };
+  const backendProps = (stack: TerraformStack) => ({
+    vaultAddress: 'https://vault.test.example:8200',
+    discoveryUrl: 'https://git.test.example/',
+    clientId: 'vault-test',
+    clientSecret: new TerraformVariable(stack, 'oidc_client_secret', { type: 'string' }).stringValue,
+  });
+
+  test('fails when the OidcAuthBackend client secret is a literal, without printing it', () => {
+    const stack = vaultTestStack();
+    const create = () => new OidcAuthBackend(stack, 'Oidc', { ...backendProps(stack), clientSecret: 'literal-secret-9f2c' });
+    expect(create).toThrow(/OidcAuthBackend: 'clientSecret' must be a reference to an ephemeral value/);
+    expect(create).not.toThrow(/literal-secret-9f2c/);
+  });
+
+  test('fails when the OidcAuthBackend client secret version is below 1', () => {
+    const stack = vaultTestStack();
+    expect(() => new OidcAuthBackend(stack, 'Oidc', { ...backendProps(stack), clientSecretVersion: 0 })).toThrow(/OidcAuthBackend: 'clientSecretVersion' \(0\) must be a whole number of at least 1/);
+  });
+
+  test("pins its stack's hashicorp/vault provider to the version with oidc_client_secret_wo", () => {
+    const stack = vaultTestStack();
+    new OidcAuthBackend(stack, 'Oidc', backendProps(stack));
+    expect(synthStack(stack).terraform?.required_providers?.vault?.version).toBe('5.7.0');
+  });
 
   test('fails when an OidcLoginRole binds no forge group', () => {
     const stack = vaultTestStack();
-    const backend = new OidcAuthBackend(stack, 'Oidc', backendProps);
+    const backend = new OidcAuthBackend(stack, 'Oidc', backendProps(stack));
     const policy = VaultPolicy.fromPolicyName(stack, 'P', 'human_x');
     expect(() => new OidcLoginRole(stack, 'Role', { backend, roleName: 'x', groups: [], policies: [policy] })).toThrow(/OidcLoginRole: 'groups' \(\[\]\) must list at least one forge group/);
   });
 
   test('fails when an OidcLoginRole group is a glob', () => {
     const stack = vaultTestStack();
-    const backend = new OidcAuthBackend(stack, 'Oidc', backendProps);
+    const backend = new OidcAuthBackend(stack, 'Oidc', backendProps(stack));
     const policy = VaultPolicy.fromPolicyName(stack, 'P', 'human_x');
     expect(() => new OidcLoginRole(stack, 'Role', { backend, roleName: 'x', groups: ['lab:*'], policies: [policy] })).toThrow(/'groups' .* holds "lab:\*"/);
   });
 
   test('fails when the OidcAuthBackend discovery URL is not the forge ROOT_URL with its slash', () => {
-    expect(() => new OidcAuthBackend(vaultTestStack(), 'Oidc', { ...backendProps, discoveryUrl: 'https://git.test.example' })).toThrow(/OidcAuthBackend: 'discoveryUrl' \("https:\/\/git\.test\.example"\) must be the forge's https ROOT_URL ending with '\/'/);
+    const stack = vaultTestStack();
+    expect(() => new OidcAuthBackend(stack, 'Oidc', { ...backendProps(stack), discoveryUrl: 'https://git.test.example' })).toThrow(/OidcAuthBackend: 'discoveryUrl' \("https:\/\/git\.test\.example"\) must be the forge's https ROOT_URL ending with '\/'/);
   });
 
   test('a role on an imported oidc method names its mount path as a literal and redirects to that mount', () => {
@@ -263,20 +320,21 @@ describe('the constructs', () => {
   });
 
   test('fails when the OidcAuthBackend Vault address has a path', () => {
-    expect(() => new OidcAuthBackend(vaultTestStack(), 'Oidc', { ...backendProps, vaultAddress: 'https://vault.test.example:8200/ui' })).toThrow(/'vaultAddress' .* must be the https address people open the Vault at, without a path/);
+    const stack = vaultTestStack();
+    expect(() => new OidcAuthBackend(stack, 'Oidc', { ...backendProps(stack), vaultAddress: 'https://vault.test.example:8200/ui' })).toThrow(/'vaultAddress' .* must be the https address people open the Vault at, without a path/);
   });
 });
 
 describe('docs/operators.md', () => {
   const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'operators.md'), 'utf8');
 
-  test.each(ENVS)('shows the config command of the %s Vault with the values of the example lab', (env) => {
-    const operators = config.environments[env].operators!;
-    const backend = new OidcAuthBackend(vaultTestStack(), 'Oidc', {
-      vaultAddress: config.environments[env].vault.address,
-      discoveryUrl: operators.oidc.discoveryUrl,
-      clientId: operators.oidc.clientId,
-    });
-    expect(doc).toContain(backend.configCommand(operators.roles[0].name));
+  test.each(ENVS)('tells where the %s client secret comes from: the variable the stack reads', (env) => {
+    const [backend] = oidcBackends(env) as any[];
+    const variable = /^\$\{var\.([a-z0-9_]+)\}$/.exec(backend.oidc_client_secret_wo)![1];
+    expect(doc).toContain(`TF_VAR_${variable}`);
+  });
+
+  test('no longer has people write the config by hand', () => {
+    expect(doc).not.toMatch(/vault write auth\/\S+\/config/);
   });
 });

@@ -65,6 +65,11 @@ export const operatorsOidcSchema = z.strictObject({
   clientId: singleLine('an OAuth2 client id', 255),
   /** Which forge issues the tokens: the claim names follow from it (constructs/human-login-profiles.ts). */
   profile: z.enum(Object.keys(HUMAN_LOGIN_PROFILES) as [keyof typeof HUMAN_LOGIN_PROFILES, ...(keyof typeof HUMAN_LOGIN_PROFILES)[]]),
+  /**
+   * Version of the client secret (`TF_VAR_oidc_client_secret_<env>`): raise it to send a new secret
+   * to Vault when the forge's application gets one (docs/operators.md, "Rotating the client secret"). @default 1
+   */
+  clientSecretVersion: z.number().int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1; raise it to send a new client secret' }).max(1_000_000).optional(),
   /** Mount path of the `oidc` auth method under `auth/`; another than the default needs `vault login -path=<authPath>`. @default 'oidc' */
   authPath: mountPath.optional(),
 });

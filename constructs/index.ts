@@ -50,6 +50,7 @@ export { KubernetesAuthRole, type KubernetesAuthRoleProps } from './kubernetes-a
 export { type DeliveryOutput } from './kubernetes-objects';
 export { type IKvV1Mount, KvV1Mount, type KvV1MountProps } from './kv-v1-mount';
 export { type IKvV2Mount, KvV2Mount, type KvV2MountProps } from './kv-v2-mount';
+export { pinVaultProviderVersion, VAULT_PROVIDER_VERSION } from './vault-provider-version';
 export { type IOidcAuthBackend, OIDC_CLI_REDIRECT_URI, OIDC_DEFAULT_MOUNT_PATH, OidcAuthBackend, type OidcAuthBackendProps } from './oidc-auth-backend';
 export { OIDC_LOGIN_ROLE_DEFAULTS, OidcLoginRole, type OidcLoginRoleProps } from './oidc-login-role';
 export { CAPABILITIES, type Capability, DENY, LIST, READ, READ_LIST, READ_WRITE, UPDATE } from './policy/capabilities';

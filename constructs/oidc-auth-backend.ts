@@ -1,8 +1,10 @@
-import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
+import { JwtAuthBackend } from '@cdktf/provider-vault/lib/jwt-auth-backend';
+import { Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { HUMAN_LOGIN_PROFILES, HumanLoginProfile } from './human-login-profiles';
 import { validateMountPath } from './kv-v2-mount';
 import { invalidProp, requireLiteral } from './private/errors';
+import { pinVaultProviderVersion } from './vault-provider-version';
 
 /**
  * Where the vault CLI listens for the forge's redirect during `vault login -method=oidc`: localhost,
@@ -41,6 +43,19 @@ export interface OidcAuthBackendProps {
   readonly clientId: string;
   /** The claim names of the forge's ID tokens. @default HUMAN_LOGIN_PROFILES.forgejo */
   readonly profile?: HumanLoginProfile;
+  /**
+   * The OAuth2 client secret the forge issued: a reference to an ephemeral value, such as an
+   * ephemeral variable's `value`, never a literal (it would be written into the synthesized JSON).
+   * It reaches Vault only through the write-only `oidc_client_secret_wo`, so neither plan nor state
+   * holds it; it must be set on every plan of the stack (see `clientSecretVersion`).
+   */
+  readonly clientSecret: string;
+  /**
+   * Version of the client secret: raise it to send a new secret to Vault (rotation). @default 1
+   */
+  readonly clientSecretVersion?: number;
+  /** The role `vault login -method=oidc` uses without `role=`. @default - none: people name the role */
+  readonly defaultRole?: string;
   /** Mount path under `auth/`; another than the default needs `-path=<mountPath>` at login. @default OIDC_DEFAULT_MOUNT_PATH ('oidc') */
   readonly mountPath?: string;
   /** Description of the auth method in Vault. @default 'People, through the forge's OIDC' */
@@ -49,17 +64,17 @@ export interface OidcAuthBackendProps {
 
 /**
  * Vault's `oidc` auth method for people: the forge is the identity provider, roles
- * ({@link OidcLoginRole}) map forge groups to policies.
+ * ({@link OidcLoginRole}) map forge groups to policies. Terraform manages the mount and its whole
+ * config, the client secret through the write-only `oidc_client_secret_wo` of hashicorp/vault 5.7.0
+ * (the stack's provider is pinned to it: {@link pinVaultProviderVersion}).
  *
- * The method's config (discovery URL, client id, client secret) is not a Terraform resource here.
- * Vault refuses a client id without its secret (hashicorp/vault-plugin-auth-jwt path_config.go,
- * pathConfigWrite), and the pinned provider (hashicorp/vault 5.6.0) can only send that secret
- * through `oidc_client_secret`, which Terraform keeps in state; its write-only
- * `oidc_client_secret_wo` arrives in 5.7.0 (vault/resource_jwt_auth_backend.go). A config Terraform
- * managed without the secret would also erase one written by hand, since every config write replaces
- * each field it omits (pathConfigWrite builds the config from the request alone). So Terraform
- * mounts the method and its roles, and the config is written once, the secret read from stdin,
- * with the command {@link OidcAuthBackend.configCommand} prints (docs/operators.md).
+ * The provider sends that secret with every write of the config once `oidc_client_secret_wo_version`
+ * is set, and Vault needs it there: each config write replaces the whole config and refuses a client
+ * id without its secret (hashicorp/vault-plugin-auth-jwt path_config.go, pathConfigWrite). The
+ * provider also requires the write-only value whenever the version is set (RequiredWith in
+ * hashicorp/terraform-provider-vault vault/resource_jwt_auth_backend.go, checked by
+ * terraform-plugin-sdk helper/schema/schema.go validateRequiredWithAttribute), so every plan of the
+ * stack needs the secret, not only the one that rotates it.
  */
 export class OidcAuthBackend extends Construct implements IOidcAuthBackend {
   /** An `oidc` auth method enabled elsewhere (another stack, or by hand). */
@@ -83,8 +98,8 @@ export class OidcAuthBackend extends Construct implements IOidcAuthBackend {
   public readonly redirectUris: readonly string[];
   /** The forge's issuer (discovery URL and `bound_issuer`). */
   public readonly discoveryUrl: string;
-  /** The `vault_auth_backend` resource. */
-  public readonly resource: AuthBackend;
+  /** The `vault_jwt_auth_backend` resource of type `oidc`. */
+  public readonly resource: JwtAuthBackend;
 
   public constructor(scope: Construct, id: string, props: OidcAuthBackendProps) {
     super(scope, id);
@@ -92,7 +107,7 @@ export class OidcAuthBackend extends Construct implements IOidcAuthBackend {
     this.mountPath = props.mountPath ?? OIDC_DEFAULT_MOUNT_PATH;
     validateMountPath(name, 'mountPath', this.mountPath);
     for (const [prop, value] of [['discoveryUrl', props.discoveryUrl], ['clientId', props.clientId]] as const) {
-      requireLiteral(name, prop, value, 'the config command and the roles are built from it');
+      requireLiteral(name, prop, value, 'the method\'s config and the roles are built from it');
     }
     // The forge's `iss` is its AppURL with the trailing slash, and Vault's OIDC library requires the
     // discovery document's issuer to equal the discovery URL (coreos/go-oidc oidc.go, NewProvider).
@@ -106,31 +121,31 @@ export class OidcAuthBackend extends Construct implements IOidcAuthBackend {
     this.discoveryUrl = props.discoveryUrl;
     this.clientId = props.clientId;
     this.profile = { ...(props.profile ?? HUMAN_LOGIN_PROFILES.forgejo) };
-    this.resource = new AuthBackend(this, 'Resource', {
+    // The message names the prop, never the value: it may be the secret.
+    if (!Token.isUnresolved(props.clientSecret)) {
+      throw new Error(`${name}: 'clientSecret' must be a reference to an ephemeral value (e.g. an ephemeral variable's value), not a literal: a literal would be written into the synthesized JSON`);
+    }
+    const clientSecretVersion = props.clientSecretVersion ?? 1;
+    if (!Number.isInteger(clientSecretVersion) || clientSecretVersion < 1) {
+      throw new Error(invalidProp(name, 'clientSecretVersion', clientSecretVersion, 'must be a whole number of at least 1; raise it to send a new client secret'));
+    }
+    if (props.defaultRole !== undefined) requireLiteral(name, 'defaultRole', props.defaultRole);
+    this.resource = new JwtAuthBackend(this, 'Resource', {
       type: 'oidc',
       path: this.mountPath,
       description: props.description ?? "People, through the forge's OIDC",
+      oidcDiscoveryUrl: this.discoveryUrl,
+      boundIssuer: this.discoveryUrl,
+      oidcClientId: this.clientId,
+      ...(props.defaultRole !== undefined ? { defaultRole: props.defaultRole } : {}),
       // `unauth` lists the method on the UI's login page (hashicorp/vault vault/logical_system.go, listingVisibility).
       tune: [{ listingVisibility: 'unauth', tokenType: 'default-service' }],
     });
+    // The binding predates these attributes (hashicorp/terraform-provider-vault 5.7.0 adds them).
+    pinVaultProviderVersion(this);
+    this.resource.addOverride('oidc_client_secret_wo', props.clientSecret);
+    this.resource.addOverride('oidc_client_secret_wo_version', clientSecretVersion);
     this.backendPath = this.resource.path;
-  }
-
-  /**
-   * The one-time `vault write` of the method's config, for a shell: every value but the client
-   * secret, which the vault CLI reads from stdin (`oidc_client_secret=-` takes all of stdin verbatim,
-   * a trailing newline included: hashicorp/go-secure-stdlib kv-builder/builder.go). `defaultRole` is
-   * the role `vault login -method=oidc` uses without `role=`.
-   */
-  public configCommand(defaultRole: string): string {
-    return [
-      `vault write auth/${this.mountPath}/config`,
-      `oidc_discovery_url=${this.discoveryUrl}`,
-      `bound_issuer=${this.discoveryUrl}`,
-      `oidc_client_id=${this.clientId}`,
-      'oidc_client_secret=-',
-      `default_role=${defaultRole}`,
-    ].join(' ');
   }
 }
 

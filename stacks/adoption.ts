@@ -12,8 +12,8 @@ import { DEFAULT_TOKEN_RESOLVER } from '../rules/synthesized';
  * Adoption of objects that already exist on a Vault (`environments.<env>.adopt`): each declared
  * object is matched to the resource the stacks declare for it, which gets an `import` block (cdktf's
  * `TerraformResource.importFrom`), so the first plan imports it and changes it in place instead of
- * creating it. Import IDs are those of hashicorp/terraform-provider-vault v5.6.0 (website/docs/r/<type>.html.md,
- * "Import"); an attribute that forces the provider to replace the object (ForceNew in
+ * creating it. Import IDs are those of hashicorp/terraform-provider-vault v5.7.0, the same as in v5.6.0
+ * (website/docs/r/<type>.html.md, "Import"); an attribute that forces the provider to replace the object (ForceNew in
  * vault/resource_mount.go, resource_auth_backend.go, resource_jwt_auth_backend.go) must be the same
  * declared as existing and in the stack, or synthesis fails naming both.
  *

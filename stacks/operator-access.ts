@@ -1,3 +1,4 @@
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { DEFAULT_OPERATORS_AUTH_PATH } from '../config/schema-operators';
@@ -7,10 +8,16 @@ import { OidcAuthBackend } from '../constructs/oidc-auth-backend';
 import { OidcLoginRole } from '../constructs/oidc-login-role';
 import { grantAdminAccess, grantOperatorAccess } from '../constructs/policy/operator-grants';
 import { VaultPolicy } from '../constructs/vault-policy';
+import { ephemeralSecretVariable } from './ephemeral-variable';
 
 /** The policy of a human login role: `human_<role>`, a name no app policy can take (app names have no '_'). */
 export function humanPolicyName(roleName: string): string {
   return `human_${roleName}`;
+}
+
+/** The Terraform variable of an environment's OIDC client secret: `TF_VAR_oidc_client_secret_<env>`. */
+export function oidcClientSecretVariableName(environment: ClusterEnvironmentName): string {
+  return `oidc_client_secret_${environment}`;
 }
 
 /** What `addOperatorAccess` created: the auth method and the roles by name. */
@@ -31,10 +38,20 @@ export function addOperatorAccess(scope: Construct, config: LabConfig, environme
   if (!operators) return undefined;
   // A namespace construct keeps role ids (`Operators/Roles/<name>/…`) apart from the platform's own.
   const operatorsScope = new Construct(scope, 'Operators');
+  // Required on every plan of the stack, not only when the version changes (OidcAuthBackend explains why).
+  const clientSecret = ephemeralSecretVariable(
+    TerraformStack.of(scope),
+    oidcClientSecretVariableName(environment),
+    `The client secret of the forge's OAuth2 application ${operators.oidc.clientId} (docs/operators.md)`,
+    { required: true },
+  );
   const backend = new OidcAuthBackend(operatorsScope, 'OidcAuth', {
     vaultAddress: env.vault.address,
     discoveryUrl: operators.oidc.discoveryUrl,
     clientId: operators.oidc.clientId,
+    clientSecret: clientSecret.stringValue,
+    clientSecretVersion: operators.oidc.clientSecretVersion,
+    defaultRole: operators.roles[0].name,
     profile: HUMAN_LOGIN_PROFILES[operators.oidc.profile],
     mountPath: operators.oidc.authPath ?? DEFAULT_OPERATORS_AUTH_PATH,
   });

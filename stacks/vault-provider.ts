@@ -1,6 +1,7 @@
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
+import { pinVaultProviderVersion } from '../constructs/vault-provider-version';
 import { VaultEndpointConfig } from '../config/schema';
 import { vaultCaCertificate } from '../config/vault-ca';
 
@@ -39,7 +40,7 @@ export interface VaultProviderOptions {
  * A Vault provider of a stack, trusting `endpoint.caCert` when the config names one. `token` is
  * deliberately unset: the provider reads `VAULT_TOKEN` (an operator) or logs in with CI's JWT, so no
  * token is ever written to the synthesized JSON. Without `caCert`, `VAULT_CACERT` or the system trust
- * store verifies the Vault.
+ * store verifies the Vault. The stack runs the provider version the constructs are written for.
  */
 export function addVaultProvider(scope: Construct, endpoint: VaultEndpoint, options: VaultProviderOptions = {}): VaultProvider {
   const login = options.ciLogin ? ciLoginFromEnvironment(options.ciLogin, options.env ?? process.env) : undefined;
@@ -50,6 +51,7 @@ export function addVaultProvider(scope: Construct, endpoint: VaultEndpoint, opti
   // in preference to VAULT_CACERT, which is only its default (hashicorp/terraform-provider-vault
   // internal/provider/provider.go, "ca_cert_file"). A CA certificate is public: fine in the output.
   const caCertFile = ca ? new TerraformAsset(scope, `${id}-ca-cert`, { path: ca.realPath, type: AssetType.FILE }).path : undefined;
+  pinVaultProviderVersion(scope);
   return new VaultProvider(scope, id, {
     address: endpoint.address,
     ...(options.alias ? { alias: options.alias } : {}),

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { VAULT_PROVIDER_VERSION } from '../../../constructs/vault-provider-version';
 
 /** What the live suite found about its surroundings. */
 export interface LiveProbe {
@@ -38,7 +39,7 @@ export function decideLiveRun(probe: LiveProbe): LiveDecision {
 
 /** The providers the applied stacks use, as `required_providers` for the init probe. */
 export const PROBED_PROVIDERS = {
-  vault: { source: 'hashicorp/vault', version: '5.6.0' },
+  vault: { source: 'hashicorp/vault', version: VAULT_PROVIDER_VERSION },
   random: { source: 'hashicorp/random', version: '3.7.2' },
 };
 

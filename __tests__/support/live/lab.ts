@@ -12,6 +12,9 @@ export function liveLabConfig(versions?: Record<string, number>): LabConfig {
     c.apps = c.apps.filter((a: any) => a.name === 'webapp' || a.name === 'notifier');
     // No consumer moves to main: its copy would read the QNAP Vault, which the live suite has not.
     c.environments.qnap.bootstrap.consumers.forEach((x: any) => delete x.migration);
+    // No people's login: writing its config makes Vault fetch the forge's discovery document
+    // (hashicorp/vault-plugin-auth-jwt path_config.go, pathConfigWrite), and there is no forge.
+    delete c.environments.main.operators;
     const webapp = c.apps.find((a: any) => a.name === 'webapp');
     if (versions && webapp?.secretContract) webapp.secretContract.versions = versions;
   });
