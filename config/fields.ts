@@ -51,6 +51,14 @@ export const mountPath = z
   .regex(/^(?!.*(^|\/)\.{1,2}(\/|$))/, { message: "must not contain '.' or '..' segments (Vault would resolve them to another path)" });
 
 /**
+ * Whether two mount paths collide as Vault sees them: equal, or one inside the other (hashicorp/vault
+ * vault/router.go MountConflict refuses both).
+ */
+export function mountsOverlap(a: string, b: string): boolean {
+  return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+}
+
+/**
  * A path relative to the project root (where cdktf runs): never absolute, never through '..', so the
  * synthesized JSON neither ties itself to one machine nor reaches outside the project.
  */

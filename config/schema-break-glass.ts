@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { mountPath, ttlSeconds } from './fields';
+import { mountPath, mountsOverlap, ttlSeconds } from './fields';
 
 /**
  * The break-glass login of a cluster Vault (`environments.<env>.operators.breakGlass`), for when the
@@ -36,7 +36,7 @@ export const DEFAULT_BREAK_GLASS_AUTH_PATH = 'break-glass';
 export const DEFAULT_BREAK_GLASS_USERNAME = 'emergency';
 
 /**
- * The checks across `operators` (called from its schema): the role exists, the path is not the
+ * The checks across `operators` (called from its schema): the role exists, the path is clear of the
  * OIDC method's, the TTLs are in order.
  */
 export function checkBreakGlass(operators: { readonly breakGlass?: BreakGlassConfig; readonly roles: ReadonlyArray<{ readonly name: string }> }, ctx: z.RefinementCtx, oidcAuthPath: string): void {
@@ -50,11 +50,12 @@ export function checkBreakGlass(operators: { readonly breakGlass?: BreakGlassCon
       message: `names no entry of operators.roles (${roles.join(', ')}); name the role whose policy the break-glass account gets, usually the admin one`,
     });
   }
-  if ((breakGlass.authPath ?? DEFAULT_BREAK_GLASS_AUTH_PATH) === oidcAuthPath) {
+  const authPath = breakGlass.authPath ?? DEFAULT_BREAK_GLASS_AUTH_PATH;
+  if (mountsOverlap(authPath, oidcAuthPath)) {
     ctx.addIssue({
       code: 'custom',
       path: ['breakGlass', 'authPath'],
-      message: `is also operators.oidc.authPath (${oidcAuthPath}); the break-glass userpass method needs its own path, e.g. ${DEFAULT_BREAK_GLASS_AUTH_PATH}`,
+      message: `${authPath === oidcAuthPath ? 'is also' : 'is inside or above'} operators.oidc.authPath (${oidcAuthPath}); the break-glass userpass method needs its own path, e.g. ${DEFAULT_BREAK_GLASS_AUTH_PATH}`,
     });
   }
   const ttl = breakGlass.tokenTtl ?? DEFAULT_BREAK_GLASS_TOKEN_TTL;
