@@ -208,6 +208,15 @@ describe('mismatches between exposure and address', () => {
     }).toThrow(/environments\.main\.vaultServer\.exposure\.externalTrafficPolicy = "Cluster": .*networkPolicy\.clientCidrs \(192\.168\.1\.0\/24\) would never match; use 'Local'/);
   });
 
+  test('fails when a NetworkPolicy admits no client network, so every connection through the LoadBalancer would be dropped', () => {
+    // GIVEN the example's sandbox behind a LoadBalancer, WHEN its NetworkPolicy names in-cluster clients only
+    const error = exampleConfigError((raw) => {
+      delete raw.environments.sandbox.vaultServer.networkPolicy.clientCidrs;
+    });
+    // THEN
+    expect(error.message).toMatch(/environments\.sandbox\.vaultServer\.networkPolicy\.clientCidrs = \[\]: admits no network outside the cluster, so the NetworkPolicy drops every connection through environments\.sandbox\.vaultServer\.exposure/);
+  });
+
   test('fails when loadBalancerIP is not an IP address', () => {
     const error = exampleConfigError((raw) => {
       raw.environments.main.vaultServer.exposure.loadBalancerIP = 'vault.lab.example.net';

@@ -29,6 +29,15 @@ export function exposureConfigIssues(config: LabConfig): ConfigIssue[] {
         issues.push({ path: `${field}.loadBalancerIP`, value: exposure.loadBalancerIP, message: `differs from the IP address ${addressField} names (${address.host}); ${fix}` });
       }
       const clientCidrs = vaultServer.networkPolicy?.clientCidrs ?? [];
+      // The NetworkPolicy admits namespaces and clientCidrs only, and the load balancer's traffic
+      // arrives from outside the cluster: without a client network nobody reaches the address.
+      if (vaultServer.networkPolicy && clientCidrs.length === 0) {
+        issues.push({
+          path: `environments.${env}.vaultServer.networkPolicy.clientCidrs`,
+          value: vaultServer.networkPolicy.clientCidrs ?? [],
+          message: `admits no network outside the cluster, so the NetworkPolicy drops every connection through ${field} (type loadBalancer); list the networks people and tools connect from, e.g. [192.168.1.0/24]`,
+        });
+      }
       if (exposure.externalTrafficPolicy === 'Cluster' && clientCidrs.length > 0) {
         issues.push({
           path: `${field}.externalTrafficPolicy`,
