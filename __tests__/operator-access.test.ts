@@ -1,3 +1,4 @@
+import { X509Certificate } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
@@ -20,6 +21,7 @@ import { buildTestLab, exampleConfigError, exampleConfigWith, resourcesOf, synth
 type Env = 'main' | 'sandbox';
 const ENVS: Env[] = ['main', 'sandbox'];
 const SECRET_SENTINEL = 'oidc-client-secret-sentinel-5d1f';
+const FORGE_CA_FILE = 'config/qnap-ca.pem';
 let config: LabConfig;
 let json: Record<Env, TerraformJson>;
 let errors: Record<Env, Annotation[]>;
@@ -36,6 +38,8 @@ beforeAll(() => {
       raw.environments.main.operators.roles.find((r: any) => r.name === 'operator').readAppConfig = ['webapp'];
       // A rotated secret on main; the sandbox keeps the default version.
       raw.environments.main.operators.oidc.clientSecretVersion = 2;
+      // A forge behind a private CA on main; the sandbox's trusts the system store.
+      raw.environments.main.operators.oidc.caCert = { file: FORGE_CA_FILE };
     });
     const { stacks } = buildTestLab(config);
     errors = { main: synthErrors(stacks.main), sandbox: synthErrors(stacks.sandbox) };
@@ -88,6 +92,18 @@ describe('the oidc auth method of the example lab', () => {
     expect(backend.oidc_client_secret_wo_version).toBe(version);
     // No default and not nullable: Terraform refuses a plan without TF_VAR_<name>, naming it.
     expect(json[env].variable?.[name]).toEqual({ type: 'string', description: expect.any(String), sensitive: true, nullable: false, ephemeral: true });
+  });
+
+  test("main fetches the forge's discovery document trusting the forge CA of its config, and only that CA", () => {
+    const [backend] = oidcBackends('main') as any[];
+    const expected = new X509Certificate(fs.readFileSync(path.join(__dirname, '..', FORGE_CA_FILE)));
+    expect(new X509Certificate(backend.oidc_discovery_ca_pem).fingerprint256).toBe(expected.fingerprint256);
+    expect(backend.oidc_discovery_ca_pem.match(/BEGIN CERTIFICATE/g)).toHaveLength(1);
+  });
+
+  test("the sandbox, without a forge CA in its config, leaves the forge's certificate to Vault's system trust store", () => {
+    const [backend] = oidcBackends('sandbox') as any[];
+    expect(backend).not.toHaveProperty('oidc_discovery_ca_pem');
   });
 
   test.each(ENVS)('%s mounts no vault_auth_backend of type oidc beside it', (env) => {
@@ -233,6 +249,13 @@ describe('the operators config', () => {
       raw.environments.main.operators.oidc.clientSecretVersion = 0;
     });
     expect(error.message).toMatch(/environments\.main\.operators\.oidc\.clientSecretVersion = 0: must be at least 1; raise it to send a new client secret/);
+  });
+
+  test('fails when the forge CA file holds a server certificate, not a CA', () => {
+    const error = exampleConfigError((raw) => {
+      raw.environments.main.operators.oidc.caCert = { file: '__tests__/fixtures/server-cert-not-ca.pem' };
+    });
+    expect(error.message).toMatch(/environments\.main\.operators\.oidc\.caCert\.file = "__tests__\/fixtures\/server-cert-not-ca\.pem": .*is not a CA certificate/);
   });
 
   test('fails when a group names a team with a capital letter, which the groups claim never holds', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { mountPath, singleLine, ttlSeconds, uniqueList, url } from './fields';
+import { mountPath, projectRelativePath, singleLine, ttlSeconds, uniqueList, url } from './fields';
 import { HUMAN_LOGIN_PROFILES } from '../constructs/human-login-profiles';
 import { OIDC_DEFAULT_MOUNT_PATH } from '../constructs/oidc-auth-backend';
 import { OIDC_LOGIN_ROLE_DEFAULTS } from '../constructs/oidc-login-role';
@@ -70,6 +70,12 @@ export const operatorsOidcSchema = z.strictObject({
    * to Vault when the forge's application gets one (docs/operators.md, "Rotating the client secret"). @default 1
    */
   clientSecretVersion: z.number().int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1; raise it to send a new client secret' }).max(1_000_000).optional(),
+  /**
+   * The private CA the forge's certificate chains to, as a PEM file inside the project (public: it is
+   * copied into the output). Vault fetches the forge's discovery document and keys over TLS with it
+   * (`oidc_discovery_ca_pem`). @default - the Vault server's system trust store
+   */
+  caCert: z.strictObject({ file: projectRelativePath('config/forge-ca.pem') }).optional(),
   /** Mount path of the `oidc` auth method under `auth/`; another than the default needs `vault login -path=<authPath>`. @default 'oidc' */
   authPath: mountPath.optional(),
 });

@@ -100,16 +100,25 @@ export function vaultCaCertificate(endpoint: { readonly caCert?: { readonly file
   return ca;
 }
 
-/** Every environment's CA file problem, as lab-config issues at `environments.<env>.vault.caCert.file`. */
+/**
+ * Every CA file problem, as lab-config issues at the field naming the file: each environment's
+ * `vault.caCert.file`, and the forge's `operators.oidc.caCert.file` of the cluster Vaults.
+ */
 export function vaultCaCertIssues(config: LabConfig, projectRoot?: string): ConfigIssue[] {
-  return (['qnap', 'main', 'sandbox'] as const).flatMap((env) => {
-    const endpoint = config.environments[env].vault;
+  const endpoints = [
+    ...(['qnap', 'main', 'sandbox'] as const).map((env) => ({ field: `environments.${env}.vault.caCert.file`, endpoint: config.environments[env].vault })),
+    ...(['main', 'sandbox'] as const).flatMap((env) => {
+      const oidc = config.environments[env].operators?.oidc;
+      return oidc ? [{ field: `environments.${env}.operators.oidc.caCert.file`, endpoint: oidc }] : [];
+    }),
+  ];
+  return endpoints.flatMap(({ field, endpoint }) => {
     try {
       vaultCaCertificate(endpoint, projectRoot);
       return [];
     } catch (e) {
       if (!(e instanceof VaultCaCertError)) throw e;
-      return [{ path: `environments.${env}.vault.caCert.file`, value: e.file, message: e.message }];
+      return [{ path: field, value: e.file, message: e.message }];
     }
   });
 }

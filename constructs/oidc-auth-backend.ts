@@ -54,6 +54,11 @@ export interface OidcAuthBackendProps {
    * Version of the client secret: raise it to send a new secret to Vault (rotation). @default 1
    */
   readonly clientSecretVersion?: number;
+  /**
+   * The CA certificate(s), PEM, the forge's certificate chains to: Vault fetches the discovery
+   * document and keys over TLS with them (`oidc_discovery_ca_pem`). @default - Vault's system trust store
+   */
+  readonly discoveryCaPem?: string;
   /** The role `vault login -method=oidc` uses without `role=`. @default - none: people name the role */
   readonly defaultRole?: string;
   /** Mount path under `auth/`; another than the default needs `-path=<mountPath>` at login. @default OIDC_DEFAULT_MOUNT_PATH ('oidc') */
@@ -137,6 +142,7 @@ export class OidcAuthBackend extends Construct implements IOidcAuthBackend {
       oidcDiscoveryUrl: this.discoveryUrl,
       boundIssuer: this.discoveryUrl,
       oidcClientId: this.clientId,
+      ...(props.discoveryCaPem !== undefined ? { oidcDiscoveryCaPem: props.discoveryCaPem } : {}),
       ...(props.defaultRole !== undefined ? { defaultRole: props.defaultRole } : {}),
       // `unauth` lists the method on the UI's login page (hashicorp/vault vault/logical_system.go, listingVisibility).
       tune: [{ listingVisibility: 'unauth', tokenType: 'default-service' }],

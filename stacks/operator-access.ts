@@ -2,6 +2,7 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ClusterEnvironmentName, LabConfig } from '../config/schema';
 import { DEFAULT_OPERATORS_AUTH_PATH } from '../config/schema-operators';
+import { vaultCaCertificate } from '../config/vault-ca';
 import { HUMAN_LOGIN_PROFILES } from '../constructs/human-login-profiles';
 import { IKvV2Mount } from '../constructs/kv-v2-mount';
 import { OidcAuthBackend } from '../constructs/oidc-auth-backend';
@@ -52,6 +53,7 @@ export function addOperatorAccess(scope: Construct, config: LabConfig, environme
     clientSecret: clientSecret.stringValue,
     clientSecretVersion: operators.oidc.clientSecretVersion,
     defaultRole: operators.roles[0].name,
+    discoveryCaPem: vaultCaCertificate(operators.oidc)?.pem,
     profile: HUMAN_LOGIN_PROFILES[operators.oidc.profile],
     mountPath: operators.oidc.authPath ?? DEFAULT_OPERATORS_AUTH_PATH,
   });
