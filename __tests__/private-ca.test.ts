@@ -96,6 +96,17 @@ describe('the Vault provider trusts the configured CA (ca_cert_file)', () => {
     expect(certificatesOf(fs.readFileSync(file, 'utf8'))).toEqual(EXAMPLE_CA);
   });
 
+  test("GIVEN a CA file with text around its certificate WHEN the provider's copy is synthesized THEN the copy holds the certificates only", () => {
+    // The example file starts with a comment: nothing of the file but its checked certificates reaches the output.
+    expect(fs.readFileSync(path.join(PROJECT, EXAMPLE_CA_FILE), 'utf8')).toMatch(/EXAMPLE/);
+    const stack = new TerraformStack(Testing.app(), 'qnap');
+    addVaultProvider(stack, exampleConfig().environments.qnap.vault);
+    const stackDir = path.join(Testing.fullSynth(stack), 'stacks', 'qnap');
+    const provider = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')).provider.vault[0];
+    const copy = fs.readFileSync(path.resolve(stackDir, provider.ca_cert_file), 'utf8');
+    expect(copy).toBe(loadVaultCaCertificate(EXAMPLE_CA_FILE, PROJECT).pem);
+  });
+
   test('GIVEN the example lab THEN the qnap stack trusts its CA and main, which names none, leaves VAULT_CACERT to the environment', () => {
     const { qnap, main } = exampleLab();
     expect(qnap.provider!.vault[0].ca_cert_file).toMatch(/^assets\/[^.][^/]*\/[0-9A-F]+\/qnap-ca\.pem$/);

@@ -1,9 +1,13 @@
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { pinVaultProviderVersion } from '../constructs/vault-provider-version';
 import { VaultEndpointConfig } from '../config/schema';
-import { vaultCaCertificate } from '../config/vault-ca';
+import { VaultCaCertificate, vaultCaCertificate } from '../config/vault-ca';
 
 /**
  * Set `VAULT_AUTH_METHOD=jwt` when synthesizing in CI: the provider then logs in with the forge's
@@ -50,7 +54,7 @@ export function addVaultProvider(scope: Construct, endpoint: VaultEndpoint, opti
   // (cdktf.out/stacks/<stack>), and the provider reads `ca_cert_file` from its working directory,
   // in preference to VAULT_CACERT, which is only its default (hashicorp/terraform-provider-vault
   // internal/provider/provider.go, "ca_cert_file"). A CA certificate is public: fine in the output.
-  const caCertFile = ca ? new TerraformAsset(scope, `${id}-ca-cert`, { path: ca.realPath, type: AssetType.FILE }).path : undefined;
+  const caCertFile = ca ? new TerraformAsset(scope, `${id}-ca-cert`, { path: checkedCaFile(ca), type: AssetType.FILE }).path : undefined;
   pinVaultProviderVersion(scope);
   return new VaultProvider(scope, id, {
     address: endpoint.address,
@@ -60,6 +64,33 @@ export function addVaultProvider(scope: Construct, endpoint: VaultEndpoint, opti
     maxLeaseTtlSeconds: 1200,
     ...(login ? { authLoginJwt: [{ mount: login.mount, role: login.role }] } : {}),
   });
+}
+
+/**
+ * A file holding exactly the certificates the config's CA file was checked for (`ca.pem`), named like
+ * it, for the copy into the output: whatever else that file holds (comments, a text dump, a key in a
+ * form the check does not recognize) stays out. cdktf copies an asset when the stack is synthesized;
+ * the file lives in this user's private folder, under the hash of its content, so runs (and parallel
+ * test workers) share one copy per CA and leave nothing else behind.
+ */
+function checkedCaFile(ca: VaultCaCertificate): string {
+  const { uid } = os.userInfo();
+  const root = path.join(os.tmpdir(), `vault-platform-ca-${uid}`);
+  fs.mkdirSync(root, { recursive: true, mode: 0o700 });
+  const owned = fs.lstatSync(root);
+  if (!owned.isDirectory() || owned.uid !== uid || (owned.mode & 0o077) !== 0) {
+    throw new Error(`${root} is not a folder private to this user; remove it and synthesize again`);
+  }
+  const folder = path.join(root, createHash('sha256').update(ca.pem).digest('hex').slice(0, 32));
+  fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const file = path.join(folder, path.basename(ca.file));
+  if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== ca.pem) {
+    // Written whole, then renamed: a parallel synthesis never copies half a file.
+    const partial = `${file}.${process.pid}`;
+    fs.writeFileSync(partial, ca.pem);
+    fs.renameSync(partial, file);
+  }
+  return file;
 }
 
 /** The JWT login a CI run asked for through the environment, or undefined for an operator's VAULT_TOKEN. */
