@@ -59,6 +59,20 @@ describe("the sandbox's human logins are its own", () => {
     expect(error.message).toMatch(/environments\.sandbox\.operators\.roles\[0\]\.groups\[1\] = "lab:vault-admins": is also environments\.main\.operators\.roles\[1\]\.groups\[0\]/);
   });
 
+  test("fails when a sandbox role admits the organization of a production team: every member of main's team is in it", () => {
+    const error = exampleConfigError((raw) => withOperators(raw, (sandbox) => (sandbox.roles[0].groups = ['lab'])));
+    expect(error.message).toMatch(/environments\.sandbox\.operators\.roles\[0\]\.groups\[0\] = "lab": shares members with environments\.main\.operators\.roles\[0\]\.groups\[0\] \(lab:vault-operators\)/);
+  });
+
+  test("fails when production admits a whole organization and the sandbox one of its teams: the sandbox's people would open production", () => {
+    const error = exampleConfigError((raw) =>
+      withOperators(raw, () => {
+        raw.environments.main.operators.roles[1].groups = ['Lab'];
+      }),
+    );
+    expect(error.message).toMatch(/environments\.sandbox\.operators\.roles\[0\]\.groups\[0\] = "lab:vault-sandbox-operators": shares members with environments\.main\.operators\.roles\[1\]\.groups\[0\] \(Lab\)/);
+  });
+
   test("fails when the sandbox's break-glass account has production's name (the default on both sides)", () => {
     const error = exampleConfigError((raw) => withOperators(raw, (sandbox) => delete sandbox.breakGlass.username));
     expect(error.message).toMatch(/environments\.sandbox\.operators\.breakGlass\.username = "emergency": is also environments\.main\.operators\.breakGlass\.username/);

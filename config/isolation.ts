@@ -161,19 +161,36 @@ function humanLoginIsolationIssues(config: LabConfig): ConfigIssue[] {
   if (!operators) return [];
   const production = productionHumanLogins(config);
   const at = 'environments.sandbox.operators';
-  const sandbox = [
+  const sandbox: Array<{ value: string; path: string; fix: string; group?: true }> = [
     { value: operators.oidc.clientId, path: `${at}.oidc.clientId`, fix: 'register an OAuth2 application of its own for the sandbox Vault (e.g. vault-sandbox)' },
     ...operators.roles.flatMap((role, i) =>
-      role.groups.map((group, j) => ({ value: group, path: `${at}.roles[${i}].groups[${j}]`, fix: 'bind the sandbox roles to forge teams of their own (e.g. lab:vault-sandbox-operators)' })),
+      role.groups.map((group, j) => ({ value: group, path: `${at}.roles[${i}].groups[${j}]`, fix: 'bind the sandbox roles to forge teams of their own (e.g. lab:vault-sandbox-operators)', group: true as const })),
     ),
     ...(operators.breakGlass
       ? [{ value: operators.breakGlass.username ?? DEFAULT_BREAK_GLASS_USERNAME, path: `${at}.breakGlass.username`, fix: 'give the sandbox account a name of its own (e.g. sandbox-emergency), with its own sealed envelope' }]
       : []),
   ];
+  const productionGroups = production.filter((p) => /\.groups\[\d+\]$/.test(p.configPath));
   return sandbox.flatMap((login) => {
     const hit = production.find((p) => p.value === login.value);
-    return hit ? [{ path: login.path, value: login.value, message: `is also ${hit.configPath}; ${login.fix}` }] : [];
+    if (hit) return [{ path: login.path, value: login.value, message: `is also ${hit.configPath}; ${login.fix}` }];
+    const wider = login.group ? productionGroups.find((p) => groupsShareMembers(p.value, login.value)) : undefined;
+    return wider
+      ? [{ path: login.path, value: login.value, message: `shares members with ${wider.configPath} (${wider.value}): an organization admits every member of its teams; ${login.fix}` }]
+      : [];
   });
+}
+
+/**
+ * Whether two forge groups admit the same people: an organization (`lab`) and one of its teams
+ * (`lab:ops`), whose members are all in the organization's groups claim too (go-gitea/gitea
+ * services/oauth2_provider/access_token.go GetOAuthGroupsForUser). Organization names compare
+ * without case, as the forge keeps them unique (its LowerName).
+ */
+function groupsShareMembers(a: string, b: string): boolean {
+  const org = (g: string) => g.split(':')[0].toLowerCase();
+  const isOrg = (g: string) => !g.includes(':');
+  return org(a) === org(b) && (isOrg(a) || isOrg(b));
 }
 
 /** Calls `visit` with every string leaf of `value` and the keys leading to it (array items by index). */
