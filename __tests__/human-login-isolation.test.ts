@@ -123,6 +123,13 @@ describe('VP-ISO-4: no sandbox login accepts a production login (the synthesized
     ]);
   });
 
+  test("a sandbox role bound to the organization of a production team is a finding: that team's members are in it", () => {
+    const stack = sandboxLogins('vault-sandbox', 'lab', 'sandbox-emergency');
+    expect(isolationViolations(stack, props).filter((v) => v.ruleId === 'VP-ISO-4').map((v) => v.message)).toEqual([
+      expect.stringMatching(/bound_claims\.groups = "lab" accepts production's login environments\.main\.operators\.roles\[1\]\.groups\[0\]/),
+    ]);
+  });
+
   test("the lab's isolation props carry production's human logins from the config", () => {
     const config = exampleConfigWith((raw) => withOperators(raw));
     expect(sandboxIsolationProps(config).productionHumanLogins).toEqual(productionHumanLogins(config));

@@ -170,7 +170,7 @@ function humanLoginIsolationIssues(config: LabConfig): ConfigIssue[] {
       ? [{ value: operators.breakGlass.username ?? DEFAULT_BREAK_GLASS_USERNAME, path: `${at}.breakGlass.username`, fix: 'give the sandbox account a name of its own (e.g. sandbox-emergency), with its own sealed envelope' }]
       : []),
   ];
-  const productionGroups = production.filter((p) => /\.groups\[\d+\]$/.test(p.configPath));
+  const productionGroups = production.filter(isForgeGroup);
   return sandbox.flatMap((login) => {
     const hit = production.find((p) => p.value === login.value);
     if (hit) return [{ path: login.path, value: login.value, message: `is also ${hit.configPath}; ${login.fix}` }];
@@ -181,13 +181,18 @@ function humanLoginIsolationIssues(config: LabConfig): ConfigIssue[] {
   });
 }
 
+/** Whether a production human login is a forge group of a role (`….roles[i].groups[j]`). */
+export function isForgeGroup(login: ProductionEndpoint): boolean {
+  return /\.groups\[\d+\]$/.test(login.configPath);
+}
+
 /**
  * Whether two forge groups admit the same people: an organization (`lab`) and one of its teams
  * (`lab:ops`), whose members are all in the organization's groups claim too (go-gitea/gitea
  * services/oauth2_provider/access_token.go GetOAuthGroupsForUser). Organization names compare
  * without case, as the forge keeps them unique (its LowerName).
  */
-function groupsShareMembers(a: string, b: string): boolean {
+export function groupsShareMembers(a: string, b: string): boolean {
   const org = (g: string) => g.split(':')[0].toLowerCase();
   const isOrg = (g: string) => !g.includes(':');
   return org(a) === org(b) && (isOrg(a) || isOrg(b));

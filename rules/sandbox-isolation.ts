@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Annotations, Aspects, IAspect, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { mentionsEndpoint, normalizeDirectory, ProductionEndpoint } from '../config/isolation';
+import { groupsShareMembers, isForgeGroup, mentionsEndpoint, normalizeDirectory, ProductionEndpoint } from '../config/isolation';
 import { StackJson, SynthesizedStack } from './synthesized';
 
 /** A state location production uses, which a sandbox stack may neither write nor read. */
@@ -127,7 +127,9 @@ export function isolationViolations(
     }
   }
   for (const login of humanLoginValues(synthesized.json)) {
-    for (const hit of (props.productionHumanLogins ?? []).filter((p) => p.value === login.value)) {
+    // A bound group also clashes with a production group it shares members with (an organization and its team).
+    const boundGroup = login.location.includes('bound_claims');
+    for (const hit of (props.productionHumanLogins ?? []).filter((p) => p.value === login.value || (boundGroup && isForgeGroup(p) && groupsShareMembers(p.value, login.value)))) {
       violations.push({
         ruleId: 'VP-ISO-4',
         construct: synthesized.ownerOf(login.location),
