@@ -52,7 +52,7 @@ describe("the child processes' compile cache (scripts/jest-child-code-cache.js, 
       expect(JSON.parse(plain.stdout)).toEqual({ isThis: true, filename: big, dirname: dir, other: 1, resolved: path.join(dir, 'other.js'), main: true, cached: true, length: 20000 });
       expect([first.stdout, second.stdout, first.stderr, second.stderr]).toEqual([plain.stdout, plain.stdout, '', '']);
       const key = createHash('sha256').update(big).update('\0').update(fs.readFileSync(big, 'utf8')).digest('hex');
-      expect(fs.readdirSync(path.join(os.tmpdir(), `jest-child-code-cache-${process.version}-${process.arch}`))).toContain(`${key}.bin`);
+      expect(fs.readdirSync(path.join(process.env.JEST_CHILD_CODE_CACHE_DIR!, `${process.version}-${process.arch}`))).toContain(`${key}.bin`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

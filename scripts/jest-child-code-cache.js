@@ -18,7 +18,8 @@ const vm = require('vm');
 
 /** Smaller files cost less to compile than to look up. */
 const MIN_SIZE = 16 * 1024;
-const DIR = path.join(os.tmpdir(), `jest-child-code-cache-${process.version}-${process.arch}`);
+/** Set by jest-global-setup.js, inside Jest's cache folder (so `jest --clearCache` clears it too). */
+const DIR = path.join(process.env.JEST_CHILD_CODE_CACHE_DIR ?? os.tmpdir(), `${process.version}-${process.arch}`);
 
 const compile = Module.prototype._compile;
 /** Scripts compiled without usable cached data: their code is saved when the process exits. */

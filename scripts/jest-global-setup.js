@@ -12,7 +12,8 @@ const path = require('path');
  */
 const CDKTF_APP_HEAP = '--max-old-space-size=4096';
 
-module.exports = () => {
+module.exports = (_globalConfig, projectConfig) => {
+  process.env.JEST_CHILD_CODE_CACHE_DIR = path.join(projectConfig.cacheDirectory, 'child-code-cache');
   const options = [process.env.NODE_OPTIONS, `--require ${JSON.stringify(path.join(__dirname, 'jest-child-code-cache.js'))}`];
   if (!/--max-old-space-size/.test(process.env.NODE_OPTIONS ?? '')) options.push(CDKTF_APP_HEAP);
   process.env.NODE_OPTIONS = options.filter(Boolean).join(' ');
