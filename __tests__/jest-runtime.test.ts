@@ -49,6 +49,9 @@ describe("the child processes' compile cache (scripts/jest-child-code-cache.js, 
       const second = report(process.env);
       // THEN all three see the same, and the second run found the code the first one kept
       expect(process.env.NODE_OPTIONS).toMatch(/--require .*jest-child-code-cache\.js/);
+      // cdktf-cli's own value for the app it runs, which it sets only when NODE_OPTIONS is unset
+      // (hashicorp/terraform-cdk packages/@cdktf/cli-core/src/lib/synth-stack.ts).
+      expect(process.env.NODE_OPTIONS).toMatch(/--max-old-space-size=4096/);
       expect(JSON.parse(plain.stdout)).toEqual({ isThis: true, filename: big, dirname: dir, other: 1, resolved: path.join(dir, 'other.js'), main: true, cached: true, length: 20000 });
       expect([first.stdout, second.stdout, first.stderr, second.stderr]).toEqual([plain.stdout, plain.stdout, '', '']);
       const key = createHash('sha256').update(big).update('\0').update(fs.readFileSync(big, 'utf8')).digest('hex');
