@@ -1,7 +1,7 @@
 import { parsePolicyHcl } from './support/hcl';
 import { validateAgainstCrd } from './support/crd';
 import { describeWithSchemas } from './support/schemas';
-import { buildTestLab, exampleConfig, findResource, resourcesOf, synthStack } from './support/synth';
+import { buildTestLab, exampleConfig, findResource, preparedExampleStackJson, resourcesOf, synthStack } from './support/synth';
 
 function preparedLab() {
   const lab = buildTestLab();
@@ -11,7 +11,7 @@ function preparedLab() {
 
 describe('the qnap stack', () => {
   test('mounts a KV v2 engine for infrastructure secrets and writes no secret value', () => {
-    const json = synthStack(preparedLab().qnap);
+    const json = preparedExampleStackJson('qnap');
     expect(findResource(json, 'vault_mount', { path: 'secret' })).toMatchObject({ type: 'kv', options: { version: '2' } });
     expect(resourcesOf(json, 'vault_kv_secret_v2')).toEqual({});
     expect(resourcesOf(json, 'vault_kv_secret')).toEqual({});
@@ -19,7 +19,7 @@ describe('the qnap stack', () => {
 
   test('each consumer gets a policy that reads exactly its one secret', async () => {
     const config = exampleConfig();
-    const json = synthStack(preparedLab().qnap);
+    const json = preparedExampleStackJson('qnap');
     for (const consumer of config.environments.qnap.bootstrap.consumers) {
       const policy = findResource(json, 'vault_policy', { name: `infra-${consumer.name}` });
       expect(await parsePolicyHcl(policy.policy)).toEqual({ [`secret/data/${consumer.kvPath}`]: ['read'] });
@@ -28,7 +28,7 @@ describe('the qnap stack', () => {
 
   test("each consumer's role is bound to exactly its ServiceAccount and namespace on the main cluster's auth mount", () => {
     const config = exampleConfig();
-    const json = synthStack(preparedLab().qnap);
+    const json = preparedExampleStackJson('qnap');
     for (const consumer of config.environments.qnap.bootstrap.consumers) {
       const role = findResource(json, 'vault_kubernetes_auth_backend_role', { role_name: consumer.name });
       expect(role).toMatchObject({
@@ -41,7 +41,7 @@ describe('the qnap stack', () => {
   });
 
   test('infra secret metadata is managed (reader recorded) but never deleted by Terraform and carries no value', () => {
-    const json = synthStack(preparedLab().qnap);
+    const json = preparedExampleStackJson('qnap');
     const metadata = findResource(json, 'vault_generic_endpoint', { path: 'secret/metadata/dns/provider' });
     expect(metadata.disable_delete).toBe(true);
     expect(Object.keys(JSON.parse(metadata.data_json))).toEqual(['custom_metadata']);
@@ -50,7 +50,7 @@ describe('the qnap stack', () => {
 
   test('the Kubernetes auth backend trusts the main cluster from config with the client JWT as reviewer (no reviewer token)', () => {
     const config = exampleConfig();
-    const json = synthStack(preparedLab().qnap);
+    const json = preparedExampleStackJson('qnap');
     expect(findResource(json, 'vault_auth_backend', { path: 'kubernetes-main' }).type).toBe('kubernetes');
     const k8s = Object.values(resourcesOf(json, 'vault_kubernetes_auth_backend_config')) as any[];
     expect(k8s).toHaveLength(1);
@@ -59,7 +59,7 @@ describe('the qnap stack', () => {
   });
 
   test('the root CA keeps its key in Vault (type internal), so state holds only the certificate', () => {
-    const json = synthStack(preparedLab().qnap);
+    const json = preparedExampleStackJson('qnap');
     const roots = Object.values(resourcesOf(json, 'vault_pki_secret_backend_root_cert')) as any[];
     expect(roots).toHaveLength(1);
     expect(roots[0].type).toBe('internal');
@@ -68,7 +68,7 @@ describe('the qnap stack', () => {
   });
 
   test("the PKI role issues exactly the main Vault's server names: no subdomains, globs, wildcards or localhost", () => {
-    const json = synthStack(preparedLab().qnap);
+    const json = preparedExampleStackJson('qnap');
     const role = findResource(json, 'vault_pki_secret_backend_role', { name: 'vault-server' });
     expect([...role.allowed_domains].sort()).toEqual(
       [
@@ -82,7 +82,7 @@ describe('the qnap stack', () => {
   });
 
   test('only the Vault server certificate identity may issue from the PKI role', async () => {
-    const json = synthStack(preparedLab().qnap);
+    const json = preparedExampleStackJson('qnap');
     const policy = findResource(json, 'vault_policy', { name: 'vault-server-tls' });
     expect(await parsePolicyHcl(policy.policy)).toEqual({ 'pki-bootstrap/issue/vault-server': ['update'] });
     expect(findResource(json, 'vault_kubernetes_auth_backend_role', { role_name: 'vault-server-tls' })).toMatchObject({
@@ -103,7 +103,7 @@ describe('the qnap stack', () => {
 describe('the main-cluster stack', () => {
   test('the bootstrap ServiceAccounts get system:auth-delegator (client JWT as reviewer) and nothing else', () => {
     const config = exampleConfig();
-    const json = synthStack(preparedLab().mainCluster);
+    const json = preparedExampleStackJson('mainCluster');
     const bindings = Object.values(resourcesOf(json, 'kubernetes_cluster_role_binding_v1')) as any[];
     expect(bindings).toHaveLength(1);
     expect(bindings[0].role_ref).toEqual({ api_group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' });
@@ -119,14 +119,14 @@ describe('the main-cluster stack', () => {
   });
 
   test('every bootstrap ServiceAccount is created after its namespace (referenced, not a literal name)', () => {
-    const json = synthStack(preparedLab().mainCluster);
+    const json = preparedExampleStackJson('mainCluster');
     for (const account of Object.values(resourcesOf(json, 'kubernetes_service_account_v1')) as any[]) {
       expect(account.metadata.namespace).toMatch(/^\$\{kubernetes_namespace_v1\.[^.]+\.metadata\[0\]\.name\}$/);
     }
   });
 
   test('the sandbox cluster has no bootstrap identities and no seal token', () => {
-    const json = synthStack(preparedLab().sandboxCluster);
+    const json = preparedExampleStackJson('sandboxCluster');
     expect(resourcesOf(json, 'kubernetes_cluster_role_binding_v1')).toEqual({});
     expect(resourcesOf(json, 'kubernetes_secret_v1')).toEqual({});
   });
@@ -173,7 +173,7 @@ describe('the main-bootstrap stack', () => {
   });
 
   test('the bootstrap custom resources are applied as kubernetes_manifest with stable ids (namespace/kind/name)', () => {
-    const json = synthStack(preparedLab().mainBootstrap);
+    const json = preparedExampleStackJson('mainBootstrap');
     const ids = Object.keys(resourcesOf(json, 'kubernetes_manifest'));
     expect(ids).toEqual(expect.arrayContaining([expect.stringMatching(/^Resources_cert-manager_VaultStaticSecret-cert-manager-dns_/), expect.stringMatching(/^Resources_vault_VaultPKISecret-vault-server-tls_/)]));
   });

@@ -66,6 +66,23 @@ export function exampleStackJson(name: keyof LabStacks): TerraformJson {
   return JSON.parse(exampleStackJsonCache.get(name)!);
 }
 
+let preparedExampleLab: LabStacks | undefined;
+const preparedExampleJsonCache = new Map<keyof LabStacks, string>();
+
+/**
+ * One stack of the example lab synthesized after every stack of the lab was prepared, as `cdktf synth`
+ * does (so producers hold the outputs their consumers read): one lab per test file, each stack
+ * synthesized once, a fresh copy per call.
+ */
+export function preparedExampleStackJson(name: keyof LabStacks): TerraformJson {
+  if (!preparedExampleLab) {
+    preparedExampleLab = buildTestLab().stacks;
+    Object.values(preparedExampleLab).forEach((stack) => stack.prepareStack());
+  }
+  if (!preparedExampleJsonCache.has(name)) preparedExampleJsonCache.set(name, JSON.stringify(synthStack(preparedExampleLab[name])));
+  return JSON.parse(preparedExampleJsonCache.get(name)!);
+}
+
 /** The example config with changes applied to a deep copy. */
 export function exampleConfigWith(change: (raw: any) => void): LabConfig {
   const raw = JSON.parse(JSON.stringify(exampleConfig()));
