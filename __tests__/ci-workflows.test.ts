@@ -11,7 +11,7 @@ import { EngineName } from '../config/schema-engine';
 
 const execFileAsync = promisify(execFile);
 import { describeWithSchemas, schemaPath } from './support/schemas';
-import { exampleConfig, exampleConfigWith } from './support/synth';
+import { exampleConfig, exampleConfigWith, exampleStackJson } from './support/synth';
 
 const ROOT = path.join(__dirname, '..');
 const generated = () => new Map(generateWorkflows(exampleConfig()).map((f) => [f.path, f.content]));
@@ -229,6 +229,29 @@ describe('generated workflows', () => {
         expect(JSON.stringify(job.env)).not.toContain('PG_CONN_STR');
       }
     }
+  });
+
+  test("the stack's required OIDC client secret variable gets the forge secret in deploys and a placeholder in pull requests' diffs", () => {
+    const wf = platform();
+    for (const env of ['main', 'sandbox'] as const) {
+      // GIVEN the variables the synthesized stack declares as ephemeral, without a default
+      const variables = Object.entries(exampleStackJson(env).variable ?? {}).filter(([, v]: [string, any]) => v.ephemeral === true && !('default' in v));
+      expect(variables).toHaveLength(1);
+      const envName = `TF_VAR_${variables[0][0]}`;
+      // THEN the deploy's cdktf step sets it from this environment's forge secret, the diff's never holds it
+      const step = (mode: string) => wf.jobs[`${mode}-${env}`].steps.find((st: any) => String(st.name).startsWith('cdktf'));
+      expect(step('deploy').env[envName]).toBe(`\${{ secrets.OIDC_CLIENT_SECRET_${env.toUpperCase()} }}`);
+      expect(step('diff').env[envName]).toMatch(/^[a-z-]+$/);
+      expect(JSON.stringify(wf.jobs[`diff-${env}`])).not.toContain('OIDC_CLIENT_SECRET');
+      expect(JSON.stringify(wf.jobs[`deploy-${env}`].env)).not.toContain('OIDC_CLIENT_SECRET');
+    }
+  });
+
+  test('an environment without people\'s login gets no OIDC client secret variable', () => {
+    const config = exampleConfigWith((c) => {
+      delete c.environments.sandbox.operators;
+    });
+    expect(JSON.stringify((platformWorkflow(config) as any).jobs['deploy-sandbox'])).not.toContain('TF_VAR_oidc_client_secret');
   });
 
   test('an s3 backend hands the job its access key pair by secret name, never a value', () => {

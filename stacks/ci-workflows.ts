@@ -6,6 +6,7 @@ import { DEFAULT_CI_AUTH_PATH } from '../config/schema-ci';
 import { PLATFORM_DEPLOY_ROLE, PLATFORM_DIFF_ROLE } from './ci-platform';
 import { DEFAULT_ENGINE, ENGINE_BINARY_ENV, ENGINES, EngineName } from '../config/schema-engine';
 import { VAULT_AUTH_METHOD_ENV, VAULT_AUTH_ROLE_ENV } from './vault-provider';
+import { oidcClientSecretVariableName } from './operator-access';
 
 /**
  * Generates the forge workflows from the lab config (`npm run workflows` writes them; a test checks
@@ -91,6 +92,21 @@ function stateBackendEnv(env: ClusterEnvironmentName, mode: 'diff' | 'deploy', s
     case 'local':
       throw new Error(`unreachable: local state for ${env} is refused by ciStateIssues`);
   }
+}
+
+/**
+ * The forge OAuth2 application's client secret of people's login (docs/operators.md), when the
+ * environment has one. The stack declares it as a required ephemeral variable, so every plan needs a
+ * value. The provider writes the write-only `oidc_client_secret_wo` to Vault only while applying, and
+ * a plan keeps no write-only value, so a pull request's diff gets a fixed placeholder and never the
+ * secret; only the deploy job reads the forge secret `OIDC_CLIENT_SECRET_<ENV>`.
+ */
+export const DIFF_OIDC_CLIENT_SECRET_PLACEHOLDER = 'unused-by-plan';
+
+function operatorLoginEnv(config: LabConfig, env: ClusterEnvironmentName, mode: 'diff' | 'deploy'): Record<string, string> {
+  if (!config.environments[env].operators) return {};
+  const value = mode === 'deploy' ? `\${{ secrets.OIDC_CLIENT_SECRET_${env.toUpperCase()} }}` : DIFF_OIDC_CLIENT_SECRET_PLACEHOLDER;
+  return { [`TF_VAR_${oidcClientSecretVariableName(env)}`]: value };
 }
 
 /**
@@ -185,8 +201,8 @@ function cdktfJob(config: LabConfig, stack: ClusterEnvironmentName, mode: 'diff'
       {
         name: `cdktf ${mode} ${stack}`,
         shell: 'bash',
-        // Like the kubeconfig, state credentials reach only this step, not `npm ci` and its install scripts.
-        env: { ...engineEnv(engine), ...stateBackendEnv(stack, mode, config.environments[stack].state!), ...kube.env },
+        // Like the kubeconfig, state credentials and the OIDC client secret reach only this step, not `npm ci` and its install scripts.
+        env: { ...engineEnv(engine), ...stateBackendEnv(stack, mode, config.environments[stack].state!), ...operatorLoginEnv(config, stack, mode), ...kube.env },
         run: [
           'set -euo pipefail',
           ...kube.script,
