@@ -55,6 +55,8 @@ const ALL_ON = (raw: any) => {
 const ALL_OFF = (raw: any) => {
   delete raw.environments.main.delivery;
   delete raw.environments.sandbox.delivery;
+  // Without delivery's vaultCaSecret no consumer may move to main (config/bootstrap-checks.ts).
+  for (const consumer of raw.environments.qnap.bootstrap.consumers) delete consumer.migration;
   for (const app of raw.apps) {
     app.createServiceAccount = false;
     delete app.refreshInterval;

@@ -222,6 +222,14 @@ describe('moving an infrastructure secret: refusals', () => {
     ).toThrow(/consumers\[2\]\.migration = "copy": the consumer delivers into the main Vault's namespace vault.*keep it on the QNAP Vault/);
   });
 
+  test("fails when the main Vault's certificate comes from the QNAP PKI and VSO's default connection is given no CA to verify it", () => {
+    expect(() =>
+      exampleConfigWith((c) => {
+        delete c.environments.main.delivery.vaultCaSecret;
+      }),
+    ).toThrow(/consumers\[1\]\.migration = "copy": the consumer would read the main Vault through VSO's default connection, .*set environments\.main\.delivery\.vaultCaSecret/);
+  });
+
   test("fails when an app already has the moving consumer's role name on the main Vault", () => {
     expect(() =>
       exampleConfigWith((c) => c.apps.push({ ...c.apps[3], name: MOVED, namespace: 'other', repository: 'lab/other' })),

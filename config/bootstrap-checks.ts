@@ -135,6 +135,17 @@ export function infraMigrationIssues(config: LabConfig): ConfigIssue[] {
         message: `the consumer delivers into the main Vault's namespace ${vaultNamespace}, whose pods and jobs need their Secrets to start or restore the main Vault, before it can serve anything; keep it on the QNAP Vault`,
       });
     }
+    // The moved consumer reads main through VSO's default connection (stacks/main-bootstrap-resources.ts),
+    // which trusts main's certificate only through delivery.vaultCaSecret (stacks/secret-operators.ts);
+    // the QNAP PKI that issues it is in no system trust store, so without it the sync never succeeds.
+    if (main.vaultServer.tls.source === 'qnap-pki' && !main.delivery?.vaultCaSecret) {
+      issues.push({
+        path: `${field}.migration`,
+        value: consumer.migration,
+        message:
+          "the consumer would read the main Vault through VSO's default connection, which could not verify main's certificate (issued by the QNAP PKI): set environments.main.delivery.vaultCaSecret to the Secret holding that CA (docs/delivery.md), or remove the migration",
+      });
+    }
     const roleOwner = RESERVED_APP_NAMES.get(consumer.name) ?? ownerOfAppName(config, consumer.name, (app) => app);
     if (roleOwner !== undefined) {
       issues.push({
