@@ -293,6 +293,12 @@ describe('VP-TLS-1: no VaultConnection skips TLS verification', () => {
     expect(tlsFindings(stack)).toEqual([{ path: 'cluster/Vso', message: expect.stringMatching(/defaultVaultConnection\.skipTLSVerify: true/) }]);
   });
 
+  test("GIVEN the VSO chart named by an OCI reference with skipTLSVerify: true THEN the pack reports the release", () => {
+    const stack = packedStack();
+    new Release(stack, 'Vso', { name: 'vso', chart: `oci://registry.lab.example.net/charts/${VSO_CHART.chart}`, version: VSO_CHART.version, values: ['defaultVaultConnection:\n  skipTLSVerify: true\n'] });
+    expect(tlsFindings(stack)).toEqual([{ path: 'cluster/Vso', message: expect.stringMatching(/defaultVaultConnection\.skipTLSVerify: true/) }]);
+  });
+
   test('GIVEN a GitOps file with a VaultConnection that skips verification THEN the pack reports the file', () => {
     const stack = packedStack();
     renderKubernetesObjects(new Construct(stack, 'Delivery'), [connection(true)], { mode: 'gitops', file: 'manifests/main/qnap.yaml' });

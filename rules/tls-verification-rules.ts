@@ -40,7 +40,8 @@ export const vaultConnectionsVerifyTls: Rule = {
     }
     if (construct instanceof Release) {
       const block = synthesized.blockOf(construct) ?? {};
-      if (block.chart !== VSO_CHART.chart) return [];
+      // The chart by name, by a local repository's `<repo>/<chart>` or by an OCI reference.
+      if (typeof block.chart !== 'string' || block.chart.split('/').pop() !== VSO_CHART.chart) return [];
       // The chart renders its `defaultVaultConnection` values as the VaultConnection `default`
       // (hashicorp/vault-secrets-operator chart/templates/default-vault-connection.yaml).
       const documents = Array.isArray(block.values) ? block.values : [];
