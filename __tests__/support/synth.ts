@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { isDeepStrictEqual } from 'util';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { stringify } from 'yaml';
 import { ConfigError, loadLabConfig, parseLabConfig } from '../../config/load';
@@ -44,8 +45,18 @@ export function findResource(json: TerraformJson, type: string, match: Record<st
 
 export const EXAMPLE_CONFIG_FILE = path.join(__dirname, '..', '..', 'config', 'lab.yaml');
 
+let exampleConfigJson: string | undefined;
+
+/** The example config, loaded and validated once per test file; each call returns a fresh copy. */
 export function exampleConfig(): LabConfig {
-  return loadLabConfig(EXAMPLE_CONFIG_FILE);
+  if (exampleConfigJson === undefined) {
+    const config = loadLabConfig(EXAMPLE_CONFIG_FILE);
+    const text = JSON.stringify(config);
+    // A copy through JSON is exact only for plain JSON data (no undefined value, no class instance).
+    if (!isDeepStrictEqual(JSON.parse(text), config)) throw new Error('the example config is not plain JSON data, so exampleConfig() cannot copy it through JSON');
+    exampleConfigJson = text;
+  }
+  return JSON.parse(exampleConfigJson);
 }
 
 /** Builds every stack of a lab in a test app. */
