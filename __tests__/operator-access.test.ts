@@ -212,15 +212,15 @@ describe('the admin policy, as the HCL parser reads it', () => {
     expect(rules.filter((r) => r.capabilities.includes('sudo') && /[*+]/.test(r.path))).toEqual([]);
   });
 
-  test("revokes a lease and a token by accessor, seals, and writes the oidc method's config (while Terraform cannot run)", async () => {
+  test("revokes a lease and a token by accessor, seals, and reads the oidc method's config", async () => {
     const rules = await policyRules('main', humanPolicyName('admin'));
     expect(effectiveCapabilities([rules], 'sys/leases/revoke')).toContain('update');
     expect(effectiveCapabilities([rules], 'auth/token/revoke-accessor')).toContain('update');
     expect(effectiveCapabilities([rules], 'sys/seal')).toEqual(expect.arrayContaining(['update', 'sudo']));
-    expect(effectiveCapabilities([rules], 'auth/oidc/config')).toContain('update');
+    expect(effectiveCapabilities([rules], 'auth/oidc/config')).toEqual(['read']);
   });
 
-  test.each(['sys/policies/acl/human_admin', 'auth/oidc/role/admin', 'identity/group/id/x', 'identity/entity/id/x', 'sys/auth/oidc', 'sys/mounts/kvv2', 'kvv2/data/webapp/config'])(
+  test.each(['sys/policies/acl/human_admin', 'auth/oidc/role/admin', 'auth/oidc/config', 'identity/group/id/x', 'identity/entity/id/x', 'sys/auth/oidc', 'sys/mounts/kvv2', 'kvv2/data/webapp/config'])(
     'cannot change %s, which would widen its own access or is Terraform\'s',
     async (request) => {
       const rules = await policyRules('main', humanPolicyName('admin'));
@@ -340,6 +340,12 @@ describe('the constructs', () => {
     const role = Object.values(resourcesOf(synthStack(stack), 'vault_jwt_auth_backend_role'))[0] as any;
     expect(role.backend).toBe('people');
     expect(role.allowed_redirect_uris).toContain('https://vault.test.example:8200/ui/vault/auth/people/oidc/callback');
+  });
+
+  test("the UI callback is written as the browser's origin (Vault compares redirect URIs as exact strings), whatever the address's case or default port", () => {
+    const stack = vaultTestStack();
+    const backend = OidcAuthBackend.fromMountPath(stack, 'Oidc', { mountPath: 'oidc', clientId: 'vault-test', vaultAddress: 'https://Vault.Test.example:443/' });
+    expect(backend.redirectUris).toContain('https://vault.test.example/ui/vault/auth/oidc/oidc/callback');
   });
 
   test('fails when the OidcAuthBackend Vault address has a path', () => {

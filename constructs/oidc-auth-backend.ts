@@ -9,7 +9,8 @@ import { pinVaultProviderVersion } from './vault-provider-version';
 /**
  * Where the vault CLI listens for the forge's redirect during `vault login -method=oidc`: localhost,
  * port 8250 (hashicorp/vault-plugin-auth-jwt cli.go, defaultListenAddress/defaultPort). Vault matches
- * a loopback redirect without its port (path_oidc.go validRedirect, RFC 8252 7.3), so `port=` works too.
+ * a loopback redirect without its port (path_oidc.go validRedirect, RFC 8252 7.3), but Gitea and Forgejo
+ * compare a confidential client's redirect URI exactly, so `vault login` keeps the default port.
  */
 export const OIDC_CLI_REDIRECT_URI = 'http://localhost:8250/oidc/callback';
 
@@ -160,7 +161,9 @@ function redirectUrisOf(construct: string, vaultAddress: string, mountPath: stri
   if (!/^https:\/\/[^\s/?#@]+\/?$/.test(vaultAddress)) {
     throw new Error(invalidProp(construct, 'vaultAddress', vaultAddress, 'must be the https address people open the Vault at, without a path, e.g. https://vault.lab.example.net:8200'));
   }
-  // The UI sends people back to /ui/vault/auth/<mount>/oidc/callback (hashicorp/vault
-  // ui/app/routes/vault/cluster/oidc-callback.js, the route of `vault.cluster.oidc-callback`).
-  return [`${vaultAddress.replace(/\/$/, '')}/ui/vault/auth/${mountPath}/oidc/callback`, OIDC_CLI_REDIRECT_URI];
+  // The UI sends people back to its origin + /ui/vault/auth/<mount>/oidc/callback (hashicorp/vault
+  // ui/app/routes/vault/cluster/oidc-callback.js, the route of `vault.cluster.oidc-callback`; the origin
+  // from ui/app/adapters/role-jwt.js), and Vault compares it as an exact string: written as the browser's
+  // origin (lowercase host, no default port).
+  return [`${new URL(vaultAddress).origin}/ui/vault/auth/${mountPath}/oidc/callback`, OIDC_CLI_REDIRECT_URI];
 }

@@ -46,9 +46,11 @@ export const OPERATOR_RULES: readonly PolicyRule[] = [
  * The operator's rules, plus the changes an incident needs and Terraform never makes: renew or revoke
  * one lease, tidy the lease store, look up and revoke a token by accessor and list accessors
  * (`auth/token/accessors`, sudo on that exact path), seal the Vault and make the active node step down
- * (`sys/seal`, `sys/step-down`: sudo on those exact paths), take a raft snapshot, and rotate the
- * forge's OIDC client secret (`auth/<oidc path>/config`). Nothing that writes policies, roles, identity
- * groups or entities (each could hand its holder more policies), and no `sys/*` glob with sudo.
+ * (`sys/seal`, `sys/step-down`: sudo on those exact paths), take a raft snapshot, and read the OIDC
+ * method's config. Nothing that writes policies, roles, identity groups or entities (each could hand its
+ * holder more policies), nor the OIDC method's config (pointed at another identity provider, it would
+ * keep logging its writer in after the forge dropped them; Terraform writes it, secret included), and
+ * no `sys/*` glob with sudo.
  */
 export function adminRules(oidcMountPath: string): PolicyRule[] {
   return [
@@ -62,7 +64,7 @@ export function adminRules(oidcMountPath: string): PolicyRule[] {
     { path: 'sys/seal', capabilities: UPDATE_SUDO },
     { path: 'sys/step-down', capabilities: UPDATE_SUDO },
     { path: 'sys/storage/raft/snapshot', capabilities: READ },
-    { path: `auth/${oidcMountPath}/config`, capabilities: ['read', 'update'] },
+    { path: `auth/${oidcMountPath}/config`, capabilities: READ },
   ];
 }
 
