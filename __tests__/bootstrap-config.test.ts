@@ -79,6 +79,16 @@ describe('the bootstrap config', () => {
     ).toMatch(/environments\.qnap\.bootstrap\.consumers\[4\]\.name = "cert-manager-dns": already used by consumers\[0\]/);
   });
 
+  test('fails when two consumers share a secret path', () => {
+    expect(
+      rejection((c) => {
+        c.environments.qnap.bootstrap.consumers.push({ name: 'external-dns', kvPath: 'dns/provider', namespace: 'external-dns' });
+      }),
+    ).toMatch(
+      /environments\.qnap\.bootstrap\.consumers\[4\]\.kvPath = "dns\/provider": is already the secret of consumers\[0\] \(cert-manager-dns\); consumer external-dns needs a secret of its own: give it another kvPath/,
+    );
+  });
+
   test('fails when a consumer reads a path with a glob', () => {
     expect(
       rejection((c) => {

@@ -86,12 +86,25 @@ export function bootstrapConfigIssues(config: LabConfig): ConfigIssue[] {
   }
 
   const firstByConsumer = new Map<string, number>();
+  const firstByKvPath = new Map<string, number>();
   qnap.bootstrap.consumers.forEach((consumer, i) => {
     const same = firstByConsumer.get(consumer.name);
     if (same !== undefined) {
       issues.push({ path: `environments.qnap.bootstrap.consumers[${i}].name`, value: consumer.name, message: `already used by consumers[${same}]; consumer names must be unique` });
     } else {
       firstByConsumer.set(consumer.name, i);
+    }
+    // Each consumer owns its secret's metadata (and, moving, main's copy of the value): two on one
+    // path would be two Terraform resources writing one Vault object, each undoing the other.
+    const samePath = firstByKvPath.get(consumer.kvPath);
+    if (samePath !== undefined) {
+      issues.push({
+        path: `environments.qnap.bootstrap.consumers[${i}].kvPath`,
+        value: consumer.kvPath,
+        message: `is already the secret of consumers[${samePath}] (${qnap.bootstrap.consumers[samePath].name}); consumer ${consumer.name} needs a secret of its own: give it another kvPath (write the value there too with vault kv put)`,
+      });
+    } else {
+      firstByKvPath.set(consumer.kvPath, i);
     }
   });
   issues.push(...infraMigrationIssues(config));
