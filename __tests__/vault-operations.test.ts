@@ -8,7 +8,7 @@ import { VAULT_CHART } from '../constructs/charts';
 import { vaultAlertRules } from '../constructs/vault-alert-rules';
 import { validateVaultHelmValues } from './support/helm-values';
 import { schemasAvailable } from './support/schemas';
-import { buildTestLab, exampleConfig, exampleConfigError, resourcesOf, synthStack, TerraformJson } from './support/synth';
+import { buildTestLab, exampleConfig, exampleConfigError, exampleConfigWith, resourcesOf, synthStack, TerraformJson } from './support/synth';
 
 /**
  * Day-2 operations of the in-cluster Vaults (issue 18): metrics, alert rules checked by the real
@@ -340,6 +340,42 @@ describe('network policy', () => {
     expect(() => {
       throw error;
     }).toThrow(/environments\.main\.vaultServer\.networkPolicy\.clientCidrs\[0\] = "192\.168\.1\.0": must be a network in CIDR notation/);
+  });
+
+  test('fails when a client network is the whole IPv4 internet', () => {
+    const error = exampleConfigError((raw) => {
+      raw.environments.main.vaultServer.networkPolicy.clientCidrs = ['192.168.1.0/24', '0.0.0.0/0'];
+    });
+    expect(() => {
+      throw error;
+    }).toThrow(
+      /environments\.main\.vaultServer\.networkPolicy\.clientCidrs\[1\] = "0\.0\.0\.0\/0": is wider than any private network .*would admit addresses on the internet .*; list the LAN networks people and tools connect from, e\.g\. 192\.168\.1\.0\/24, or remove networkPolicy/,
+    );
+  });
+
+  test('fails when a client network is the whole IPv6 internet', () => {
+    const error = exampleConfigError((raw) => {
+      raw.environments.sandbox.vaultServer.networkPolicy.clientCidrs = ['::/0'];
+    });
+    expect(() => {
+      throw error;
+    }).toThrow(/environments\.sandbox\.vaultServer\.networkPolicy\.clientCidrs\[0\] = "::\/0": is wider than any private network/);
+  });
+
+  test('fails when a client network is shorter than the widest private range (10.0.0.0/8)', () => {
+    const error = exampleConfigError((raw) => {
+      raw.environments.main.vaultServer.networkPolicy.clientCidrs = ['0.0.0.0/7'];
+    });
+    expect(() => {
+      throw error;
+    }).toThrow(/clientCidrs\[0\] = "0\.0\.0\.0\/7": is wider than any private network/);
+  });
+
+  test('GIVEN the widest private ranges as client networks WHEN the config loads THEN they are accepted', () => {
+    const config = exampleConfigWith((raw) => {
+      raw.environments.main.vaultServer.networkPolicy.clientCidrs = ['10.0.0.0/8', 'fc00::/7'];
+    });
+    expect(config.environments.main.vaultServer.networkPolicy?.clientCidrs).toEqual(['10.0.0.0/8', 'fc00::/7']);
   });
 });
 
