@@ -68,7 +68,15 @@ describe('moving an infrastructure secret to the main Vault: copy', () => {
     expect(writer).not.toHaveProperty('data_json');
     expect(writer).toMatchObject({ disable_read: true, data_json_wo_version: 1 });
     const qnapProvider = copy.main.provider!.vault.find((p) => p.alias === 'qnap');
-    expect(qnapProvider).toMatchObject({ address: copy.config.environments.qnap.vault.address, token: '${var.qnap_migration_token}' });
+    expect(qnapProvider).toMatchObject({ address: copy.config.environments.qnap.vault.address });
+    expect(qnapProvider!.token).toMatch(/^\$\{coalesce\(var\.qnap_migration_token, "[^"]+"\)\}$/);
+  });
+
+  test("GIVEN a consumer in copy WHEN TF_VAR_qnap_migration_token is unset THEN the QNAP provider's token is a non-empty placeholder, so the provider never falls back to the operator's VAULT_TOKEN", () => {
+    const qnapProvider = copy.main.provider!.vault.find((p) => p.alias === 'qnap');
+    const [, placeholder] = /"([^"]*)"\)\}$/.exec(String(qnapProvider!.token)) ?? [];
+    expect(placeholder).toMatch(/\S/);
+    expect(copy.main.variable!.qnap_migration_token).toMatchObject({ default: null });
   });
 
   test('GIVEN a consumer in copy WHEN every stack is synthesized THEN the value read from the QNAP reaches nothing but data_json_wo, and the QNAP token nothing but the provider', () => {

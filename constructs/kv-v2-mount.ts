@@ -112,7 +112,7 @@ export class KvV2Mount extends KvV2MountBase {
     validateMountPath('KvV2Mount', 'mountPath', mountPath);
     const maxVersions = props.maxVersions ?? 10;
     if (!Token.isUnresolved(maxVersions) && (!Number.isInteger(maxVersions) || maxVersions < 1)) {
-      throw new Error(invalidProp('KvV2Mount', 'maxVersions', maxVersions, 'must be a whole number >= 1 (0 would keep every version forever)'));
+      throw new Error(invalidProp('KvV2Mount', 'maxVersions', maxVersions, "must be a whole number >= 1 (0 would not mean 'unlimited': Vault keeps its default of 10 versions)"));
     }
     this.mountPath = mountPath;
     this.mount = new Mount(this, 'Mount', {

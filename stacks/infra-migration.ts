@@ -1,5 +1,5 @@
 import { KvSecretV2 } from '@cdktf/provider-vault/lib/kv-secret-v2';
-import { TerraformStack } from 'cdktf';
+import { Fn, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { LabConfig } from '../config/schema';
 import { BOOTSTRAP_DEFAULTS, BootstrapConsumerConfig, consumerServiceAccount } from '../config/schema-bootstrap';
@@ -17,6 +17,8 @@ import { addVaultProvider } from './vault-provider';
 
 /** `TF_VAR_qnap_migration_token`: a QNAP Vault token that reads the secrets being copied. */
 export const QNAP_MIGRATION_TOKEN_VARIABLE = 'qnap_migration_token';
+/** What the QNAP provider sends while `TF_VAR_qnap_migration_token` is unset: never another Vault's token. */
+export const UNSET_QNAP_MIGRATION_TOKEN = 'unset-TF_VAR_qnap_migration_token';
 /** Alias of the QNAP Vault's provider in the `main` stack, while a consumer is copied. */
 export const QNAP_PROVIDER_ALIAS = 'qnap';
 
@@ -109,14 +111,16 @@ export function addInfraMigration(stack: TerraformStack, config: LabConfig, kube
 function qnapReader(stack: TerraformStack, config: LabConfig): (scope: Construct, consumer: BootstrapConsumerConfig) => string {
   const qnap = config.environments.qnap;
   const provider = addVaultProvider(stack, qnap.vault, { id: 'qnap-vault', alias: QNAP_PROVIDER_ALIAS });
-  // Unset, the provider falls back to VAULT_TOKEN (hashicorp/terraform-provider-vault
-  // internal/provider/meta.go, GetToken), and only when the copy is opened, at apply: a plan
-  // (a pull request's `cdktf diff`) neither needs nor reads it.
-  provider.token = ephemeralSecretVariable(
+  // Read only when the copy is opened, at apply: a plan (a pull request's `cdktf diff`) neither needs
+  // nor reads it. An empty token would make the provider fall back to VAULT_TOKEN or the token helper
+  // (hashicorp/terraform-provider-vault internal/provider/meta.go, GetToken), sending the operator's
+  // main Vault token to the QNAP: unset, it is a placeholder the QNAP refuses instead.
+  const token = ephemeralSecretVariable(
     stack,
     QNAP_MIGRATION_TOKEN_VARIABLE,
     'A QNAP Vault token that reads the infrastructure secrets being copied to the main Vault (consumers in migration: copy)',
-  ).stringValue;
+  );
+  provider.token = Fn.coalesce([token.stringValue, UNSET_QNAP_MIGRATION_TOKEN]);
   const qnapMount = qnap.bootstrap.infraKvPath ?? BOOTSTRAP_DEFAULTS.infraKvPath;
   return (scope, consumer) => {
     const read = new EphemeralResource(scope, 'QnapValue', {
