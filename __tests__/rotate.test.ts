@@ -49,7 +49,7 @@ describe('rotate: bumping one generated key in the lab config', () => {
     });
   });
 
-  test('the CLI writes the file, prints the change, and exits 1 with the reason on a bad key', () => {
+  test('the CLI writes the file, prints the change, and exits 2 (usage) with the reason on a static key', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rotate-'));
     const file = path.join(dir, 'lab.yaml');
     fs.writeFileSync(file, exampleText());
@@ -60,8 +60,8 @@ describe('rotate: bumping one generated key in the lab config', () => {
       expect(ok.stdout).toMatch(/apps\[0\]\.secretContract\.versions\.db-seed\/password 1 -> 2/);
       expect(versionsOf(fs.readFileSync(file, 'utf8'))?.['db-seed/password']).toBe(2);
       const bad = cli('--app', 'webapp', '--secret', 'db-seed', '--key', 'port');
-      expect(bad.status).toBe(1);
-      expect(bad.stderr).toMatch(/rotate failed: .*'port' is a static value/);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/^rotate: --key port: .*'port' is a static value/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

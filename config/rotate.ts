@@ -18,6 +18,18 @@ export interface RotateResult {
   readonly to: number;
 }
 
+/** The request names no generated key of the config: the app, secret or key named in `field` is wrong. */
+export class RotateRequestError extends Error {
+  public constructor(
+    /** The part of the request at fault. */
+    public readonly field: keyof RotateRequest,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RotateRequestError';
+  }
+}
+
 /**
  * Bumps the rotation version of one generated key in the lab config text (YAML Document API, so
  * comments and formatting survive). The next apply writes a new value for that key and no other.
@@ -25,19 +37,19 @@ export interface RotateResult {
 export function rotateGeneratedKey(text: string, request: RotateRequest, source = '<inline>', projectRoot?: string): RotateResult {
   const config = parseLabConfig(text, source);
   const index = config.apps.findIndex((a) => a.name === request.app);
-  if (index < 0) throw new Error(`no app ${JSON.stringify(request.app)} in ${source} (apps: ${config.apps.map((a) => a.name).join(', ')})`);
+  if (index < 0) throw new RotateRequestError('app', `no app ${JSON.stringify(request.app)} in ${source} (apps: ${config.apps.map((a) => a.name).join(', ')})`);
   const app = config.apps[index];
-  if (!app.secretContract) throw new Error(`app ${request.app} has no secretContract in ${source}; nothing to rotate`);
+  if (!app.secretContract) throw new RotateRequestError('app', `app ${request.app} has no secretContract in ${source}; nothing to rotate`);
   const contract = loadSecretContract(app.secretContract.file, projectRoot);
   const secret = contract.secrets.find((s) => s.name === request.secret);
   if (!secret) {
-    throw new Error(`no secret ${JSON.stringify(request.secret)} in ${contract.file} (secrets: ${contract.secrets.map((s) => s.name).join(', ')})`);
+    throw new RotateRequestError('secret', `no secret ${JSON.stringify(request.secret)} in ${contract.file} (secrets: ${contract.secrets.map((s) => s.name).join(', ')})`);
   }
   if (secret.staticData.some((d) => d.key === request.key)) {
-    throw new Error(`${contract.file} secret '${secret.name}' key '${request.key}' is a static value: change it in the contract instead of rotating it`);
+    throw new RotateRequestError('key', `${contract.file} secret '${secret.name}' key '${request.key}' is a static value: change it in the contract instead of rotating it`);
   }
   if (!secret.generated.some((d) => d.key === request.key)) {
-    throw new Error(`no key ${JSON.stringify(request.key)} in ${contract.file} secret '${secret.name}' (generated keys: ${secret.generated.map((d) => d.key).join(', ') || 'none'})`);
+    throw new RotateRequestError('key', `no key ${JSON.stringify(request.key)} in ${contract.file} secret '${secret.name}' (generated keys: ${secret.generated.map((d) => d.key).join(', ') || 'none'})`);
   }
 
   const from = generatedVersion(app, secret.name, request.key);

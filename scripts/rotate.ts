@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { DEFAULT_CONFIG_FILE } from '../config/load';
-import { rotateGeneratedKey } from '../config/rotate';
-import { ExitCode, processIo, readInputFile, runAsProcess, runScript, ScriptIo } from './cli';
+import { rotateGeneratedKey, RotateRequest, RotateRequestError, RotateResult } from '../config/rotate';
+import { ExitCode, processIo, readInputFile, runAsProcess, runScript, ScriptIo, UsageError } from './cli';
 
 const spec = {
   name: 'rotate',
@@ -14,7 +14,7 @@ const spec = {
     key: { type: 'string', value: 'KEY', description: 'the generated key to rotate', required: true },
     config: { type: 'string', value: 'LAB.yaml', description: 'the lab config to edit (default: LAB_CONFIG, else config/lab.yaml)' },
   },
-  exits: { ok: 'the version was bumped in the config', finding: 'the config refuses the rotation (unknown app, secret or key, a static key)' },
+  exits: { ok: 'the version was bumped in the config' },
 } as const;
 
 export function main(argv: readonly string[], io: ScriptIo = processIo): Promise<number> {
@@ -22,7 +22,7 @@ export function main(argv: readonly string[], io: ScriptIo = processIo): Promise
     const { app, secret, key } = values;
     const file = values.config ?? (process.env.LAB_CONFIG || DEFAULT_CONFIG_FILE);
     const text = readInputFile(values.config === undefined ? 'LAB_CONFIG' : '--config', file, 'give the path of the lab config to edit');
-    const result = rotateGeneratedKey(text, { app, secret, key }, file);
+    const result = rotate(text, { app, secret, key }, file);
     io.writeFile(file, result.text);
     io.stdout(
       `${path.relative(process.cwd(), file)}: ${result.path} ${result.from} -> ${result.to}\n` +
@@ -30,6 +30,16 @@ export function main(argv: readonly string[], io: ScriptIo = processIo): Promise
     );
     return ExitCode.ok;
   });
+}
+
+/** A request naming no generated key (unknown app, secret or key, a static key) is a wrong command line. */
+function rotate(text: string, request: RotateRequest, file: string): RotateResult {
+  try {
+    return rotateGeneratedKey(text, request, file);
+  } catch (e) {
+    if (e instanceof RotateRequestError) throw new UsageError(`--${e.field} ${request[e.field]}: ${e.message}`);
+    throw e;
+  }
 }
 
 if (require.main === module) runAsProcess(main);
