@@ -69,6 +69,13 @@ describe('the platform CI policy (what `cdktf deploy main` needs)', () => {
     expect(paths.filter((p) => p.startsWith('transit/'))).toEqual([]);
   });
 
+  test('the deploy policy reads no secret value the stack writes (every secret is written with disable_read), the moved infrastructure secret included', async () => {
+    const policy = await policyOf(mainJson, 'platform-deploy');
+    const valuePaths = Object.keys(policy).filter((p) => /^[^/]+\/data\//.test(p));
+    expect(valuePaths.some((p) => !p.startsWith('kvv2/'))).toBe(true);
+    expect(valuePaths.filter((p) => policy[p].includes('read'))).toEqual([]);
+  });
+
   test('the diff policy (pull requests run their own code with it) can read no secret value at all', async () => {
     const diff = await policyOf(mainJson, 'platform-diff');
     expect(Object.keys(diff).filter((p) => /^[^/]+\/data\//.test(p) || p.includes('/creds/') || p.includes('/decrypt/'))).toEqual([]);
@@ -117,6 +124,12 @@ describe('the platform CI policy (what `cdktf deploy main` needs)', () => {
     const rules = kvSecretRules({ customMetadata: { maxVersions: 3 }, deleteAllVersions: true });
     expect(rules['kvv2/data/app/s']).toEqual(['create', 'read', 'update']);
     expect(rules['kvv2/metadata/app/s']).toEqual(['create', 'delete', 'read', 'update']);
+  });
+
+  test('a KV v2 secret with disable_read is written and soft-deleted, never read: neither its value nor its metadata', () => {
+    const rules = kvSecretRules({ disableRead: true });
+    expect(rules['kvv2/data/app/s']).toEqual(['create', 'delete', 'update']);
+    expect(rules).not.toHaveProperty(['kvv2/metadata/app/s']);
   });
 
   test('resource types other developers add are in the table already', () => {

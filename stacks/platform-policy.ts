@@ -69,15 +69,18 @@ export const VAULT_RESOURCE_RULES: Readonly<Record<string, (attr: AttributeReade
   vault_database_secret_backend_role: (a) => [{ path: `${a('backend')}/roles/${a('name')}`, capabilities: CRUD }],
   // Values are written (PUT), read back and, on destroy, soft-deleted at data/; metadata/ is read for
   // custom metadata, written only with custom_metadata, and deleted (every version) instead of the
-  // soft delete only with delete_all_versions (hashicorp/terraform-provider-vault
-  // vault/resource_kv_secret_v2.go).
-  vault_kv_secret_v2: (a, isSet) => [
-    { path: `${a('mount')}/data/${a('name')}`, capabilities: isSet('delete_all_versions') ? CRU : CRUD },
-    {
-      path: `${a('mount')}/metadata/${a('name')}`,
-      capabilities: [...READ, ...(isSet('custom_metadata') ? CREATE_UPDATE : []), ...(isSet('delete_all_versions') ? DELETE : [])],
-    },
-  ],
+  // soft delete only with delete_all_versions. With disable_read the provider reads neither data/ nor
+  // metadata/ (hashicorp/terraform-provider-vault vault/resource_kv_secret_v2.go, kvSecretV2Read), so
+  // the deploy role may write a value it can never read back.
+  vault_kv_secret_v2: (a, isSet) => {
+    const read = isSet('disable_read') ? [] : READ;
+    const data: Capability[] = ['create', ...read, 'update', ...(isSet('delete_all_versions') ? [] : DELETE)];
+    const metadata: Capability[] = [...read, ...(isSet('custom_metadata') ? CREATE_UPDATE : []), ...(isSet('delete_all_versions') ? DELETE : [])];
+    return [
+      { path: `${a('mount')}/data/${a('name')}`, capabilities: data },
+      ...(metadata.length > 0 ? [{ path: `${a('mount')}/metadata/${a('name')}`, capabilities: metadata }] : []),
+    ];
+  },
   vault_transit_secret_backend_key: (a) => [
     { path: `${a('backend')}/keys/${a('name')}`, capabilities: CRUD },
     { path: `${a('backend')}/keys/${a('name')}/config`, capabilities: ['update'] },
