@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
+import { isDeepStrictEqual } from 'util';
 import { App, DataTerraformRemoteStateLocal, LocalBackend, PgBackend, S3Backend, TerraformBackend, TerraformDataSource, TerraformElement, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
 import { loadLabConfig, validateLabConfig } from '../config/load';
 import { buildLab } from '../stacks/lab';
@@ -162,7 +163,7 @@ function runProject(size: number, outdir: string): ChildResult {
 
 // ---------------------------------------------------------------- floor child
 
-type ElementClass = new (scope: TerraformStack, id: string, config: any) => TerraformElement;
+export type ElementClass = new (scope: TerraformStack, id: string, config: any) => TerraformElement;
 
 /**
  * `data.terraform_remote_state` (cross-stack references, e.g. main-cluster reading the qnap state)
@@ -208,60 +209,82 @@ const toConfig = (value: unknown) => mapKeys(value, camel);
 const withoutMetadata = (value: unknown) => mapKeys(value, (key) => key);
 
 /**
- * Attributes are camel-cased, and so are the keys of nested blocks; the keys of a map attribute
- * (`options = { file_path = … }`) are data and stay as they are. `mapAttributes` names those.
+ * How the floor hands one type's attributes to its provider class. Attributes are camel-cased, and
+ * so are the keys of nested blocks; the keys of a map attribute (`options = { file_path = … }`) are
+ * data and stay as they are; an attribute the class does not know (one the project sets with
+ * `addOverride`, e.g. a write-only argument newer than the binding) is set the same way.
  */
-function splitBlock(block: Record<string, unknown>, mapAttributes: ReadonlySet<string>): { config: unknown; meta: [string, unknown][] } {
+export interface FloorAttributes {
+  readonly maps: ReadonlySet<string>;
+  readonly overrides: ReadonlySet<string>;
+}
+
+function splitBlock(block: Record<string, unknown>, attributes: FloorAttributes): { config: unknown; meta: [string, unknown][] } {
+  const passed = ([k]: [string, unknown]) => !META_ARGUMENTS.has(k) && !attributes.overrides.has(k) && k !== '//';
   const config = Object.fromEntries(
     Object.entries(block)
-      .filter(([k]) => !META_ARGUMENTS.has(k) && k !== '//')
-      .map(([k, v]) => [camel(k), mapAttributes.has(k) ? v : toConfig(v)])
+      .filter(passed)
+      .map(([k, v]) => [camel(k), attributes.maps.has(k) ? v : toConfig(v)])
   );
-  return { config, meta: Object.entries(block).filter(([k]) => META_ARGUMENTS.has(k)) };
+  return { config, meta: Object.entries(block).filter(([k]) => META_ARGUMENTS.has(k) || attributes.overrides.has(k)) };
 }
 
 /**
- * The attributes of one block that are maps: those whose value comes back wrong from the provider
- * class when its keys are camel-cased. Found once per type, before the clock starts.
+ * Sorts out one type's attributes by rendering its blocks, every key camel-cased, with the provider
+ * class: an attribute that comes back different is a map, one that does not come back is unknown to
+ * the class. Each attribute is probed in the first block that has it (a map may be set on only some
+ * blocks), and compared as data: the class writes keys in its own order, cdktf's output sorts them.
+ * Found once per type, before the clock starts.
  */
-function findMapAttributes(kind: 'resource' | 'data', type: string, Class: ElementClass, block: Record<string, any>): Set<string> {
+export function floorAttributes(kind: 'resource' | 'data', type: string, Class: ElementClass, blocks: readonly Record<string, any>[]): FloorAttributes {
   const maps = new Set<string>();
+  const overrides = new Set<string>();
+  const probed = new Set<string>();
+  const none: FloorAttributes = { maps: new Set(), overrides: new Set() };
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scratch-'));
   try {
-    const candidates = Object.keys(block).filter((k) => block[k] !== null && typeof block[k] === 'object' && !Array.isArray(block[k]));
-    for (const key of candidates) {
+    for (const block of blocks) {
+      const keys = Object.keys(block).filter((k) => k !== '//' && !META_ARGUMENTS.has(k) && !probed.has(k));
+      if (keys.length === 0) continue;
       const stack = new TerraformStack(new App({ outdir: scratch }), 'scratch');
-      new Class(stack, 'probe', splitBlock(block, maps).config);
-      const rendered = (stack.toTerraform() as any)[kind]?.[type] ?? {};
-      const value = JSON.stringify(Object.values<any>(rendered)[0]?.[key]);
-      if (value !== JSON.stringify(withoutMetadata(block[key]))) maps.add(key);
+      new Class(stack, 'probe', splitBlock(block, none).config);
+      const rendered = Object.values<any>((stack.toTerraform() as any)[kind]?.[type] ?? {})[0] ?? {};
+      for (const key of keys) {
+        probed.add(key);
+        if (rendered[key] === undefined) overrides.add(key);
+        else if (!isDeepStrictEqual(withoutMetadata(rendered[key]), withoutMetadata(block[key]))) maps.add(key);
+      }
     }
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
-  return maps;
+  return { maps, overrides };
 }
 
 function runFloor(size: number, projectOutdir: string, outdir: string): ChildResult {
   const source = stackJsons(projectOutdir);
   // Load every provider class before the clock starts, as the project's imports are.
   const classes = new Map<string, ElementClass>();
-  const mapAttributes = new Map<string, Set<string>>();
+  const blocksByType = new Map<string, Record<string, any>[]>();
   for (const json of Object.values(source)) {
     for (const type of Object.keys(json.provider ?? {})) classes.set(`provider:${type}`, providerClass(type, 'provider'));
     for (const kind of ['resource', 'data'] as const) {
       for (const [type, byId] of Object.entries<Record<string, any>>(json[kind] ?? {})) {
-        const Class = providerClass(type, kind);
-        classes.set(`${kind}:${type}`, Class);
-        if (!mapAttributes.has(`${kind}:${type}`)) mapAttributes.set(`${kind}:${type}`, findMapAttributes(kind, type, Class, Object.values(byId)[0]));
+        classes.set(`${kind}:${type}`, providerClass(type, kind));
+        blocksByType.set(`${kind}:${type}`, [...(blocksByType.get(`${kind}:${type}`) ?? []), ...Object.values(byId)]);
       }
     }
   }
+  const attributes = new Map<string, FloorAttributes>();
+  for (const [key, blocks] of blocksByType) {
+    const [kind, type] = key.split(':') as ['resource' | 'data', string];
+    attributes.set(key, floorAttributes(kind, type, classes.get(key)!, blocks));
+  }
   // Warm the JIT on a small slice, as the project child does with a small fleet.
   const warmup = path.join(path.dirname(outdir), `${path.basename(outdir)}-warmup`);
-  synthFloor(planFloor(source, classes, mapAttributes, warmupApps(size) / size), warmup);
+  synthFloor(planFloor(source, classes, attributes, warmupApps(size) / size), warmup);
   fs.rmSync(warmup, { recursive: true, force: true });
-  const plan = planFloor(source, classes, mapAttributes, 1);
+  const plan = planFloor(source, classes, attributes, 1);
   const baselineRssMb = rssMb();
   fs.rmSync(outdir, { recursive: true, force: true });
   const c0 = process.cpuUsage();
@@ -309,7 +332,7 @@ interface FloorStack {
 function planFloor(
   source: Record<string, any>,
   classes: ReadonlyMap<string, ElementClass>,
-  mapAttributes: ReadonlyMap<string, ReadonlySet<string>>,
+  attributes: ReadonlyMap<string, FloorAttributes>,
   /** The share of each type's blocks to take (1: all). */
   share: number
 ): FloorStack[] {
@@ -322,10 +345,10 @@ function planFloor(
     }
     for (const kind of ['resource', 'data'] as const) {
       for (const [type, byId] of Object.entries<Record<string, any>>(json[kind] ?? {})) {
-        const maps = mapAttributes.get(`${kind}:${type}`)!;
+        const typeAttributes = attributes.get(`${kind}:${type}`)!;
         const blocks = Object.entries(byId);
         for (const [id, block] of blocks.slice(0, Math.ceil(blocks.length * share))) {
-          elements.push({ Class: classes.get(`${kind}:${type}`)!, id, ...splitBlock(block, maps), isProvider: false });
+          elements.push({ Class: classes.get(`${kind}:${type}`)!, id, ...splitBlock(block, typeAttributes), isProvider: false });
         }
       }
     }
