@@ -21,7 +21,7 @@ describe('the lab stacks', () => {
       expect(Object.keys(own[0])).not.toContain('token');
       // main's QNAP provider while a consumer is copied (stacks/infra-migration.ts).
       for (const aliased of providers.filter((p) => p.alias !== undefined)) {
-        const [, variable] = /^\$\{var\.([a-z_]+)\}$/.exec(aliased.token) ?? [];
+        const [, variable] = /^\$\{(?:coalesce\()?var\.([a-z_]+)(?:, "[^"$%]*"\))?\}$/.exec(aliased.token) ?? [];
         expect(json.variable?.[variable]).toMatchObject({ ephemeral: true, sensitive: true });
       }
       expect(JSON.stringify(json)).not.toMatch(/hvs\.|VAULT_TOKEN/);

@@ -47,8 +47,8 @@ function closingBrace(text: string, start: number): number {
   return text.length;
 }
 
-/** The Terraform functions our constructs call (TerraformExpression.call); user text would bring others (`file`). */
-const CONSTRUCT_FUNCTIONS = new Set(['jsonencode', 'substr', 'timestamp', 'format', 'parseint']);
+/** The Terraform functions our constructs and stacks call (TerraformExpression.call, Fn.coalesce); user text would bring others (`file`). */
+const CONSTRUCT_FUNCTIONS = new Set(['jsonencode', 'substr', 'timestamp', 'format', 'parseint', 'coalesce']);
 
 const STRING_LITERAL = /"((?:[^"\\]|\\.)*)"/g;
 const TRAVERSAL = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\])*/;
