@@ -9,17 +9,21 @@ import { documentationFiles, shellLinesInMarkdown, shellWords } from './support/
  * or in inline code with flags, names one share and threshold one, of one kind: `-key-shares` and
  * `-key-threshold` for a Shamir seal, `-recovery-shares` and `-recovery-threshold` for an auto-unsealed
  * Vault; Vault refuses the other kind's (hashicorp/vault http/sys_init.go), and left out they default
- * to 5 shares, threshold 3 (command/operator_init.go).
+ * to 5 shares, threshold 3 (command/operator_init.go). A new key comes from `vault operator rekey
+ * -init`, which has only `-key-shares` and `-key-threshold` (for `-target=recovery` too) with the same
+ * defaults (command/operator_rekey.go), so each such command names those, set to one.
  */
 
 const ROOT = path.join(__dirname, '..');
 
 interface InitCommand {
   readonly source: string;
+  /** `init`, or `rekey` for a `vault operator rekey -init`. */
+  readonly verb: 'init' | 'rekey';
   readonly words: string[];
 }
 
-/** The `vault operator init` commands of one document, from its first word after `init`. */
+/** The `vault operator init` and `vault operator rekey -init` commands of one document, from the first word after the verb. */
 function initCommandsIn(file: string): InitCommand[] {
   const fromShell = shellLinesInMarkdown(ROOT, file).map(({ line, number }) => ({ source: `${file}:${number}`, line }));
   // Inline code outside the shell blocks, where a command is quoted in prose (`vault operator init -key-shares=1 ...`).
@@ -27,19 +31,23 @@ function initCommandsIn(file: string): InitCommand[] {
     .readFileSync(path.join(ROOT, file), 'utf8')
     .replace(/^\s*```[\s\S]*?^\s*```/gm, '')
     .split('\n')
-    .flatMap((text) => [...text.matchAll(/`([^`]*vault operator init[^`]*)`/g)].map((m) => ({ source: `${file} (inline)`, line: m[1] })));
+    .flatMap((text) => [...text.matchAll(/`([^`]*vault operator (?:init|rekey)[^`]*)`/g)].map((m) => ({ source: `${file} (inline)`, line: m[1] })));
   return [...fromShell, ...inline]
-    .filter(({ line }) => /\bvault operator init\b/.test(line))
-    .map(({ source, line }) => ({ source, words: shellWords(line.replace(/^.*?\bvault operator init\b/, '').replace(/\s#.*$/, '')) }))
+    .flatMap(({ source, line }) => {
+      const verb = /\bvault operator (init|rekey)\b/.exec(line)?.[1] as InitCommand['verb'] | undefined;
+      if (!verb) return [];
+      const words = shellWords(line.replace(/^.*?\bvault operator (init|rekey)\b/, '').replace(/\s#.*$/, ''));
+      return verb === 'init' || words.includes('-init') ? [{ source, verb, words }] : [];
+    })
     .filter((c) => c.source.endsWith('(inline)') === false || c.words.some((w) => w.startsWith('-')));
 }
 
-/** What is wrong with one init command's share flags, or nothing. */
-function shareProblems(words: readonly string[]): string[] {
+/** What is wrong with one init (or rekey -init) command's share flags, or nothing. */
+function shareProblems(words: readonly string[], verb: InitCommand['verb'] = 'init'): string[] {
   const flag = (name: string) => words.find((w) => w.startsWith(`-${name}=`) || w.startsWith(`--${name}=`))?.split('=')[1];
   const kinds = [
     ['key-shares', 'key-threshold'],
-    ['recovery-shares', 'recovery-threshold'],
+    ...(verb === 'init' ? [['recovery-shares', 'recovery-threshold']] : []),
   ].filter(([shares, threshold]) => flag(shares) !== undefined || flag(threshold) !== undefined);
   if (kinds.length !== 1) return [`names ${kinds.length === 0 ? 'no share count (Vault then makes 5 shares, threshold 3)' : 'both unseal and recovery shares'}`];
   return kinds[0].filter((name) => flag(name) !== '1').map((name) => `-${name}=${flag(name) ?? '(missing)'}, not 1`);
@@ -52,11 +60,12 @@ describe('one key, threshold one, wherever the docs initialize a Vault', () => {
     const text = commands.map((c) => `${c.source} ${c.words.join(' ')}`).join('\n');
     expect(text).toMatch(/-recovery-shares=1/);
     expect(text).toMatch(/-key-shares=1/);
+    expect(commands.filter((c) => c.verb === 'rekey').map((c) => c.words.includes('-target=recovery'))).toEqual(expect.arrayContaining([true, false]));
     expect(new Set(commands.map((c) => c.source.split(/[: ]/)[0]))).toEqual(new Set(['README.md', 'docs/runbook.md']));
   });
 
   test.each(commands.map((c) => [c.source, c] as const))('%s: one share, threshold one', (_source, c) => {
-    expect({ command: c.source, problems: shareProblems(c.words) }).toEqual({ command: c.source, problems: [] });
+    expect({ command: c.source, problems: shareProblems(c.words, c.verb) }).toEqual({ command: c.source, problems: [] });
   });
 
   test.each([
@@ -66,5 +75,13 @@ describe('one key, threshold one, wherever the docs initialize a Vault', () => {
     ['-key-shares=1', ['-key-threshold=(missing), not 1']],
   ])('fails when an init command reads `%s`', (flags, problems) => {
     expect(shareProblems(shellWords(flags))).toEqual(problems);
+  });
+
+  test.each([
+    ['-init', ['names no share count (Vault then makes 5 shares, threshold 3)']],
+    ['-target=recovery -init -recovery-shares=1 -recovery-threshold=1', ['names no share count (Vault then makes 5 shares, threshold 3)']],
+    ['-init -key-shares=1 -key-threshold=3', ['-key-threshold=3, not 1']],
+  ])('fails when a rekey command reads `%s`', (flags, problems) => {
+    expect(shareProblems(shellWords(flags), 'rekey')).toEqual(problems);
   });
 });
