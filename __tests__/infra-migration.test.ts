@@ -268,4 +268,20 @@ describe('moving an infrastructure secret: refusals', () => {
     }),
     ).toThrow(/environments\.main\.infraSecrets\.mountPath = "kvv2": is reserved: the apps' KV v2 engine/);
   });
+
+  test("fails when the main Vault's infrastructure secrets engine would sit inside another engine's path", () => {
+    expect(() =>
+      exampleConfigWith((c) => {
+        c.environments.main.infraSecrets.mountPath = 'kvv2/infra';
+      }),
+    ).toThrow(/environments\.main\.infraSecrets\.mountPath = "kvv2\/infra": is inside or above kvv2\/, the apps' KV v2 engine: Vault refuses/);
+  });
+
+  test("fails when the main Vault's infrastructure secrets engine would sit inside Vault's protected sys/ path", () => {
+    expect(() =>
+      exampleConfigWith((c) => {
+        c.environments.main.infraSecrets.mountPath = 'sys/infra';
+      }),
+    ).toThrow(/environments\.main\.infraSecrets\.mountPath = "sys\/infra": is inside or above sys\/, Vault's protected path sys\//);
+  });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { mountPath, notReserved } from './fields';
+import { mountPath, mountsOverlap, notReserved } from './fields';
 import { RESERVED_CLUSTER_VAULT_MOUNTS } from './platform-names';
 
 /**
@@ -10,8 +10,21 @@ import { RESERVED_CLUSTER_VAULT_MOUNTS } from './platform-names';
  */
 export const mainInfraSecretsSchema = z.strictObject({
   /** KV v2 mount on the main Vault for the moved secrets. @default 'infra' */
-  mountPath: notReserved(mountPath, RESERVED_CLUSTER_VAULT_MOUNTS, 'choose another mount path').optional(),
+  mountPath: notReserved(mountPath, RESERVED_CLUSTER_VAULT_MOUNTS, 'choose another mount path')
+    // Inside or above another engine's path Vault refuses it as well (hashicorp/vault vault/router.go, MountConflict).
+    .refine((path) => reservedMountAround(path) === undefined, {
+      error: (issue) => {
+        const taken = reservedMountAround(String(issue.input))!;
+        return `is inside or above ${taken}/, ${RESERVED_CLUSTER_VAULT_MOUNTS.get(taken)}: Vault refuses a mount at, inside or above another's path; choose a path of its own, e.g. infra`;
+      },
+    })
+    .optional(),
 });
+
+/** The reserved mount a path lies inside or above (not equal: notReserved names that one). */
+function reservedMountAround(path: string): string | undefined {
+  return [...RESERVED_CLUSTER_VAULT_MOUNTS.keys()].find((taken) => taken !== path && mountsOverlap(path, taken));
+}
 
 export type MainInfraSecretsConfig = z.infer<typeof mainInfraSecretsSchema>;
 
