@@ -79,6 +79,11 @@ describe('moving an infrastructure secret to the main Vault: copy', () => {
     expect(copy.main.variable!.qnap_migration_token).toMatchObject({ default: null });
   });
 
+  test("GIVEN a consumer in copy WHEN main is synthesized THEN the QNAP provider uses the migration token as given, so a token of the consumer's read-only policy suffices (no child token through auth/token/create)", () => {
+    const qnapProvider = copy.main.provider!.vault.find((p) => p.alias === 'qnap');
+    expect(qnapProvider).toMatchObject({ skip_child_token: true });
+  });
+
   test('GIVEN a consumer in copy WHEN every stack is synthesized THEN the value read from the QNAP reaches nothing but data_json_wo, and the QNAP token nothing but the provider', () => {
     const readAddress = `ephemeral.vault_kv_secret_v2.${Object.keys((copy.main as any).ephemeral.vault_kv_secret_v2).find((id) => id.includes(MOVED))}`;
     const valueUses = Object.entries(copy.all).flatMap(([stack, json]) => pathsContaining(json, readAddress).map((p) => `${stack}: ${p}`));

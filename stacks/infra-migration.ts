@@ -121,6 +121,11 @@ function qnapReader(stack: TerraformStack, config: LabConfig): (scope: Construct
     'A QNAP Vault token that reads the infrastructure secrets being copied to the main Vault (consumers in migration: copy)',
   );
   provider.token = Fn.coalesce([token.stringValue, UNSET_QNAP_MIGRATION_TOKEN]);
+  // The token itself reads the secret: otherwise the provider first derives a child token through
+  // auth/token/create (hashicorp/terraform-provider-vault internal/provider/meta.go, createChildToken),
+  // which Vault's default policy does not allow, so a token of the consumer's own read-only policy
+  // `infra-<name>` would be refused and only a far broader QNAP token would do.
+  provider.skipChildToken = true;
   const qnapMount = qnap.bootstrap.infraKvPath ?? BOOTSTRAP_DEFAULTS.infraKvPath;
   return (scope, consumer) => {
     const read = new EphemeralResource(scope, 'QnapValue', {
