@@ -225,6 +225,17 @@ describe('mismatches between exposure and address', () => {
       throw error;
     }).toThrow(/environments\.main\.vaultServer\.exposure\.loadBalancerIP = "vault\.lab\.example\.net": must be an IPv4 or IPv6 address/);
   });
+
+  test('fails when sourceRanges lists a network wider than any private one, which admits the internet while the list looks restrictive', () => {
+    // GIVEN a LoadBalancer limited to the LAN, WHEN 0.0.0.0/0 joins its source ranges
+    const error = exampleConfigError((raw) => {
+      raw.environments.main.vaultServer.exposure.sourceRanges = ['192.168.1.0/24', '0.0.0.0/0'];
+    });
+    // THEN the entry is refused, and leaving the field out is named as the way to admit every network
+    expect(() => {
+      throw error;
+    }).toThrow(/environments\.main\.vaultServer\.exposure\.sourceRanges\[1\] = "0\.0\.0\.0\/0": is wider than any private network .*so the load balancer would admit addresses on the internet .*or leave sourceRanges out to admit every network/);
+  });
 });
 
 describe('VP-HELM-2: an exposed Vault answers only from the ready active pod, and terminates TLS itself', () => {

@@ -194,3 +194,28 @@ export const cidr = z
   .max(43, tooLong(43, 'an IPv6 CIDR'))
   .regex(CIDR, { message: CIDR_RULE })
   .refine((v) => !CIDR.test(v) || isIP(v.slice(0, v.lastIndexOf('/'))) !== 0, { message: `${CIDR_RULE}: the address does not parse` });
+
+/**
+ * The shortest prefix of a private network per IP version: the largest private ranges are 10.0.0.0/8
+ * (RFC 1918) and fc00::/7 (RFC 4193, unique local), so a shorter prefix always takes in internet addresses.
+ */
+const SHORTEST_PRIVATE_PREFIX: Record<number, number> = { 4: 8, 6: 7 };
+
+/**
+ * A network in a list of admitted client networks: a LAN's size at most, never the internet. In such a
+ * list `0.0.0.0/0` opens the door while the list still looks restrictive. `where` names what admits
+ * the networks, `fix` how to admit every network on purpose.
+ */
+export function clientNetwork(where: string, fix: string): z.ZodString {
+  return cidr.refine(
+    (v) => {
+      const slash = v.lastIndexOf('/');
+      const family = isIP(v.slice(0, slash));
+      // Not an address: the CIDR checks above already say so.
+      return family === 0 || Number(v.slice(slash + 1)) >= SHORTEST_PRIVATE_PREFIX[family];
+    },
+    {
+      message: `is wider than any private network (the widest are 10.0.0.0/8 and fc00::/7), so ${where} would admit addresses on the internet (0.0.0.0/0 and ::/0 admit all of it) while looking restrictive; list the LAN networks people and tools connect from, e.g. 192.168.1.0/24, or ${fix}`,
+    },
+  );
+}

@@ -1,6 +1,6 @@
 import { isIP } from 'net';
 import { z } from 'zod';
-import { cidr, dnsLabel, uniqueList } from './fields';
+import { clientNetwork, dnsLabel, uniqueList } from './fields';
 
 /**
  * How people and out-of-cluster tools reach an in-cluster Vault at the host and port of
@@ -37,8 +37,8 @@ export const vaultExposureSchema = z.discriminatedUnion('type', [
      * it; `Cluster` replaces it with a node's. @default 'Local'
      */
     externalTrafficPolicy: z.enum(['Local', 'Cluster']).optional(),
-    /** Networks the load balancer admits (the Service's `loadBalancerSourceRanges`). @default - any */
-    sourceRanges: uniqueList(cidr, 50).optional(),
+    /** Networks the load balancer admits (the Service's `loadBalancerSourceRanges`): LANs, never the internet. @default - any */
+    sourceRanges: uniqueList(clientNetwork('the load balancer', 'leave sourceRanges out to admit every network'), 50).optional(),
   }),
   z.strictObject({
     /**
