@@ -272,6 +272,20 @@ describe('the operators config', () => {
     expect(error.message).toMatch(/environments\.main\.operators\.roles\[0\]\.groups\[0\] = "lab:a,lab:b": must be a forge organization/);
   });
 
+  test('fails when the client id holds a comma, naming the config field (not only the construct prop)', () => {
+    const error = exampleConfigError((raw) => {
+      raw.environments.main.operators.oidc.clientId = 'vault-main,other';
+    });
+    expect(error.message).toMatch(/environments\.main\.operators\.oidc\.clientId = "vault-main,other": must not hold ',' or '\*'/);
+  });
+
+  test('fails when the client id holds a space, naming the config field', () => {
+    const error = exampleConfigError((raw) => {
+      raw.environments.main.operators.oidc.clientId = 'vault main';
+    });
+    expect(error.message).toMatch(/environments\.main\.operators\.oidc\.clientId = "vault main": must be the forge application's client id: visible ASCII/);
+  });
+
   test('fails when two roles share a name', () => {
     const error = exampleConfigError((raw) => {
       raw.environments.main.operators.roles[1].name = raw.environments.main.operators.roles[0].name;
