@@ -249,6 +249,18 @@ describe('moving an infrastructure secret: refusals', () => {
     ).toThrow(/consumers\[1\]\.name = "backup-storage": the main Vault's Kubernetes auth role backup-storage is already apps\[4\]'s/);
   });
 
+  test("fails when an app in the moving consumer's namespace is named like the consumer's VaultAuth for the main Vault", () => {
+    expect(() =>
+      exampleConfigWith((c) => c.apps.push({ ...c.apps[3], name: `main-${MOVED}`, namespace: moved(c).namespace, repository: 'lab/other' })),
+    ).toThrow(/apps\[4\]\.name = "main-backup-storage": names the app's VaultAuth backup\/main-backup-storage, which is the VaultAuth of environments\.qnap\.bootstrap\.consumers\[1\] \(backup-storage\)/);
+  });
+
+  test("fails when an app in a consumer's namespace is named like the consumer's VaultAuth for the QNAP Vault", () => {
+    expect(() =>
+      exampleConfigWith((c) => c.apps.push({ ...c.apps[3], name: `qnap-${MOVED}`, namespace: moved(c).namespace, repository: 'lab/other' })),
+    ).toThrow(/apps\[4\]\.name = "qnap-backup-storage": names the app's VaultAuth backup\/qnap-backup-storage/);
+  });
+
   test("fails when an app's ops policy is the moving consumer's policy name on the main Vault", () => {
     expect(() =>
       exampleConfigWith((c) => {

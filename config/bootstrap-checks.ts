@@ -1,5 +1,5 @@
 import type { ConfigIssue } from './issues';
-import { RESERVED_APP_NAMES } from './platform-names';
+import { MAIN_CONSUMER_AUTH_PREFIX, QNAP_CONSUMER_AUTH_PREFIX, RESERVED_APP_NAMES } from './platform-names';
 import { CLUSTER_ENVIRONMENTS, LabConfig } from './schema';
 import { BOOTSTRAP_DEFAULTS, transitKeyName } from './schema-bootstrap';
 
@@ -107,8 +107,34 @@ export function bootstrapConfigIssues(config: LabConfig): ConfigIssue[] {
       firstByKvPath.set(consumer.kvPath, i);
     }
   });
-  issues.push(...infraMigrationIssues(config));
+  issues.push(...infraMigrationIssues(config), ...consumerVaultAuthIssues(config));
   return issues;
+}
+
+/**
+ * An app's VaultAuth is named after the app (constructs/delivery-model.ts), a bootstrap consumer's
+ * `qnap-<name>` and, once it moves, `main-<name>` (stacks/main-bootstrap-resources.ts). In one
+ * namespace of the main cluster the two would be one object written by two stacks, each pointing it
+ * at its own role and ServiceAccount.
+ */
+function consumerVaultAuthIssues(config: LabConfig): ConfigIssue[] {
+  const owners = new Map<string, string>();
+  config.environments.qnap.bootstrap.consumers.forEach((consumer, i) => {
+    const owner = `environments.qnap.bootstrap.consumers[${i}] (${consumer.name})`;
+    owners.set(`${consumer.namespace}/${QNAP_CONSUMER_AUTH_PREFIX}${consumer.name}`, owner);
+    if (consumer.migration !== undefined) owners.set(`${consumer.namespace}/${MAIN_CONSUMER_AUTH_PREFIX}${consumer.name}`, owner);
+  });
+  return config.apps.flatMap((app, i) => {
+    const owner = owners.get(`${app.namespace}/${app.name}`);
+    if (owner === undefined) return [];
+    return [
+      {
+        path: `apps[${i}].name`,
+        value: app.name,
+        message: `names the app's VaultAuth ${app.namespace}/${app.name}, which is the VaultAuth of ${owner}; rename the app or run it in another namespace`,
+      },
+    ];
+  });
 }
 
 /** Where docs/runbook.md explains moving a consumer. */

@@ -113,3 +113,5 @@ export const RESERVED_CLUSTER_VAULT_MOUNTS: ReadonlyMap<string, string> = new Ma
  * the VaultAuth `main-<consumer>` next to the QNAP one, `qnap-<consumer>`.
  */
 export const MAIN_CONSUMER_AUTH_PREFIX = 'main-';
+/** The VaultAuth a bootstrap consumer logs in to the QNAP Vault with: `qnap-<consumer>`. */
+export const QNAP_CONSUMER_AUTH_PREFIX = 'qnap-';

@@ -1,5 +1,5 @@
 import { LabConfig } from '../config/schema';
-import { MAIN_CONSUMER_AUTH_PREFIX } from '../config/platform-names';
+import { MAIN_CONSUMER_AUTH_PREFIX, QNAP_CONSUMER_AUTH_PREFIX } from '../config/platform-names';
 import { BOOTSTRAP_DEFAULTS, BootstrapConsumerConfig, consumerSecretName, consumerServiceAccount } from '../config/schema-bootstrap';
 import { INFRA_MIGRATION_DEFAULTS } from '../config/schema-infra-migration';
 import { BOOTSTRAP_NAMES, vaultServerTlsNames } from './bootstrap-names';
@@ -84,7 +84,7 @@ export function mainBootstrapResources(config: LabConfig): BootstrapCustomResour
   }
 
   for (const consumer of bootstrap.consumers) {
-    const qnapAuthName = `qnap-${consumer.name}`;
+    const qnapAuthName = `${QNAP_CONSUMER_AUTH_PREFIX}${consumer.name}`;
     // Until `done` the QNAP objects stay, so taking `migration: copy` back points the consumer at the QNAP again.
     if (consumer.migration !== 'done') {
       if (!resources.some((r) => r.kind === 'VaultConnection' && r.metadata.namespace === consumer.namespace)) {
