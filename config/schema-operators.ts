@@ -61,7 +61,7 @@ export const operatorsOidcSchema = z.strictObject({
     // discovery document's issuer to equal this URL exactly (coreos/go-oidc oidc.go NewProvider).
     message: "must end with '/': it is the forge's ROOT_URL, which the forge puts in 'iss' with its trailing slash, e.g. https://git.lab.example.net/",
   }),
-  /** The client id of the OAuth2 application registered in the forge for this Vault. */
+  /** The client id of the OAuth2 application registered in the forge for this Vault: a UUID the forge generates (go-gitea/gitea models/auth/oauth2.go), shown on the application page. */
   clientId: singleLine('an OAuth2 client id', 255).regex(/^[\x21-\x7e]+$/, { message: "must be the forge application's client id: visible ASCII, no spaces" }).regex(/^[^,*]+$/, {
     // Roles bind it as their audience, a list the provider splits on commas (constructs/oidc-login-role.ts).
     message: "must not hold ',' or '*': roles bind the client id as their audience, which the provider would split or read as a glob",
