@@ -242,6 +242,8 @@ describe('generated workflows', () => {
       const step = (mode: string) => wf.jobs[`${mode}-${env}`].steps.find((st: any) => String(st.name).startsWith('cdktf'));
       expect(step('deploy').env[envName]).toBe(`\${{ secrets.OIDC_CLIENT_SECRET_${env.toUpperCase()} }}`);
       expect(step('diff').env[envName]).toMatch(/^[a-z-]+$/);
+      // docs/ci.md tells readers which value a diff gets
+      expect(fs.readFileSync(path.join(ROOT, 'docs', 'ci.md'), 'utf8')).toContain(`\`${step('diff').env[envName]}\``);
       expect(JSON.stringify(wf.jobs[`diff-${env}`])).not.toContain('OIDC_CLIENT_SECRET');
       expect(JSON.stringify(wf.jobs[`deploy-${env}`].env)).not.toContain('OIDC_CLIENT_SECRET');
     }

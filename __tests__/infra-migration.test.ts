@@ -76,6 +76,8 @@ describe('moving an infrastructure secret to the main Vault: copy', () => {
     const qnapProvider = copy.main.provider!.vault.find((p) => p.alias === 'qnap');
     const [, placeholder] = /"([^"]*)"\)\}$/.exec(String(qnapProvider!.token)) ?? [];
     expect(placeholder).toMatch(/\S/);
+    // the runbook names what the QNAP receives instead
+    expect(fs.readFileSync(path.join(__dirname, '..', 'docs', 'runbook.md'), 'utf8')).toContain(`\`${placeholder}\``);
     expect(copy.main.variable!.qnap_migration_token).toMatchObject({ default: null });
   });
 

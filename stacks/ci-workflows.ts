@@ -101,7 +101,7 @@ function stateBackendEnv(env: ClusterEnvironmentName, mode: 'diff' | 'deploy', s
  * a plan keeps no write-only value, so a pull request's diff gets a fixed placeholder and never the
  * secret; only the deploy job reads the forge secret `OIDC_CLIENT_SECRET_<ENV>`.
  */
-export const DIFF_OIDC_CLIENT_SECRET_PLACEHOLDER = 'unused-by-plan';
+const DIFF_OIDC_CLIENT_SECRET_PLACEHOLDER = 'unused-by-plan';
 
 function operatorLoginEnv(config: LabConfig, env: ClusterEnvironmentName, mode: 'diff' | 'deploy'): Record<string, string> {
   if (!config.environments[env].operators) return {};

@@ -18,7 +18,7 @@ import { addVaultProvider } from './vault-provider';
 /** `TF_VAR_qnap_migration_token`: a QNAP Vault token that reads the secrets being copied. */
 export const QNAP_MIGRATION_TOKEN_VARIABLE = 'qnap_migration_token';
 /** What the QNAP provider sends while `TF_VAR_qnap_migration_token` is unset: never another Vault's token. */
-export const UNSET_QNAP_MIGRATION_TOKEN = 'unset-TF_VAR_qnap_migration_token';
+const UNSET_QNAP_MIGRATION_TOKEN = 'unset-TF_VAR_qnap_migration_token';
 /** Alias of the QNAP Vault's provider in the `main` stack, while a consumer is copied. */
 export const QNAP_PROVIDER_ALIAS = 'qnap';
 
