@@ -59,14 +59,33 @@ function run(args: string[], env: Record<string, string>): Promise<Run> {
   });
 }
 
-/** Runs `tasks` with at most `limit` at a time (each cdktf process keeps a core busy). */
-async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+interface Task<T> {
+  /** What the task must hold alone while it runs (two runs on one stack race on its `.terraform` lock and its state schema). */
+  readonly holds: readonly string[];
+  readonly run: () => Promise<T>;
+}
+
+/** Runs `tasks` with at most `limit` at a time (each cdktf process keeps a core busy), never two holding one thing. */
+async function pool<T>(tasks: Task<T>[], limit: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
-  let next = 0;
+  const pending = tasks.map((_, i) => i);
+  const held = new Set<string>();
+  const waiting: (() => void)[] = [];
   const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]();
+    while (pending.length > 0) {
+      const at = pending.findIndex((i) => tasks[i].holds.every((h) => !held.has(h)));
+      if (at < 0) {
+        await new Promise<void>((resolve) => waiting.push(resolve));
+        continue;
+      }
+      const [i] = pending.splice(at, 1);
+      tasks[i].holds.forEach((h) => held.add(h));
+      try {
+        results[i] = await tasks[i].run();
+      } finally {
+        tasks[i].holds.forEach((h) => held.delete(h));
+        waiting.splice(0).forEach((resume) => resume());
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
@@ -187,20 +206,30 @@ describeJourney('every documented cdktf command reaches Terraform', () => {
 
     // One real `cdktf synth` per config (the README's first command); every deploy and diff reuses it.
     await pool(
-      Object.entries(configs).map(([name, configEnv]) => async () => {
-        outdirs[name] = path.join(dir, `out-${name}`);
-        synths[name] = await run(['synth', '--output', outdirs[name]], { ...env, ...configEnv });
-        if (synths[name].status === 0) manifests[name] = JSON.parse(fs.readFileSync(path.join(outdirs[name], 'manifest.json'), 'utf8'));
-      }),
+      Object.entries(configs).map(([name, configEnv]) => ({
+        holds: [],
+        run: async () => {
+          outdirs[name] = path.join(dir, `out-${name}`);
+          synths[name] = await run(['synth', '--output', outdirs[name]], { ...env, ...configEnv });
+          if (synths[name].status === 0) manifests[name] = JSON.parse(fs.readFileSync(path.join(outdirs[name], 'manifest.json'), 'utf8'));
+        },
+      })),
       2,
     );
     const unique = new Map(runnable.map((r) => [keyOf(r), r]));
     await pool(
-      [...unique.entries()].map(([key, { engine, command: c }]) => async () => {
+      [...unique.entries()].map(([key, { engine, command: c }]) => {
         const config = configOf(c);
-        const args = c.args.includes('--skip-synth') ? c.args : [...c.args, '--skip-synth'];
-        const engineEnv = { [ENGINE_BINARY_ENV]: ENGINES[engine].binary };
-        results.set(key, await run([...args, '--output', outdirs[config]], { ...env, ...configs[config], ...c.env, ...engineEnv }));
+        // By stack name across configs and engines: the sharded and example labs share state schemas.
+        const stacks = Object.keys(manifests[config]?.stacks ?? {});
+        return {
+          holds: stackSelectors(c.args).flatMap((s) => matchStacks(s, stacks)),
+          run: async () => {
+            const args = c.args.includes('--skip-synth') ? c.args : [...c.args, '--skip-synth'];
+            const engineEnv = { [ENGINE_BINARY_ENV]: ENGINES[engine].binary };
+            results.set(key, await run([...args, '--output', outdirs[config]], { ...env, ...configs[config], ...c.env, ...engineEnv }));
+          },
+        };
       }),
       4,
     );
