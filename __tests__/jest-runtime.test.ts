@@ -61,3 +61,28 @@ describe("the child processes' compile cache (scripts/jest-child-code-cache.js, 
     }
   });
 });
+
+describe("the tests' environment (scripts/jest-global-setup.js)", () => {
+  const { isCallerSteering } = require('../scripts/jest-global-setup') as { isCallerSteering: (name: string) => boolean };
+
+  test("drops the caller's variables that steer the app, cdktf, Terraform, OpenTofu, Vault or PostgreSQL clients, and keeps the rest", () => {
+    // GIVEN what an operator's shell may hold (README, docs/runbook.md, docs/ci.md), and what the test setup itself needs
+    const steering = [
+      'LAB_CONFIG',
+      'TERRAFORM_BINARY_NAME',
+      'VAULT_AUTH_METHOD',
+      'VAULT_TOKEN',
+      'CDKTF_OUTDIR',
+      'CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS',
+      'SYNTH_HCL_OUTPUT',
+      'TF_DATA_DIR',
+      'TF_VAR_oidc_client_secret_main',
+      'TOFU_CLI_CONFIG_FILE',
+      'PGSSLMODE',
+      'PG_CONN_STR',
+    ];
+    const kept = ['PATH', 'HOME', 'NODE_OPTIONS', 'CI', 'CHECKPOINT_DISABLE', 'SCHEMAS_DIR', 'POSTGRES_BIN', 'JEST_CHILD_CODE_CACHE_DIR', 'KUBE_CONFIG_PATH'];
+    // WHEN each is judged  THEN exactly the steering ones are dropped
+    expect([...steering, ...kept].filter(isCallerSteering)).toEqual(steering);
+  });
+});

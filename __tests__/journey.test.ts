@@ -191,7 +191,14 @@ describeJourney('every documented cdktf command reaches Terraform', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journey-'));
     pg = await startPostgres();
-    pg.psql("CREATE ROLE terraform LOGIN PASSWORD 'journey-only';\nCREATE DATABASE tfstate OWNER terraform;\n");
+    // Every pg backend init runs `CREATE SEQUENCE IF NOT EXISTS public.global_states_id_seq`, one
+    // sequence for all state schemas (hashicorp/terraform internal/backend/remote-state/pg/backend.go):
+    // two first inits at once on a new database race on it ("duplicate key value violates unique
+    // constraint"). The database is made as it is after the operator's first init, by the same role.
+    pg.psql(
+      "CREATE ROLE terraform LOGIN PASSWORD 'journey-only';\nCREATE DATABASE tfstate OWNER terraform;\n" +
+        '\\connect tfstate\nSET ROLE terraform;\nCREATE SEQUENCE public.global_states_id_seq AS bigint;\n',
+    );
     // An empty filesystem mirror is the only provider source: Terraform stops where it would download.
     const mirror = path.join(dir, 'providers');
     fs.mkdirSync(mirror);

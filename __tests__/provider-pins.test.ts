@@ -1,5 +1,5 @@
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
-import { App, TerraformStack } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { VAULT_PROVIDER_VERSION } from '../constructs/vault-provider-version';
 import { buildTestLab, synthStack, TerraformJson } from './support/synth';
 
@@ -26,7 +26,9 @@ describe('provider versions', () => {
   });
 
   test('the binding still writes an older hashicorp/vault than we pin (when it catches up, drop the override in constructs/vault-provider-version.ts)', () => {
-    const stack = new TerraformStack(new App(), 'binding-only');
+    // Testing.app() writes to a folder of its own: `new App()` would make cdktf.out/stacks in the project,
+    // which a later `cdktf synth` refuses as a folder it did not write.
+    const stack = new TerraformStack(Testing.app(), 'binding-only');
     new VaultProvider(stack, 'vault', {});
     const written = synthStack(stack).terraform?.required_providers?.vault?.version;
     const [major, minor, patch] = String(written).split('.').map(Number);

@@ -1,7 +1,7 @@
 /**
  * Before the workers start: every Node process the tests start (the cdktf CLI, `tsx main.ts`, the
  * scripts) preloads the compile cache of jest-child-code-cache.js; workers and tests inherit the
- * environment.
+ * environment, cleared of what the caller's shell would otherwise steer them with.
  */
 const path = require('path');
 
@@ -12,9 +12,30 @@ const path = require('path');
  */
 const CDKTF_APP_HEAP = '--max-old-space-size=4096';
 
+/**
+ * Variables an operator's shell holds (the README exports TERRAFORM_BINARY_NAME, VAULT_TOKEN, PG_CONN_STR)
+ * that change what the tests run, so that `npm test` there would fail or test something else: the app's
+ * own (LAB_CONFIG, VAULT_AUTH_METHOD), cdktf's (CDKTF_OUTDIR, CDKTF_TARGET_STACK_ID, CDKTF_CONTEXT_JSON,
+ * SYNTH_HCL_OUTPUT, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: hashicorp/terraform-cdk packages/cdktf/lib/app.ts),
+ * Terraform's and OpenTofu's (TF_DATA_DIR, TF_WORKSPACE, TF_CLI_ARGS…), Vault's, and those libpq, node-postgres
+ * and the pg state backend read (PGSSLMODE=require fails every login to the throwaway server:
+ * brianc/node-postgres packages/pg/lib/connection-parameters.js). A test sets what it needs itself.
+ */
+const CALLER_STEERING = /^(LAB_CONFIG|TERRAFORM_BINARY_NAME|SYNTH_HCL_OUTPUT|CDKTF_\w*|TF_\w*|TOFU_\w*|VAULT_\w*|PG\w*)$/;
+
+/** Whether the tests drop the caller's variable `name` (see CALLER_STEERING). */
+function isCallerSteering(name) {
+  return CALLER_STEERING.test(name);
+}
+
 module.exports = (_globalConfig, projectConfig) => {
+  for (const name of Object.keys(process.env).filter(isCallerSteering)) delete process.env[name];
+  // No call home: `terraform version` waits for HashiCorp's checkpoint answer (hashicorp/terraform
+  // checkpoint.go commandVersionCheck), and the cdktf CLI sends its telemetry.
+  process.env.CHECKPOINT_DISABLE = '1';
   process.env.JEST_CHILD_CODE_CACHE_DIR = path.join(projectConfig.cacheDirectory, 'child-code-cache');
   const options = [process.env.NODE_OPTIONS, `--require ${JSON.stringify(path.join(__dirname, 'jest-child-code-cache.js'))}`];
   if (!/--max-old-space-size/.test(process.env.NODE_OPTIONS ?? '')) options.push(CDKTF_APP_HEAP);
   process.env.NODE_OPTIONS = options.filter(Boolean).join(' ');
 };
+module.exports.isCallerSteering = isCallerSteering;
