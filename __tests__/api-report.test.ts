@@ -3,9 +3,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { API_REPORT, renderApiReport } from '../scripts/api-report';
 
-/** A throwaway library folder holding `files`; returns its entry point. */
+const libraries: string[] = [];
+afterAll(() => libraries.forEach((folder) => fs.rmSync(folder, { recursive: true, force: true })));
+
+/** A throwaway library folder holding `files` (removed after the file's tests); returns its entry point. */
 function library(files: Record<string, string>): string {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'api-report-'));
+  libraries.push(folder);
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
     fs.writeFileSync(path.join(folder, name), text);
@@ -44,6 +48,24 @@ describe('API report: the public API is decided and reviewed', () => {
     expect(report).toContain('declare class Mount {');
     expect(report).toMatch(/grantRead\(who: string\): void;[\s\S]*readonly path: string;[\s\S]*constructor\(props\?: MountProps\);[\s\S]*get description\(\): string;/);
     expect(report).not.toMatch(/MountBase|cache|kind|secret/);
+  });
+
+  test('orders declarations the same on every machine, whatever its locale (Czech sorts "ch" after "h")', () => {
+    // GIVEN exports whose order differs between English and Czech collation
+    const entry = library({ 'index.ts': "export { ha, cha, ia } from './names';\n", 'names.ts': 'export const ha = 1;\nexport const cha = 2;\nexport const ia = 3;\n' });
+    // WHEN reported on a machine whose default locale is Czech
+    const compare = String.prototype.localeCompare;
+    String.prototype.localeCompare = function (this: string, that: string, locales?: string | string[], options?: Intl.CollatorOptions) {
+      return compare.call(this, that, locales ?? 'cs', options);
+    };
+    let report: string;
+    try {
+      report = renderApiReport(entry);
+    } finally {
+      String.prototype.localeCompare = compare;
+    }
+    // THEN the order is the committed report's, not Czech
+    expect(report.match(/\b(cha|ha|ia)\b/g)).toEqual(['cha', 'ha', 'ia']);
   });
 
   test('fails when the entry point re-exports a whole module', () => {

@@ -56,7 +56,8 @@ export function renderApiReport(entries: string | readonly string[] = API_ENTRIE
   const library: Library = { checker, exported };
   const byModule = new Map<string, string[]>();
   const problems: string[] = [];
-  for (const [symbol, name] of [...exported].sort(([, a], [, b]) => a.localeCompare(b))) {
+  // Sorted in one named locale: the default is the machine's (Czech sorts "ch" after "h"), and the committed report must not depend on it.
+  for (const [symbol, name] of [...exported].sort(([, a], [, b]) => a.localeCompare(b, 'en'))) {
     for (const declaration of symbol.declarations ?? []) {
       const module = rel(declaration.getSourceFile().fileName);
       if (module.split('/').includes('private')) {
@@ -74,7 +75,7 @@ export function renderApiReport(entries: string | readonly string[] = API_ENTRIE
     }
   }
   if (problems.length > 0) throw new Error(`the public API is not closed:\n${[...new Set(problems)].map((p) => `  - ${p}`).join('\n')}`);
-  const sections = [...byModule].sort(([a], [b]) => a.localeCompare(b)).map(([module, declarations]) => `## ${module}\n\n\`\`\`ts\n${declarations.join('\n\n')}\n\`\`\`\n`);
+  const sections = [...byModule].sort(([a], [b]) => a.localeCompare(b, 'en')).map(([module, declarations]) => `## ${module}\n\n\`\`\`ts\n${declarations.join('\n\n')}\n\`\`\`\n`);
   return [
     '# vault-platform: public API',
     '',

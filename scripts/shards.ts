@@ -36,7 +36,8 @@ export function main(argv: readonly string[], io: ScriptIo = processIo): Promise
       [...assignShards(config.apps, config.sharding).keys()].map((shard) => [shardStackName('main', shard), []]),
     );
     for (const [app, stack] of current) byStack.set(stack, [...(byStack.get(stack) ?? []), app]);
-    for (const [stack, apps] of [...byStack].sort(([a], [b]) => a.localeCompare(b))) {
+    // One named locale: the same order on every machine.
+    for (const [stack, apps] of [...byStack].sort(([a], [b]) => a.localeCompare(b, 'en'))) {
       io.stdout(`${stack} (${apps.length}): ${apps.join(', ')}\n`);
     }
     io.stdout('(sandbox stacks hold the same apps: sandbox, sandbox-apps-<shard>)\n');
