@@ -301,16 +301,20 @@ describe('synthesis of a hostile config', () => {
     const file = path.join(dir, 'hostile.yaml');
     fs.writeFileSync(file, stringify(raw));
     const outdir = path.join(dir, 'out');
-    // WHEN main.ts synthesizes it
-    const result = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['main.ts'], {
-      cwd: root,
-      env: { ...process.env, LAB_CONFIG: file, CDKTF_OUTDIR: outdir },
-      encoding: 'utf8',
-    });
-    // THEN it exits 1 with the field and the fix, no stack trace, and writes nothing
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^synthesis failed: invalid lab config .*hostile\.yaml:\n  - apps\[4\]\.name = "platform-deploy": is reserved: this project's CI policy 'platform-deploy'; rename the app\n$/);
-    expect(result.stderr).not.toMatch(STACK_TRACE);
-    expect(fs.readdirSync(dir)).toEqual(['hostile.yaml']);
+    try {
+      // WHEN main.ts synthesizes it
+      const result = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['main.ts'], {
+        cwd: root,
+        env: { ...process.env, LAB_CONFIG: file, CDKTF_OUTDIR: outdir },
+        encoding: 'utf8',
+      });
+      // THEN it exits 1 with the field and the fix, no stack trace, and writes nothing
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^synthesis failed: invalid lab config .*hostile\.yaml:\n  - apps\[4\]\.name = "platform-deploy": is reserved: this project's CI policy 'platform-deploy'; rename the app\n$/);
+      expect(result.stderr).not.toMatch(STACK_TRACE);
+      expect(fs.readdirSync(dir)).toEqual(['hostile.yaml']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
