@@ -3,6 +3,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Lazy, Tokenization } from 'cdktf';
 
 /** Types only: esbuild drops these lines, so the JavaScript lines below differ from the TypeScript ones. */
 interface Dropped {
@@ -30,6 +31,55 @@ describe('the test runtime (scripts/jest-runtime.js)', () => {
     // WHEN its stack is read  THEN it names the transpiled line, not this file's line
     expect(target.stack).toMatch(/jest-runtime\.test\.ts:\d+:\d+/);
     expect(target.stack).not.toMatch(frameAt(lineOf('Error.captureStackTrace(target)')));
+  });
+
+  test('cdktf tokens record no creation stack', () => {
+    // GIVEN a token made the way the constructs make them
+    const token = Lazy.stringValue({ produce: () => 'value' });
+    // WHEN its creation stack is read  THEN there is none (cdktf still records one outside the tests)
+    expect(Tokenization.reverseString(token).firstToken!.creationStack).toEqual([]);
+  });
+
+  describe("cdktf's Terraform version check (import blocks)", () => {
+    let bin: string;
+    beforeEach(() => (bin = fs.mkdtempSync(path.join(os.tmpdir(), 'version-check-'))));
+    afterEach(() => fs.rmSync(bin, { recursive: true, force: true }));
+
+    /**
+     * Synthesizes a stack with three import blocks twice, with a Terraform that answers `version` and
+     * counts its calls (cdktf reads TERRAFORM_BINARY_NAME when it loads): the number of calls.
+     */
+    function versionChecks(version: string, expectProblem?: RegExp): number {
+      const terraform = path.join(bin, 'terraform');
+      const calls = path.join(bin, 'calls');
+      fs.writeFileSync(terraform, `#!/bin/sh\necho call >> '${calls}'\necho 'Terraform v${version}'\n`, { mode: 0o755 });
+      const binaryName = process.env.TERRAFORM_BINARY_NAME;
+      process.env.TERRAFORM_BINARY_NAME = terraform;
+      try {
+        jest.isolateModules(() => {
+          const cdktf: typeof import('cdktf') = require('cdktf');
+          for (let i = 0; i < 2; i++) {
+            const stack = new cdktf.TerraformStack(cdktf.Testing.app(), 'adopting');
+            for (const id of ['a', 'b', 'c']) new cdktf.TerraformResource(stack, id, { terraformResourceType: 'vault_mount' }).importFrom(id);
+            const synth = () => cdktf.Testing.synth(stack, true);
+            if (expectProblem) expect(synth).toThrow(expectProblem);
+            else synth();
+          }
+        });
+      } finally {
+        if (binaryName === undefined) delete process.env.TERRAFORM_BINARY_NAME;
+        else process.env.TERRAFORM_BINARY_NAME = binaryName;
+      }
+      return fs.readFileSync(calls, 'utf8').split('\n').filter(Boolean).length;
+    }
+
+    test('a passed check runs Terraform once for the test file', () => {
+      expect(versionChecks('1.11.4')).toBe(1);
+    });
+
+    test('a failed check runs again, and fails synthesis each time', () => {
+      expect(versionChecks('1.4.0', /version 1\.4\.0 is lower than the required version >=1\.5/)).toBe(6);
+    });
   });
 });
 

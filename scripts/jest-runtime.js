@@ -1,17 +1,18 @@
 /**
- * Jest's module runtime with two costs removed; what the tests run and assert is unchanged.
+ * Jest's module runtime with three costs removed; what the tests run and assert is unchanged.
  *
  * 1. Token creation stacks. cdktf records the creation stack of every token it makes, through
  *    `Error.captureStackTrace` on a plain object (cdktf lib/tokens/private/stack-trace.js, called by
- *    Intrinsic and ComplexResolvable), thousands per synthesis. Jest's source-map-support maps every
- *    frame of every such stack, which cost half of a file's time. Those stacks only feed cdktf's error
- *    texts, so they get V8's plain frames; the stack of a real error (a failing test, a thrown error)
- *    is still mapped to the .ts line.
+ *    Intrinsic, Lazy and ComplexResolvable), thousands per synthesis, each the whole of Jest's deep stack.
+ *    They only feed cdktf's error texts, so tests record none. Other stacks captured on plain objects
+ *    (construct metadata) get V8's plain frames instead of source-mapped ones; the stack of a real error
+ *    (a failing test, a thrown error) is still mapped to the .ts line.
  * 2. Compiling the same modules again. Every test file runs in a fresh context that compiles cdktf,
  *    constructs and the provider bindings again. The compiled code of each module is kept on disk, keyed
  *    by what it was compiled from (`codeIdentity`), and handed back to V8 (`vm.Script` `cachedData`); a
  *    changed file has another key, and V8 itself rejects data from another V8 version or flags
  *    (`cachedDataRejected`).
+ * 3. Asking Terraform its version again (see `checkVersionsOncePerFile`).
  */
 const crypto = require('crypto');
 const fs = require('fs');
@@ -22,6 +23,27 @@ const Runtime = require('jest-runtime').default;
 
 /** The source-map-support module jest-runner installs into each test context (jest-runner/build/runTest.js). */
 const SOURCE_MAP_SUPPORT = require.resolve('source-map-support', { paths: [path.dirname(require.resolve('jest-runner'))] });
+const CDKTF_LIB = path.join(path.dirname(require.resolve('cdktf/package.json')), 'lib');
+/** Where cdktf 0.21 records a token's creation stack, and checks a binary's version (__tests__/jest-runtime.test.ts fails if they move). */
+const CDKTF_STACK_TRACE = path.join(CDKTF_LIB, 'tokens', 'private', 'stack-trace.js');
+const CDKTF_BINARY_VERSION = path.join(CDKTF_LIB, 'validations', 'validate-binary-version.js');
+
+/**
+ * A passed version check is kept for the test file: cdktf checks the Terraform version once per import
+ * block in every synthesis (cdktf lib/terraform-resource.js `importFrom`), a shell and a Terraform run
+ * each time. A check that fails runs again.
+ */
+function checkVersionsOncePerFile(validation) {
+  const validate = validation.validate;
+  const passed = new Set();
+  validation.validate = function () {
+    const key = JSON.stringify([this.versionCommand, this.versionConstraint, process.env.PATH]);
+    if (passed.has(key)) return [];
+    const problems = validate.call(this);
+    if (problems.length === 0) passed.add(key);
+    return problems;
+  };
+}
 
 class FastRuntime extends Runtime {
   constructor(config, ...rest) {
@@ -42,6 +64,12 @@ class FastRuntime extends Runtime {
         types.isNativeError(target) ? mapFrames(target, frames) : `Error\n    at ${frames.join('\n    at ')}`;
     };
     return { ...module, install };
+  }
+
+  _execModule(localModule, ...rest) {
+    super._execModule(localModule, ...rest);
+    if (localModule.filename === CDKTF_STACK_TRACE) localModule.exports.captureStackTrace = () => [];
+    if (localModule.filename === CDKTF_BINARY_VERSION) checkVersionsOncePerFile(localModule.exports.ValidateBinaryVersion.prototype);
   }
 
   /**
