@@ -1,4 +1,4 @@
-import { spawn } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -49,13 +49,25 @@ interface Manifest {
 
 const plain = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
 
+/**
+ * The cdktf processes still running. A setup that timed out goes on after the teardown (Jest does not
+ * stop it): the teardown kills what runs and no command starts after it.
+ */
+const running = new Set<ChildProcess>();
+let tornDown = false;
+
 function run(args: string[], env: Record<string, string>): Promise<Run> {
+  if (tornDown) return Promise.resolve({ status: null, output: 'not run: the test file was torn down' });
   return new Promise((resolve) => {
     const child = spawn(CDKTF, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    child.on('close', (status) => resolve({ status, output: plain(output) }));
+    child.on('close', (status) => {
+      running.delete(child);
+      resolve({ status, output: plain(output) });
+    });
   });
 }
 
@@ -243,6 +255,8 @@ describeJourney('every documented cdktf command reaches Terraform', () => {
   }, 240000);
 
   afterAll(async () => {
+    tornDown = true;
+    running.forEach((child) => child.kill('SIGKILL'));
     await pg?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
