@@ -99,9 +99,6 @@ describe("the child processes' compile cache (scripts/jest-child-code-cache.js, 
       const second = report(process.env);
       // THEN all three see the same, and the second run found the code the first one kept
       expect(process.env.NODE_OPTIONS).toMatch(/--require .*jest-child-code-cache\.js/);
-      // cdktf-cli's own value for the app it runs, which it sets only when NODE_OPTIONS is unset
-      // (hashicorp/terraform-cdk packages/@cdktf/cli-core/src/lib/synth-stack.ts).
-      expect(process.env.NODE_OPTIONS).toMatch(/--max-old-space-size=4096/);
       expect(JSON.parse(plain.stdout)).toEqual({ isThis: true, filename: big, dirname: dir, other: 1, resolved: path.join(dir, 'other.js'), main: true, cached: true, length: 20000 });
       expect([first.stdout, second.stdout, first.stderr, second.stderr]).toEqual([plain.stdout, plain.stdout, '', '']);
       const key = createHash('sha256').update(big).update('\0').update(fs.readFileSync(big, 'utf8')).digest('hex');
@@ -113,7 +110,17 @@ describe("the child processes' compile cache (scripts/jest-child-code-cache.js, 
 });
 
 describe("the tests' environment (scripts/jest-global-setup.js)", () => {
-  const { isCallerSteering } = require('../scripts/jest-global-setup') as { isCallerSteering: (name: string) => boolean };
+  const { isCallerSteering, childNodeOptions } = require('../scripts/jest-global-setup') as {
+    isCallerSteering: (name: string) => boolean;
+    childNodeOptions: (callerOptions: string | undefined) => string;
+  };
+
+  test("the processes the tests start get cdktf-cli's own app heap, unless the caller's NODE_OPTIONS sets a heap size", () => {
+    // cdktf-cli's value for the app it runs, which it sets only when NODE_OPTIONS is unset
+    // (hashicorp/terraform-cdk packages/@cdktf/cli-core/src/lib/synth-stack.ts).
+    expect(childNodeOptions(undefined)).toMatch(/^--require .*jest-child-code-cache\.js" --max-old-space-size=4096$/);
+    expect(childNodeOptions('--max-old-space-size=3000')).toMatch(/^--max-old-space-size=3000 --require .*jest-child-code-cache\.js"$/);
+  });
 
   test("drops the caller's variables that steer the app, cdktf, Terraform, OpenTofu, Vault or PostgreSQL clients, and keeps the rest", () => {
     // GIVEN what an operator's shell may hold (README, docs/runbook.md, docs/ci.md), and what the test setup itself needs

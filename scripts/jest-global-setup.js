@@ -28,14 +28,20 @@ function isCallerSteering(name) {
   return CALLER_STEERING.test(name);
 }
 
+/** NODE_OPTIONS of the processes the tests start: the caller's, the compile cache, and cdktf's app heap unless the caller sets one. */
+function childNodeOptions(callerOptions) {
+  const options = [callerOptions, `--require ${JSON.stringify(path.join(__dirname, 'jest-child-code-cache.js'))}`];
+  if (!/--max-old-space-size/.test(callerOptions ?? '')) options.push(CDKTF_APP_HEAP);
+  return options.filter(Boolean).join(' ');
+}
+
 module.exports = (_globalConfig, projectConfig) => {
   for (const name of Object.keys(process.env).filter(isCallerSteering)) delete process.env[name];
   // No call home: `terraform version` waits for HashiCorp's checkpoint answer (hashicorp/terraform
   // checkpoint.go commandVersionCheck), and the cdktf CLI sends its telemetry.
   process.env.CHECKPOINT_DISABLE = '1';
   process.env.JEST_CHILD_CODE_CACHE_DIR = path.join(projectConfig.cacheDirectory, 'child-code-cache');
-  const options = [process.env.NODE_OPTIONS, `--require ${JSON.stringify(path.join(__dirname, 'jest-child-code-cache.js'))}`];
-  if (!/--max-old-space-size/.test(process.env.NODE_OPTIONS ?? '')) options.push(CDKTF_APP_HEAP);
-  process.env.NODE_OPTIONS = options.filter(Boolean).join(' ');
+  process.env.NODE_OPTIONS = childNodeOptions(process.env.NODE_OPTIONS);
 };
 module.exports.isCallerSteering = isCallerSteering;
+module.exports.childNodeOptions = childNodeOptions;
