@@ -142,4 +142,16 @@ describe("the tests' environment (scripts/jest-global-setup.js)", () => {
     // WHEN each is judged  THEN exactly the steering ones are dropped
     expect([...steering, ...kept].filter(isCallerSteering)).toEqual(steering);
   });
+
+  test('no test makes a cdktf App in the project folder: each `new App(` of a test names its outdir', () => {
+    // GIVEN cdktf's App, which creates its outdir (default cdktf.out, in the working folder) and a stacks/
+    // folder in it when constructed (hashicorp/terraform-cdk packages/cdktf/lib/app.ts, manifest.ts): a later
+    // `cdktf synth` refuses that folder, which holds something it did not write
+    const files = fs.readdirSync(__dirname, { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+    // WHEN every construction of an App in the tests is read  THEN each one names an outdir
+    const bare = files.flatMap((f) =>
+      [...fs.readFileSync(path.join(__dirname, f), 'utf8').matchAll(/new App\((?![^)]*outdir)[^)]*\)/g)].map((m) => `${f}: ${m[0]}`),
+    );
+    expect(bare).toEqual([]);
+  });
 });

@@ -26,7 +26,7 @@ describe('provider versions', () => {
   });
 
   test('the binding still writes an older hashicorp/vault than we pin (when it catches up, drop the override in constructs/vault-provider-version.ts)', () => {
-    // Testing.app() writes to a folder of its own: `new App()` would make cdktf.out/stacks in the project,
+    // Testing.app() writes to a folder of its own: a plain App would make cdktf.out/stacks in the project,
     // which a later `cdktf synth` refuses as a folder it did not write.
     const stack = new TerraformStack(Testing.app(), 'binding-only');
     new VaultProvider(stack, 'vault', {});
