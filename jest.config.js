@@ -13,6 +13,8 @@ module.exports = {
   runtime: '<rootDir>/scripts/jest-runtime.js',
   // The Node processes tests start (cdktf CLI, tsx) keep their compiled code too (see the file).
   globalSetup: '<rootDir>/scripts/jest-global-setup.js',
+  // One temporary folder per run, removed at the end (see the file).
+  globalTeardown: '<rootDir>/scripts/jest-global-teardown.js',
   testSequencer: '<rootDir>/scripts/jest-sequencer.js',
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };

@@ -143,6 +143,30 @@ describe("the tests' environment (scripts/jest-global-setup.js)", () => {
     expect([...steering, ...kept].filter(isCallerSteering)).toEqual(steering);
   });
 
+  test("the tests and what they start write temporary files in the run's own folder, which the PostgreSQL server's user can enter", () => {
+    const runTmpdir = process.env.VAULT_PLATFORM_TEST_TMPDIR!;
+    expect(path.basename(runTmpdir)).toMatch(/^vault-platform-tests-/);
+    expect(os.tmpdir()).toBe(runTmpdir);
+    expect(spawnSync(process.execPath, ['-p', 'require("os").tmpdir()'], { encoding: 'utf8' }).stdout.trim()).toBe(runTmpdir);
+    expect(fs.statSync(runTmpdir).mode & 0o777).toBe(0o755);
+  });
+
+  test("the teardown removes the run's folder and what is in it", () => {
+    // GIVEN a run's folder holding what cdktf's Testing.app() leaves
+    const runTmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-'));
+    fs.mkdirSync(path.join(runTmpdir, 'cdktf.outdir.abc', 'stacks'), { recursive: true });
+    const teardown = require('../scripts/jest-global-teardown') as () => void;
+    const own = process.env.VAULT_PLATFORM_TEST_TMPDIR;
+    process.env.VAULT_PLATFORM_TEST_TMPDIR = runTmpdir;
+    try {
+      // WHEN the teardown runs  THEN the folder is gone
+      teardown();
+      expect(fs.existsSync(runTmpdir)).toBe(false);
+    } finally {
+      process.env.VAULT_PLATFORM_TEST_TMPDIR = own;
+    }
+  });
+
   test('no test makes a cdktf App in the project folder: each `new App(` of a test names its outdir', () => {
     // GIVEN cdktf's App, which creates its outdir (default cdktf.out, in the working folder) and a stacks/
     // folder in it when constructed (hashicorp/terraform-cdk packages/cdktf/lib/app.ts, manifest.ts): a later

@@ -3,6 +3,8 @@
  * scripts) preloads the compile cache of jest-child-code-cache.js; workers and tests inherit the
  * environment, cleared of what the caller's shell would otherwise steer them with.
  */
+const fs = require('fs');
+const os = require('os');
 const path = require('path');
 
 /**
@@ -35,8 +37,17 @@ function childNodeOptions(callerOptions) {
   return options.filter(Boolean).join(' ');
 }
 
+/** Set to the run's temporary folder, which scripts/jest-global-teardown.js removes. */
+const RUN_TMPDIR = 'VAULT_PLATFORM_TEST_TMPDIR';
+
 module.exports = (_globalConfig, projectConfig) => {
   for (const name of Object.keys(process.env).filter(isCallerSteering)) delete process.env[name];
+  // Everything the tests and the processes they start put in the temporary folder goes in one folder
+  // per run: cdktf's Testing.app() makes a folder per app and never removes it (thousands per run).
+  // The PostgreSQL server runs as `postgres` when CI runs as root, so it must be able to enter it.
+  const runTmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-platform-tests-'));
+  fs.chmodSync(runTmpdir, 0o755);
+  process.env[RUN_TMPDIR] = process.env.TMPDIR = runTmpdir;
   // No call home: `terraform version` waits for HashiCorp's checkpoint answer (hashicorp/terraform
   // checkpoint.go commandVersionCheck), and the cdktf CLI sends its telemetry.
   process.env.CHECKPOINT_DISABLE = '1';
@@ -44,4 +55,5 @@ module.exports = (_globalConfig, projectConfig) => {
   process.env.NODE_OPTIONS = childNodeOptions(process.env.NODE_OPTIONS);
 };
 module.exports.isCallerSteering = isCallerSteering;
+module.exports.RUN_TMPDIR = RUN_TMPDIR;
 module.exports.childNodeOptions = childNodeOptions;
