@@ -151,6 +151,13 @@ describe("the tests' environment (scripts/jest-global-setup.js)", () => {
     expect(fs.statSync(runTmpdir).mode & 0o777).toBe(0o755);
   });
 
+  test("tsx's compiled files outlive the run: its folder in the temporary folder leads out of the run's folder", () => {
+    // GIVEN where tsx keeps its compiled files (privatenumber/tsx src/utils/temporary-directory.ts)
+    const tsxFolder = path.join(os.tmpdir(), `tsx-${process.geteuid!()}`);
+    // WHEN it is followed  THEN it ends outside the folder the teardown removes
+    expect(path.relative(process.env.VAULT_PLATFORM_TEST_TMPDIR!, fs.realpathSync(tsxFolder))).toMatch(/^\.\.\//);
+  });
+
   test("the teardown removes the run's folder and what is in it", () => {
     // GIVEN a run's folder holding what cdktf's Testing.app() leaves
     const runTmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-'));

@@ -48,6 +48,11 @@ module.exports = (_globalConfig, projectConfig) => {
   const runTmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-platform-tests-'));
   fs.chmodSync(runTmpdir, 0o755);
   process.env[RUN_TMPDIR] = process.env.TMPDIR = runTmpdir;
+  // ...except tsx's compiled files, kept in <tmpdir>/tsx-<euid> (privatenumber/tsx
+  // src/utils/temporary-directory.ts): that folder leads to Jest's cache, so they outlive the run.
+  const tsxCache = path.join(projectConfig.cacheDirectory, 'tsx');
+  fs.mkdirSync(tsxCache, { recursive: true });
+  fs.symlinkSync(tsxCache, path.join(runTmpdir, `tsx-${process.geteuid()}`));
   // No call home: `terraform version` waits for HashiCorp's checkpoint answer (hashicorp/terraform
   // checkpoint.go commandVersionCheck), and the cdktf CLI sends its telemetry.
   process.env.CHECKPOINT_DISABLE = '1';
