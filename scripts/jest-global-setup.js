@@ -18,7 +18,7 @@ const CDKTF_APP_HEAP = '--max-old-space-size=4096';
  * Variables an operator's shell holds (the README exports TERRAFORM_BINARY_NAME, VAULT_TOKEN, PG_CONN_STR)
  * that change what the tests run, so that `npm test` there would fail or test something else: the app's
  * own (LAB_CONFIG, VAULT_AUTH_METHOD), cdktf's (CDKTF_OUTDIR, CDKTF_TARGET_STACK_ID, CDKTF_CONTEXT_JSON,
- * SYNTH_HCL_OUTPUT, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: hashicorp/terraform-cdk packages/cdktf/lib/app.ts),
+ * SYNTH_HCL_OUTPUT, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: hashicorp/terraform-cdk packages/cdktf/lib/app.ts, terraform-stack.ts),
  * Terraform's and OpenTofu's (TF_DATA_DIR, TF_WORKSPACE, TF_CLI_ARGS…), Vault's, and those libpq, node-postgres
  * and the pg state backend read (PGSSLMODE=require fails every login to the throwaway server:
  * brianc/node-postgres packages/pg/lib/connection-parameters.js). A test sets what it needs itself.
