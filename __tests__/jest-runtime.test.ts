@@ -145,7 +145,7 @@ describe("the tests' environment (scripts/jest-global-setup.js)", () => {
 
   test("the tests and what they start write temporary files in the run's own folder, which the PostgreSQL server's user can enter", () => {
     const runTmpdir = process.env.VAULT_PLATFORM_TEST_TMPDIR!;
-    expect(path.basename(runTmpdir)).toMatch(/^vault-platform-tests-/);
+    expect(path.basename(runTmpdir)).toMatch(/^vp-tests-/);
     expect(os.tmpdir()).toBe(runTmpdir);
     expect(spawnSync(process.execPath, ['-p', 'require("os").tmpdir()'], { encoding: 'utf8' }).stdout.trim()).toBe(runTmpdir);
     expect(fs.statSync(runTmpdir).mode & 0o777).toBe(0o755);

@@ -45,7 +45,7 @@ module.exports = (_globalConfig, projectConfig) => {
   // Everything the tests and the processes they start put in the temporary folder goes in one folder
   // per run: cdktf's Testing.app() makes a folder per app and never removes it (thousands per run).
   // The PostgreSQL server runs as `postgres` when CI runs as root, so it must be able to enter it.
-  const runTmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-platform-tests-'));
+  const runTmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'vp-tests-'));
   fs.chmodSync(runTmpdir, 0o755);
   process.env[RUN_TMPDIR] = process.env.TMPDIR = runTmpdir;
   // ...except tsx's compiled files, kept in <tmpdir>/tsx-<euid> (privatenumber/tsx
