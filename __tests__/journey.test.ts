@@ -199,6 +199,8 @@ describeJourney('every documented cdktf command reaches Terraform', () => {
   const manifests: Record<string, Manifest> = {};
   const synths: Record<string, Run> = {};
   const results = new Map<string, Run>();
+  /** When each command ran, and on which stacks. */
+  const spans: { command: string; stacks: readonly string[]; start: number; end: number }[] = [];
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journey-'));
@@ -241,12 +243,15 @@ describeJourney('every documented cdktf command reaches Terraform', () => {
         const config = configOf(c);
         // By stack name across configs and engines: the sharded and example labs share state schemas.
         const stacks = Object.keys(manifests[config]?.stacks ?? {});
+        const holds = stackSelectors(c.args).flatMap((s) => matchStacks(s, stacks));
         return {
-          holds: stackSelectors(c.args).flatMap((s) => matchStacks(s, stacks)),
+          holds,
           run: async () => {
             const args = c.args.includes('--skip-synth') ? c.args : [...c.args, '--skip-synth'];
             const engineEnv = { [ENGINE_BINARY_ENV]: ENGINES[engine].binary };
+            const start = performance.now();
             results.set(key, await run([...args, '--output', outdirs[config]], { ...env, ...configs[config], ...c.env, ...engineEnv }));
+            spans.push({ command: `${config}: ${c.line}`, stacks: holds, start, end: performance.now() });
           },
         };
       }),
@@ -259,6 +264,14 @@ describeJourney('every documented cdktf command reaches Terraform', () => {
     running.forEach((child) => child.kill('SIGKILL'));
     await pg?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('no two commands ran on one stack at the same time (they would race on its .terraform lock and state schema)', () => {
+    expect(spans.length).toBe(results.size);
+    const overlapping = spans.flatMap((a, i) =>
+      spans.slice(i + 1).filter((b) => a.start < b.end && b.start < a.end && a.stacks.some((s) => b.stacks.includes(s))).map((b) => `${a.command} | ${b.command}`),
+    );
+    expect(overlapping).toEqual([]);
   });
 
   test('the documents and workflows show deploy and diff commands (the extraction finds them)', () => {
